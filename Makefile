@@ -1,0 +1,96 @@
+# keepnet-flow: see README.md. Every target works on a fresh clone with Go
+# installed; tools are pinned in go.mod and run with `go tool`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+SPEC_FILE   := api/keepnet-api-spec.json
+SPEC_PIN    := api/keepnet-api-spec.json.sha256
+OVERLAY     := api/.build/keepnet.overlay.json
+SHARED_SPEC := ../shared/keepnet-api/keepnet-api-spec.json
+VENDOR_URL  := https://3453589210-files.gitbook.io/~/files/v0/b/gitbook-x-prod.appspot.com/o/spaces%2F-LMcQ_WCXOrHv3r05ae5%2Fuploads%2Fgit-blob-31c738c1a6bb3d2911bd3730c780d6ad7fa6bbad%2Fkeepnet-api-spec.json?alt=media
+# SPEC may be a path or a URL; by default the shared copy, else the vendor's.
+SPEC ?= $(if $(wildcard $(SHARED_SPEC)),$(SHARED_SPEC),$(VENDOR_URL))
+
+GO ?= go
+
+.PHONY: all build test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/keepnet-flow ./cmd/keepnet-flow
+
+## spec: install SPEC as api/keepnet-api-spec.json and pin its sha256.
+spec:
+	@mkdir -p api
+	@case "$(SPEC)" in \
+	  http://*|https://*) curl -fsSL --retry 3 -o $(SPEC_FILE).tmp "$(SPEC)" ;; \
+	  *) [ -f "$(SPEC)" ] || { echo "make spec: $(SPEC): no such file" >&2; exit 2; }; cp "$(SPEC)" $(SPEC_FILE).tmp ;; \
+	esac
+	@$(GO) run ./internal/cmd/keepnet-overlay -check $(SPEC_FILE).tmp || { rm -f $(SPEC_FILE).tmp; exit 2; }
+	@mv $(SPEC_FILE).tmp $(SPEC_FILE)
+	@cd api && sha256sum keepnet-api-spec.json > keepnet-api-spec.json.sha256
+	@echo "installed $(SPEC) as $(SPEC_FILE), pinned sha256 $$(cut -c1-16 $(SPEC_PIN))…"
+
+# spec-verify: the installed spec must be the pinned one. On a fresh clone it
+# is installed from SPEC first, and must then match the committed pin.
+spec-verify:
+	@if [ ! -f $(SPEC_FILE) ]; then \
+	  mkdir -p api; \
+	  case "$(SPEC)" in \
+	    http://*|https://*) curl -fsSL --retry 3 -o $(SPEC_FILE) "$(SPEC)" ;; \
+	    *) cp "$(SPEC)" $(SPEC_FILE) ;; \
+	  esac; \
+	fi
+	@cd api && sha256sum --quiet -c keepnet-api-spec.json.sha256 >/dev/null 2>&1 || { \
+	  echo "spec: $(SPEC_FILE) does not match the pin in $(SPEC_PIN) (sha256 $$(sha256sum keepnet-api-spec.json | cut -c1-16)… vs $$(cut -c1-16 keepnet-api-spec.json.sha256)…); run 'make spec SPEC=…' to install and pin a new spec" >&2; exit 2; }
+
+$(OVERLAY): $(SPEC_FILE) $(wildcard internal/specnames/*.go) internal/cmd/keepnet-overlay/main.go
+	$(GO) run ./internal/cmd/keepnet-overlay -spec $(SPEC_FILE) -o $(OVERLAY)
+
+## generate: regenerate gen/ from the pinned spec.
+generate: spec-verify
+	@$(MAKE) --no-print-directory -B $(OVERLAY)
+	$(GO) tool oapi-codegen -config oapi-codegen.yaml $(SPEC_FILE)
+
+## check-generated: fail when gen/ is not what the pinned spec generates.
+check-generated: spec-verify
+	@$(MAKE) --no-print-directory -B $(OVERLAY)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) tool oapi-codegen -config oapi-codegen.yaml -o $$tmp/keepnet.gen.go $(SPEC_FILE); \
+	cmp -s $$tmp/keepnet.gen.go gen/keepnet.gen.go || { echo "gen/ is stale against the pinned spec: run 'make generate' and commit gen/" >&2; exit 1; }
+	@echo "gen/ is up to date with the pinned spec"
+
+## spec-diff: breaking changes between the pinned spec and SPEC=<candidate>.
+spec-diff: spec-verify
+	@[ -n "$(filter-out $(SHARED_SPEC) $(VENDOR_URL),$(SPEC))" ] || { echo "make spec-diff: set SPEC=<path or URL of the candidate spec>" >&2; exit 2; }
+	$(GO) run ./internal/cmd/spec-diff -base $(SPEC_FILE) -candidate "$(SPEC)"
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/') 2>/dev/null); [ -z "$$out" ] || { echo "gofmt needed: $$out" >&2; exit 1; }
+
+## test: the README's test command; CI runs it.
+test: check-generated vet
+	$(GO) test -count=1 ./...
+
+## demo: the survey pull and a dry-run enrollment against the built-in sandbox.
+demo:
+	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
+	$(GO) run ./cmd/keepnet-flow --sandbox enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" --group "Finance" --name "Q3 phishing refresher" --dry-run
+
+## bench: measure the survey pull against keepnettest (see docs/benchmarks.md).
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./pkg/workflows/
+
+## cost: size and compile time of gen/ against naive generation (docs/generation-cost.md).
+cost: spec-verify
+	bash scripts/generation-cost.sh
+
+## check-versions: every published spec version installs, generates, builds and vets.
+check-versions:
+	bash scripts/check-spec-versions.sh
+
+clean:
+	rm -rf bin api/.build
