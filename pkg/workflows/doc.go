@@ -1,0 +1,11 @@
+// Package workflows runs the Keepnet Labs reseller flows documented in the
+// vendor's how-to pages on top of the generated client in gen/:
+//
+//   - the survey-results pull: a customer's survey answers, user by user;
+//   - enrollment create-and-send: a training enrollment for target groups,
+//     created once and sent once however often it is rerun.
+//
+// Connections, tokens, company scope, retries and typed API errors live in
+// package keepnet; this package chains calls and applies the behaviour the
+// live service really has (see ../shared/keepnet-api/NOTES.md).
+package workflows

@@ -1,0 +1,31 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+)
+
+// InputError reports input the flow cannot act on: an unknown or ambiguous
+// name, an invalid date or time zone, a bad option. It is detected before
+// anything is written, and the CLI exits 2 on it.
+type InputError struct {
+	// Field names the offending input, e.g. "company" or "due".
+	Field string
+	// Value is the value as given.
+	Value string
+	// Reason says what is wrong with it, in one line.
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// IsInputError reports whether err is, or wraps, an *InputError.
+func IsInputError(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
