@@ -29,3 +29,8 @@ func IsInputError(err error) bool {
 	var ie *InputError
 	return errors.As(err, &ie)
 }
+
+// ErrIncomplete means a pull finished but some records carry an error: every
+// other record is complete, and the failed ones say what is missing. The CLI
+// exits 3 on it.
+var ErrIncomplete = errors.New("some records could not be fetched")
