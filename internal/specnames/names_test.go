@@ -59,7 +59,7 @@ func TestGoNames(t *testing.T) {
 		},
 		want: map[string]string{
 			"KeepnetLabs.DistributedService.Rest.Models.DomainRecord.DomainRecordRequest+CreateDomainRecordRequest": "CreateDomainRecordRequest",
-			"KeepnetLabs.Domain.Enums.AllowListEnum+Status": "AllowListEnumStatus",
+			"KeepnetLabs.Domain.Enums.AllowListEnum+Status":                                                         "AllowListEnumStatus",
 		},
 	}, {
 		name: "the same wrapper in two namespaces is qualified before its suffix",
@@ -68,7 +68,7 @@ func TestGoNames(t *testing.T) {
 			"KeepnetLabs.Common.Core.Models.ServiceResult`1[[" + qualified("System.String", "System.Private.CoreLib", "8.0.0.0") + "]]",
 		},
 		want: map[string]string{
-			"KeepnetLabs.Core.ServiceResult`1[[" + qualified("System.String", "System.Private.CoreLib", "8.0.0.0") + "]]":                 "StringCoreResult",
+			"KeepnetLabs.Core.ServiceResult`1[[" + qualified("System.String", "System.Private.CoreLib", "8.0.0.0") + "]]":               "StringCoreResult",
 			"KeepnetLabs.Common.Core.Models.ServiceResult`1[[" + qualified("System.String", "System.Private.CoreLib", "8.0.0.0") + "]]": "StringModelsResult",
 		},
 	}, {
