@@ -1,0 +1,243 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// searchPageSize is what the listings ask for; the service caps pages at 100
+// rows and may return fewer, which allPages copes with.
+const searchPageSize = 100
+
+// Training is one training a company can enroll its users in.
+type Training struct {
+	// ID is the training's trainingId, the value an enrollment's create
+	// body takes (the how-to page calls it resourceId; the service does not).
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Type       string   `json:"type,omitempty"`
+	Category   string   `json:"category,omitempty"`
+	Level      string   `json:"level,omitempty"`
+	Duration   string   `json:"duration,omitempty"`
+	Languages  []string `json:"languages,omitempty"`
+	VendorName string   `json:"vendorName,omitempty"`
+}
+
+// TargetGroup is one group of a company's target users.
+type TargetGroup struct {
+	// ID is the group's resourceId.
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	UserCount int    `json:"userCount"`
+	Priority  string `json:"priority,omitempty"`
+}
+
+// EnrollmentInfo is one enrollment as enrollments/search lists it.
+type EnrollmentInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Type is the enrollment type: "Survey", "SCORM", "Poster", ...
+	Type string `json:"type,omitempty"`
+	// Status is "Scheduled" until the enrollment is sent, then "Sending",
+	// "Finished", "Error", "Stopped", ...
+	Status       string `json:"status,omitempty"`
+	TrainingName string `json:"trainingName,omitempty"`
+	// StartDate and CreateTime are the server's text, in whatever format
+	// the company displays dates.
+	StartDate  string `json:"startDate,omitempty"`
+	CreateTime string `json:"createTime,omitempty"`
+}
+
+// EnrollmentQuery narrows ListEnrollments.
+type EnrollmentQuery struct {
+	// Type is an enrollment type the service filters by ("Survey",
+	// "SCORM", "Poster", "Infographic", "Screensaver", "LearningPath");
+	// empty lists all types.
+	Type string
+	// Search keeps enrollments whose name contains it, case-insensitively.
+	Search string
+}
+
+// ListCompanies returns every customer company the credentials manage
+// (POST /api/companies/search, unscoped, all pages, sub-companies included)
+// whose name contains search, case-insensitively. The search text is applied
+// here rather than sent: the service would drop a matching sub-company whose
+// parent does not match.
+func ListCompanies(ctx context.Context, c *keepnet.Client, search string) ([]Company, error) {
+	dtos, err := collect(allPages(ctx, companySearchPageSize, func(ctx context.Context, page, size int) ([]gen.SearchCompanyDto, error) {
+		return searchCompanies(ctx, c.API(), page, size)
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("list companies: %w", err)
+	}
+	var all []Company
+	for _, dto := range dtos {
+		all = appendCompany(all, dto)
+	}
+	return filterByName(all, search, func(co Company) string { return co.Name }), nil
+}
+
+// ListTrainings returns every training the company can enroll users in
+// (POST /api/trainings/search, all pages) whose name contains search,
+// case-insensitively; an empty search lists them all.
+func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) ([]Training, error) {
+	fetch := func(ctx context.Context, page, size int) ([]Training, error) {
+		body := gen.PostTrainingsSearchJSONRequestBody{
+			PageNumber: page,
+			PageSize:   size,
+			OrderBy:    new("Name"),
+			Ascending:  new(true),
+		}
+		body.Filter = &struct {
+			Condition            *string                   `json:"condition,omitempty"`
+			FilterGroups         *[]map[string]interface{} `json:"filterGroups,omitempty"`
+			SearchInputTextValue *string                   `json:"searchInputTextValue,omitempty"`
+		}{Condition: new("AND"), SearchInputTextValue: new(strings.TrimSpace(search))}
+		resp, err := scope.API().PostTrainingsSearchWithResponse(ctx, body)
+		if err != nil {
+			return nil, err
+		}
+		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
+			return nil, nil
+		}
+		rows := make([]Training, 0, len(*resp.JSON200.Data.Results))
+		for _, t := range *resp.JSON200.Data.Results {
+			rows = append(rows, Training{
+				ID:         orZero(t.TrainingId),
+				Name:       orZero(t.TrainingName),
+				Type:       orZero(t.Type),
+				Category:   orZero(t.Category),
+				Level:      orZero(t.Level),
+				Duration:   orZero(t.Duration),
+				Languages:  orZero(t.Languages),
+				VendorName: orZero(t.VendorName),
+			})
+		}
+		return rows, nil
+	}
+	all, err := collect(allPages(ctx, searchPageSize, fetch))
+	if err != nil {
+		return nil, fmt.Errorf("list trainings of company %s: %w", scope.ID(), err)
+	}
+	return filterByName(all, search, func(t Training) string { return t.Name }), nil
+}
+
+// ListTargetGroups returns every target group of the company
+// (POST /api/target-groups/search/current-company, all pages) whose name
+// contains search, case-insensitively.
+func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string) ([]TargetGroup, error) {
+	fetch := func(ctx context.Context, page, size int) ([]TargetGroup, error) {
+		body := gen.PostTargetGroupsSearchCurrentCompanyJSONRequestBody{
+			PageNumber: page,
+			PageSize:   size,
+			OrderBy:    new("Name"),
+			Ascending:  new(true),
+		}
+		body.Filter = &struct {
+			Condition            *string                   `json:"condition,omitempty"`
+			FilterGroups         *[]map[string]interface{} `json:"filterGroups,omitempty"`
+			SearchInputTextValue *string                   `json:"searchInputTextValue,omitempty"`
+		}{Condition: new("AND"), SearchInputTextValue: new(strings.TrimSpace(search))}
+		resp, err := scope.API().PostTargetGroupsSearchCurrentCompanyWithResponse(ctx, body)
+		if err != nil {
+			return nil, err
+		}
+		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
+			return nil, nil
+		}
+		rows := make([]TargetGroup, 0, len(*resp.JSON200.Data.Results))
+		for _, g := range *resp.JSON200.Data.Results {
+			rows = append(rows, TargetGroup{
+				ID:        orZero(g.ResourceId),
+				Name:      orZero(g.Name),
+				UserCount: int(orZero(g.UserCount)),
+				Priority:  orZero(g.Priority),
+			})
+		}
+		return rows, nil
+	}
+	all, err := collect(allPages(ctx, searchPageSize, fetch))
+	if err != nil {
+		return nil, fmt.Errorf("list target groups of company %s: %w", scope.ID(), err)
+	}
+	return filterByName(all, search, func(g TargetGroup) string { return g.Name }), nil
+}
+
+// ListEnrollments returns every enrollment of the company
+// (POST /api/enrollments/search, all pages) that matches q.
+func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQuery) ([]EnrollmentInfo, error) {
+	fetch := func(ctx context.Context, page, size int) ([]EnrollmentInfo, error) {
+		body := gen.PostEnrollmentsSearchJSONRequestBody{
+			PageNumber: page,
+			PageSize:   size,
+			OrderBy:    "CreateTime",
+			Ascending:  false,
+		}
+		if t := strings.TrimSpace(q.Type); t != "" {
+			body.EnrollmentType = &t
+		}
+		body.Filter.Condition = new("AND")
+		body.Filter.SearchInputTextValue = new(strings.TrimSpace(q.Search))
+		resp, err := scope.API().PostEnrollmentsSearchWithResponse(ctx, body)
+		if err != nil {
+			return nil, err
+		}
+		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
+			return nil, nil
+		}
+		rows := make([]EnrollmentInfo, 0, len(*resp.JSON200.Data.Results))
+		for _, e := range *resp.JSON200.Data.Results {
+			info := EnrollmentInfo{
+				ID:           orZero(e.EnrollmentId),
+				Name:         orZero(e.Name),
+				Type:         orZero(e.Type),
+				Status:       orZero(e.Status),
+				TrainingName: orZero(e.TrainingName),
+			}
+			if e.StartDate != nil {
+				info.StartDate = e.StartDate.String()
+			}
+			if e.CreateTime != nil {
+				info.CreateTime = e.CreateTime.String()
+			}
+			rows = append(rows, info)
+		}
+		return rows, nil
+	}
+	all, err := collect(allPages(ctx, searchPageSize, fetch))
+	if err != nil {
+		return nil, fmt.Errorf("list enrollments of company %s: %w", scope.ID(), err)
+	}
+	return filterByName(all, q.Search, func(e EnrollmentInfo) string { return e.Name }), nil
+}
+
+// filterByName keeps the items whose name contains search,
+// case-insensitively. The service is asked to filter too, but its search
+// also matches other fields (a training's description, say), and the
+// listings promise a name filter.
+func filterByName[T any](items []T, search string, name func(T) string) []T {
+	s := strings.ToLower(strings.TrimSpace(search))
+	if s == "" {
+		return items
+	}
+	var out []T
+	for _, it := range items {
+		if strings.Contains(strings.ToLower(name(it)), s) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// orZero is *p, or T's zero value for a field the service left out.
+func orZero[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
