@@ -1,0 +1,379 @@
+package keepnet
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/keepnet-flow/keepnet-flow/gen"
+)
+
+// Client is a connection to the Keepnet API with one credential. It is safe
+// for concurrent use; build one with [New] and share it.
+type Client struct {
+	server string // base URL with a trailing slash, as gen expects
+	doer   *doer
+	api    *gen.ClientWithResponses
+}
+
+// New builds a ready client. Settings not given as options come from the
+// environment (KEEPNET_CLIENT_ID, KEEPNET_CLIENT_SECRET, KEEPNET_BASE_URL)
+// or defaults. Configuration problems (missing credentials, a base URL that
+// is not https) are reported as *ConfigError before any connection is made.
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if cfg.problem != nil {
+		return nil, cfg.problem
+	}
+	base, err := resolveBaseURL(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := resolveCredentials(&cfg); err != nil {
+		return nil, err
+	}
+	if cfg.userAgent == "" {
+		cfg.userAgent = "keepnet-flow/" + Version()
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	scrub := newScrubber(cfg.clientSecret)
+	hc := buildHTTPClient(&cfg, scrub)
+
+	server := strings.TrimSuffix(base.String(), "/") + "/"
+	conf := &clientcredentials.Config{
+		ClientID:     cfg.clientID,
+		ClientSecret: cfg.clientSecret,
+		TokenURL:     server + "connect/token",
+		Scopes:       []string{"api1"},
+		// The service accepts the credentials only in the form body.
+		AuthStyle: oauth2.AuthStyleInParams,
+	}
+	d := &doer{
+		http:      hc,
+		tokens:    newTokens(conf, hc, scrub),
+		limits:    newLimits(cfg.rateLimit, cfg.maxInFlight),
+		retry:     cfg.retry.withDefaults(),
+		clock:     cfg.clock,
+		log:       cfg.logger,
+		userAgent: cfg.userAgent,
+		scrub:     scrub,
+	}
+	return &Client{server: server, doer: d, api: newGenClient(server, d, nil)}, nil
+}
+
+// API returns the generated client for calls outside any company scope, such
+// as companies/search. Its requests carry no company header; use
+// [Client.ForCompany] for anything about one customer, because an unscoped
+// Reseller call can silently mix the data of all customers.
+func (c *Client) API() *gen.ClientWithResponses { return c.api }
+
+// newGenClient builds a generated client on the shared doer. The struct is
+// filled directly because gen.NewClient's only failure is an invalid server
+// URL, which New has already ruled out.
+func newGenClient(server string, d *doer, editor gen.RequestEditorFn) *gen.ClientWithResponses {
+	c := &gen.Client{Server: server, Client: d}
+	if editor != nil {
+		c.RequestEditors = []gen.RequestEditorFn{editor}
+	}
+	return &gen.ClientWithResponses{ClientInterface: c}
+}
+
+func resolveBaseURL(cfg *config) (*url.URL, error) {
+	raw, setting := cfg.baseURL, "WithBaseURL"
+	if raw == "" {
+		raw, setting = cfg.getenv(EnvBaseURL), EnvBaseURL
+	}
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Hostname() == "" {
+		// The URL is not echoed: a malformed one may hold credentials.
+		return nil, &ConfigError{Setting: setting, Problem: "the base URL is not an absolute URL like https://api.keepnetlabs.com"}
+	}
+	if u.User != nil {
+		return nil, &ConfigError{Setting: setting, Problem: "the base URL must not contain user credentials"}
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, &ConfigError{Setting: setting, Problem: "the base URL must not have a query or fragment"}
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !loopbackHost(u.Hostname()) {
+			return nil, &ConfigError{Setting: setting, Problem: fmt.Sprintf("refusing plain http to %s: credentials and tokens would travel unencrypted; use https (plain http is allowed only for localhost)", u.Host)}
+		}
+	default:
+		return nil, &ConfigError{Setting: setting, Problem: fmt.Sprintf("unsupported URL scheme %q; use https", u.Scheme)}
+	}
+	return u, nil
+}
+
+// loopbackHost reports hosts that never leave the machine, where plain http
+// exposes nothing: local fakes and test servers.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func resolveCredentials(cfg *config) error {
+	if !cfg.credentialsGiven {
+		cfg.clientID, cfg.clientSecret = cfg.getenv(EnvClientID), cfg.getenv(EnvClientSecret)
+	}
+	if cfg.clientID == "" {
+		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID + " (Platform > Company > API)"}
+	}
+	if cfg.clientSecret == "" {
+		return &ConfigError{Setting: EnvClientSecret, Problem: "the Keepnet API client secret is missing; set " + EnvClientSecret}
+	}
+	return nil
+}
+
+// buildHTTPClient returns the client used for API and token requests: a
+// shallow copy of the caller's (so it is never modified), with the chosen
+// transport and, when asked, the trace around it.
+func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient
+	} else {
+		hc.Timeout = defaultHTTPTimeout
+	}
+	if cfg.transport != nil {
+		hc.Transport = cfg.transport
+	}
+	if cfg.trace != nil {
+		next := hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		hc.Transport = &traceTransport{next: next, w: cfg.trace, mu: &sync.Mutex{}, seq: &atomic.Uint64{}, scrub: scrub}
+	}
+	return &hc
+}
+
+// doer is the gen.HttpRequestDoer under every generated call: it adds the
+// token and User-Agent, applies limits and retries, and turns non-2xx
+// answers into *APIError.
+type doer struct {
+	http      *http.Client
+	tokens    *tokens
+	limits    *limits
+	retry     RetryPolicy
+	clock     clock
+	log       *slog.Logger
+	userAgent string
+	scrub     func(string) string
+}
+
+// attempt is the result of sending a request once.
+type attempt struct {
+	resp *http.Response // set when the server answered; body fully buffered
+	err  error          // transport, token or limit failure
+	// sent is false only when the request provably never left this machine.
+	sent       bool
+	generation uint64 // of the token used
+}
+
+// Do sends req, retrying as the policy allows. It returns the response for
+// 2xx answers and an error otherwise; the request body is always closed.
+func (d *doer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := makeReplayable(req); err != nil {
+		return nil, fmt.Errorf("keepnet: %s %s: read request body: %w", req.Method, req.URL.Path, err)
+	}
+	safe := safeToRepeat(req)
+	start := d.clock.now()
+	refreshedToken := false
+	for n := 1; ; {
+		a := d.once(ctx, req)
+		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
+			return a.resp, nil
+		}
+		failure := d.failure(req, a)
+		if ctx.Err() != nil {
+			return nil, d.final(req, a, safe, failure)
+		}
+		// A 401 means the token was refused before anything was done with
+		// the request, so one retry with a fresh token is safe for any
+		// request. It is not counted as an attempt.
+		if a.err == nil && a.resp.StatusCode == http.StatusUnauthorized && !refreshedToken {
+			refreshedToken = true
+			d.tokens.invalidate(a.generation)
+			d.log.DebugContext(ctx, "keepnet: token refused, retrying with a new one", "method", req.Method, "path", req.URL.Path)
+			continue
+		}
+		if !d.retryable(a, safe) {
+			return nil, d.final(req, a, safe, failure)
+		}
+		if n >= d.retry.MaxAttempts {
+			return nil, fmt.Errorf("keepnet: giving up after %d attempts: %w", n, failure)
+		}
+		wait, fromServer := d.retry.backoff(n, d.clock.jitter), false
+		if a.resp != nil {
+			if ra, ok := retryAfter(a.resp.Header, d.clock.now()); ok {
+				wait, fromServer = ra, true
+			}
+		}
+		if elapsed := d.clock.now().Sub(start); elapsed+wait > d.retry.MaxElapsed {
+			return nil, fmt.Errorf("keepnet: giving up after %d attempts in %s (next wait %s exceeds the retry budget of %s): %w",
+				n, elapsed.Round(time.Millisecond), wait, d.retry.MaxElapsed, failure)
+		}
+		d.log.DebugContext(ctx, "keepnet: retrying", "method", req.Method, "path", req.URL.Path,
+			"attempt", n+1, "wait", wait, "retry_after", fromServer, "reason", reason(a))
+		if err := d.clock.sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("keepnet: %s %s: stopped retrying: %w (last failure: %w)", req.Method, req.URL.Path, err, failure)
+		}
+		n++
+	}
+}
+
+// once sends one attempt: token, limits, the exchange and the whole body.
+func (d *doer) once(ctx context.Context, req *http.Request) attempt {
+	tok, generation, err := d.tokens.token(ctx)
+	if err != nil {
+		return attempt{err: err, generation: generation}
+	}
+	release, err := d.limits.acquire(ctx)
+	if err != nil {
+		return attempt{err: err, generation: generation}
+	}
+	defer release()
+
+	var gotConn atomic.Bool
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
+	})
+	r := req.Clone(traced)
+	if req.GetBody != nil {
+		if r.Body, err = req.GetBody(); err != nil {
+			return attempt{err: fmt.Errorf("replay request body: %w", err), generation: generation}
+		}
+	}
+	r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	r.Header.Set("User-Agent", d.userAgent)
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json")
+	}
+	resp, err := d.http.Do(r)
+	if err != nil {
+		return attempt{err: err, sent: !neverSent(err, gotConn.Load()), generation: generation}
+	}
+	// The body is read here, inside the in-flight slot, so the limit covers
+	// the whole exchange and a failure while reading counts as a failure of
+	// this attempt.
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close() // fully read or failed; the connection is released either way
+	if err != nil {
+		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return attempt{resp: resp, sent: true, generation: generation}
+}
+
+// retryable reports whether a failed attempt may be repeated.
+func (d *doer) retryable(a attempt, safe bool) bool {
+	var te *tokenError
+	switch {
+	case a.resp != nil:
+		return safe && retryableStatus(a.resp.StatusCode)
+	case errors.As(a.err, &te):
+		// The API request has not been sent, so this is safe for any request.
+		return te.transient
+	case !a.sent:
+		// Could not connect at all: the server cannot have seen the request.
+		return true
+	default:
+		return safe && connectionError(a.err)
+	}
+}
+
+// failure describes a failed attempt as an error.
+func (d *doer) failure(req *http.Request, a attempt) error {
+	if a.resp == nil {
+		var te *tokenError
+		if errors.As(a.err, &te) {
+			return a.err
+		}
+		return fmt.Errorf("keepnet: %s %s: %w", req.Method, req.URL.Path, a.err)
+	}
+	body, _ := io.ReadAll(a.resp.Body) // an in-memory buffer: cannot fail
+	return decodeAPIError(req.Method, req.URL.Path, a.resp.StatusCode, a.resp.Header.Get("Content-Type"), body, d.scrub)
+}
+
+// final marks the failure of a state-changing request that may have reached
+// the server as ErrOutcomeUnknown: a 5xx answer, or a transport failure or
+// cancellation after the request may have been written.
+func (d *doer) final(req *http.Request, a attempt, safe bool, failure error) error {
+	if safe || !a.sent {
+		return failure
+	}
+	if a.resp != nil && a.resp.StatusCode < 500 {
+		return failure // the server answered clearly: 4xx means not done
+	}
+	return &outcomeUnknownError{method: req.Method, path: req.URL.Path, cause: failure}
+}
+
+// reason names a failure for the retry log without any request details.
+func reason(a attempt) string {
+	if a.resp != nil {
+		return a.resp.Status
+	}
+	var te *tokenError
+	if errors.As(a.err, &te) {
+		return "token request failed"
+	}
+	var netErr net.Error
+	if errors.As(a.err, &netErr) && netErr.Timeout() {
+		return "timeout"
+	}
+	return "connection error"
+}
+
+// makeReplayable makes sure every attempt can get a fresh copy of the body:
+// the generated client's bodies are bytes readers with GetBody already set;
+// any other body is buffered once.
+func makeReplayable(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body, req.GetBody = nil, nil
+		return nil
+	}
+	if req.GetBody != nil {
+		// Each attempt uses GetBody, so the original is not needed.
+		return req.Body.Close()
+	}
+	body, err := io.ReadAll(req.Body)
+	closeErr := req.Body.Close()
+	if err != nil {
+		return err
+	}
+	if closeErr != nil {
+		return closeErr
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
+	return nil
+}

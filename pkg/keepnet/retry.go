@@ -1,0 +1,227 @@
+package keepnet
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/time/rate"
+)
+
+// This file holds the whole retry and limit policy: which requests may be
+// repeated, on which failures, after how long, and how many may run at once.
+
+// RetryPolicy says how often and for how long a request that is safe to
+// repeat is retried. Zero fields take the values of [DefaultRetryPolicy].
+type RetryPolicy struct {
+	// MaxAttempts is the number of attempts including the first; 1 means no
+	// retries.
+	MaxAttempts int
+	// MaxElapsed bounds the time from the first attempt until a retry may
+	// start; a retry whose wait would end later is not made.
+	MaxElapsed time.Duration
+	// BaseDelay is the backoff before the first retry; it doubles for each
+	// further retry, with jitter.
+	BaseDelay time.Duration
+	// MaxDelay caps the backoff between two attempts. A server's
+	// Retry-After is honoured even when longer, within MaxElapsed.
+	MaxDelay time.Duration
+}
+
+// DefaultRetryPolicy returns the policy used when [WithRetry] is not given:
+// 4 attempts within 2 minutes, backoff from 500 ms up to 20 s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 4, MaxElapsed: 2 * time.Minute, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second}
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	if p.MaxElapsed == 0 {
+		p.MaxElapsed = d.MaxElapsed
+	}
+	if p.BaseDelay == 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	return p
+}
+
+// backoff is the wait before retry number `retry` (1 for the first retry):
+// BaseDelay·2^(retry-1) capped at MaxDelay, then jittered into [d/2, d] so
+// that many clients failing together do not retry in lockstep.
+func (p RetryPolicy) backoff(retry int, jitter func(time.Duration) time.Duration) time.Duration {
+	d := p.BaseDelay
+	for i := 1; i < retry && d < p.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, p.MaxDelay)
+	return d/2 + jitter(d-d/2)
+}
+
+// clock is the passage of time as the retry loop sees it; tests replace it
+// so that backoff and Retry-After are checked without real sleeps.
+type clock interface {
+	now() time.Time
+	// sleep waits for d or until ctx is done, whichever comes first.
+	sleep(ctx context.Context, d time.Duration) error
+	// jitter returns a random duration in [0, d].
+	jitter(d time.Duration) time.Duration
+}
+
+type realClock struct{}
+
+func (realClock) now() time.Time { return time.Now() }
+
+func (realClock) sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (realClock) jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+// safeToRepeat reports whether a request only reads, so that repeating it
+// cannot change anything: GET (and HEAD/OPTIONS) and the POST search
+// endpoints, which take their query in the body. Everything else (creating
+// or sending an enrollment) may change state and is never repeated once it
+// may have reached the server.
+func safeToRepeat(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	case http.MethodPost:
+		p := strings.ToLower(strings.TrimSuffix(req.URL.Path, "/"))
+		return strings.HasSuffix(p, "/search") || strings.Contains(p, "/search/")
+	}
+	return false
+}
+
+// retryableStatus reports the statuses that mean "try again later" without
+// the request having been processed: rate limiting and failures of the
+// edge or the service in front of the application.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryAfter reads a Retry-After header given in seconds or as an HTTP date.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// neverSent reports whether a transport error proves that the request did
+// not leave this machine: the connection could not be made at all (DNS
+// failure, connection refused, dial timeout) and no connection was ever
+// handed to the request. Only then may a state-changing request be retried
+// after a transport error: the server cannot have seen a request that was
+// never written to any connection. Any doubt counts as "maybe sent".
+func neverSent(err error, gotConn bool) bool {
+	if gotConn {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// connectionError reports transport failures worth retrying for a request
+// that is safe to repeat: resets, refusals, timeouts and connections closed
+// mid-exchange. Certificate and protocol errors are not: they will not fix
+// themselves.
+func connectionError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return false
+	}
+	var netErr net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr)
+}
+
+// limits holds the client-wide rate and concurrency bounds, shared by every
+// scope of one client. A nil field means unlimited.
+type limits struct {
+	rate     *rate.Limiter
+	inFlight *semaphore.Weighted
+}
+
+func newLimits(rps float64, maxInFlight int) *limits {
+	l := &limits{}
+	if rps > 0 {
+		// A burst of one spreads requests evenly instead of letting a
+		// second's worth go out at once.
+		l.rate = rate.NewLimiter(rate.Limit(rps), 1)
+	}
+	if maxInFlight > 0 {
+		l.inFlight = semaphore.NewWeighted(int64(maxInFlight))
+	}
+	return l
+}
+
+// acquire waits for a rate slot and an in-flight slot; the returned release
+// gives the in-flight slot back.
+func (l *limits) acquire(ctx context.Context) (release func(), err error) {
+	if l.rate != nil {
+		if err := l.rate.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if l.inFlight == nil {
+		return func() {}, nil
+	}
+	if err := l.inFlight.Acquire(ctx, 1); err != nil {
+		return nil, err
+	}
+	return func() { l.inFlight.Release(1) }, nil
+}
