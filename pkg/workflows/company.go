@@ -26,17 +26,11 @@ const companySearchPageSize = 100
 // manage is never listed by the search, so it is reported as unknown here
 // rather than as a 403 on the first scoped call.
 func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Company, error) {
-	companies, err := collect(allPages(ctx, companySearchPageSize, func(ctx context.Context, page, size int) ([]gen.SearchCompanyDto, error) {
-		return searchCompanies(ctx, c.API(), page, size)
-	}))
+	companies, err := ListCompanies(ctx, c, "")
 	if err != nil {
-		return Company{}, fmt.Errorf("list companies: %w", err)
+		return Company{}, err
 	}
-	flat := make([]Company, 0, len(companies))
-	for _, dto := range companies {
-		flat = appendCompany(flat, dto)
-	}
-	return matchByNameOrID("company", nameOrID, flat, func(co Company) Named {
+	return matchByNameOrID("company", nameOrID, companies, func(co Company) Named {
 		return Named{ID: co.ID, Name: co.Name}
 	})
 }
@@ -44,8 +38,8 @@ func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Co
 // appendCompany adds dto and its children: a reseller's search can nest
 // sub-companies under their parent, and they are just as addressable.
 func appendCompany(out []Company, dto gen.SearchCompanyDto) []Company {
-	if id := textOf(dto.CompanyResourceId); id != "" {
-		out = append(out, Company{ID: id, Name: textOf(dto.CompanyName)})
+	if id := orZero(dto.CompanyResourceId); id != "" {
+		out = append(out, Company{ID: id, Name: orZero(dto.CompanyName)})
 	}
 	if dto.Children != nil {
 		for _, child := range *dto.Children {
@@ -71,12 +65,4 @@ func searchCompanies(ctx context.Context, api *gen.ClientWithResponses, page, si
 		return nil, nil
 	}
 	return *resp.JSON200.Data.Results, nil
-}
-
-// textOf reads an optional string field of the generated client; absent is "".
-func textOf(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
