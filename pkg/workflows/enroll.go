@@ -1,0 +1,274 @@
+package workflows
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// EnrollRequest asks for a training enrollment: one training, sent to one
+// or more target groups of one customer company. Company, Training and
+// Groups are each a name or an ID; see PlanEnrollment for how names match.
+type EnrollRequest struct {
+	Company  string
+	Training string
+	Groups   []string
+	// Name is the enrollment's name. It is also what makes reruns safe: an
+	// enrollment with this name in this company is the one this request
+	// made (see EnrollmentPlan.Apply).
+	Name string
+
+	// Schedule is when to send, RFC 3339; empty sends now. TimeZone is
+	// required with it: a Windows time-zone ID the service lists, such as
+	// "GMT Standard Time". Due, optional, RFC 3339, must be after Schedule.
+	Schedule, TimeZone, Due string
+
+	// AwardCertificate awards a certificate on completion.
+	// CertificateSendType, optional and only with AwardCertificate, is one of
+	// the certificate send types enrollments/form-details lists (by name,
+	// display name or ID).
+	AwardCertificate    bool
+	CertificateSendType string
+	// MarkedAsTest marks the enrollment as a test one.
+	MarkedAsTest bool
+	// TeamsNotification also notifies users in Microsoft Teams.
+	TeamsNotification bool
+
+	// NoSend creates the enrollment but does not send it; it stays
+	// Scheduled, and a later run without NoSend sends it.
+	NoSend bool
+	// AllowDuplicate creates a new enrollment even when one with the same
+	// name exists in the company.
+	AllowDuplicate bool
+
+	// Recheck spaces the look-ups made after a create or send whose
+	// outcome is unknown; the zero value means DefaultRecheck.
+	Recheck RecheckPolicy
+}
+
+// RecheckPolicy says how often, and how far apart, the state is read again
+// after a write whose outcome is unknown. The service may be eventually
+// consistent: an enrollment just created may take a moment to be listed.
+type RecheckPolicy struct {
+	// Attempts is how many look-ups are made in all; the first is
+	// immediate.
+	Attempts int
+	// Delay is the wait before the second look-up; it doubles after each.
+	Delay time.Duration
+}
+
+// DefaultRecheck waits up to about 14 s in all (2+4+8) for a write whose
+// outcome is unknown to show.
+var DefaultRecheck = RecheckPolicy{Attempts: 4, Delay: 2 * time.Second}
+
+// EnrollAction says what a run did.
+type EnrollAction string
+
+const (
+	// EnrollCreated: the enrollment was created and sent.
+	EnrollCreated EnrollAction = "created"
+	// EnrollCreatedNotSent: created and left Scheduled (NoSend).
+	EnrollCreatedNotSent EnrollAction = "created, not sent"
+	// EnrollResumed: an earlier run had created it but not sent it; this
+	// run sent it.
+	EnrollResumed EnrollAction = "resumed"
+	// EnrollAlreadySent: it existed and had been sent; nothing changed.
+	EnrollAlreadySent EnrollAction = "already sent"
+	// EnrollExistsNotSent: it existed, still Scheduled, and NoSend kept it
+	// so; nothing changed.
+	EnrollExistsNotSent EnrollAction = "already created, not sent"
+)
+
+// StatusScheduled is the status of an enrollment that has been created but
+// not sent. Every other status ("Sending", "Finished", "Error", ...) means it
+// has been sent.
+const StatusScheduled = "Scheduled"
+
+// EnrollResult is the enrollment a run ended with, and what the run did.
+type EnrollResult struct {
+	Company Company      `json:"company"`
+	ID      string       `json:"id"`
+	Name    string       `json:"name"`
+	Status  string       `json:"status"`
+	Action  EnrollAction `json:"action"`
+}
+
+// EnrollmentPlan is a validated request: every name resolved to an ID, the
+// schedule checked, and the exact create body built. Nothing has been
+// written. Apply carries it out; printing it is a dry run.
+type EnrollmentPlan struct {
+	Company  Company       `json:"company"`
+	Training Training      `json:"training"`
+	Groups   []TargetGroup `json:"groups"`
+	Name     string        `json:"name"`
+	// ScheduledDate, DueDate and TimeZone are empty when sending now.
+	ScheduledDate string    `json:"scheduledDate,omitempty"`
+	DueDate       string    `json:"dueDate,omitempty"`
+	TimeZone      *TimeZone `json:"timeZone,omitempty"`
+	// Send is false with NoSend.
+	Send           bool `json:"send"`
+	AllowDuplicate bool `json:"allowDuplicate"`
+	// Existing are the enrollments with this name the company had when
+	// the plan was made; Intent says what Apply would do about them.
+	Existing []EnrollmentInfo `json:"existing"`
+	Intent   string           `json:"intent"`
+	// CreateBody is the exact body POST /api/enrollments would get.
+	CreateBody json.RawMessage `json:"createBody"`
+
+	scope   *keepnet.Company
+	recheck RecheckPolicy
+}
+
+// Enroll plans the request and applies the plan: the whole create-and-send
+// flow. See PlanEnrollment and EnrollmentPlan.Apply.
+func Enroll(ctx context.Context, c *keepnet.Client, req EnrollRequest) (EnrollResult, error) {
+	plan, err := PlanEnrollment(ctx, c, req)
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	return plan.Apply(ctx)
+}
+
+// PlanEnrollment validates req and resolves every name, making read calls
+// only. Input it cannot act on is an *InputError naming the offending value:
+// an empty name, a bad date or a due date not after the scheduled one, an
+// unknown time zone (with close matches), an unknown or ambiguous company,
+// training or group (with the candidates and their IDs), a certificate send
+// type form-details does not list, or a name already used in the company by
+// an enrollment of another training or other groups.
+//
+// Names match as in the vendor's UI: an ID, else an exact case-insensitive
+// name, else a single partial match. All pages of every listing are read.
+func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (*EnrollmentPlan, error) {
+	name := strings.TrimSpace(req.Name)
+	if name == "" {
+		return nil, &InputError{Field: "name", Reason: "is empty: give the enrollment a name"}
+	}
+	if len(req.Groups) == 0 {
+		return nil, &InputError{Field: "group", Reason: "is missing: name at least one target group"}
+	}
+	for _, g := range req.Groups {
+		if strings.TrimSpace(g) == "" {
+			return nil, &InputError{Field: "group", Reason: "is empty"}
+		}
+	}
+	if strings.TrimSpace(req.Training) == "" {
+		return nil, &InputError{Field: "training", Reason: "is empty"}
+	}
+	if req.CertificateSendType != "" && !req.AwardCertificate {
+		return nil, &InputError{Field: "certificate send type", Value: req.CertificateSendType, Reason: "needs a certificate to be awarded (--certificate)"}
+	}
+	sched, err := parseSchedule(req.Schedule, req.Due, req.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+
+	company, err := ResolveCompany(ctx, c, req.Company)
+	if err != nil {
+		return nil, err
+	}
+	plan := &EnrollmentPlan{
+		Company:        company,
+		Name:           name,
+		Send:           !req.NoSend,
+		AllowDuplicate: req.AllowDuplicate,
+		scope:          c.ForCompany(company.ID),
+		recheck:        req.Recheck,
+	}
+	if plan.recheck.Attempts <= 0 {
+		plan.recheck = DefaultRecheck
+	}
+
+	// The reads do not depend on each other; they run together, and their
+	// results are judged afterwards in a fixed order so the same bad input
+	// always gets the same message.
+	var (
+		wg                                         sync.WaitGroup
+		trainings                                  []Training
+		groups                                     []TargetGroup
+		form                                       map[string][]formEnum
+		zones                                      []TimeZone
+		existing                                   []EnrollmentInfo
+		trainErr, groupErr, formErr, zoneErr, eErr error
+	)
+	wg.Go(func() { trainings, trainErr = ListTrainings(ctx, plan.scope, "") })
+	wg.Go(func() { groups, groupErr = ListTargetGroups(ctx, plan.scope, "") })
+	wg.Go(func() { form, formErr = readFormEnums(ctx, plan.scope) })
+	if sched != nil {
+		wg.Go(func() { zones, zoneErr = ListTimeZones(ctx, plan.scope) })
+	}
+	wg.Go(func() { existing, eErr = plan.findByName(ctx) })
+	wg.Wait()
+	for _, err := range []error{trainErr, groupErr, formErr, zoneErr, eErr} {
+		if err != nil {
+			return nil, scopeError(err, req.Company, company)
+		}
+	}
+
+	if plan.Training, err = matchByNameOrID("training", req.Training, trainings, func(t Training) Named {
+		return Named{ID: t.ID, Name: t.Name}
+	}); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, q := range req.Groups {
+		g, err := matchByNameOrID("group", q, groups, func(g TargetGroup) Named {
+			return Named{ID: g.ID, Name: g.Name}
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !seen[g.ID] { // the same group named twice (by name and by ID) is sent once
+			seen[g.ID] = true
+			plan.Groups = append(plan.Groups, g)
+		}
+	}
+	body := createEnrollmentBody{
+		TrainingID:            plan.Training.ID,
+		Name:                  name,
+		AwardCertificate:      req.AwardCertificate,
+		MarkedAsTest:          req.MarkedAsTest,
+		SendTeamsNotification: req.TeamsNotification,
+	}
+	for _, g := range plan.Groups {
+		body.TargetGroupResourceIDs = append(body.TargetGroupResourceIDs, g.ID)
+	}
+	if sched != nil {
+		zone, err := matchTimeZone(sched.zone, zones)
+		if err != nil {
+			return nil, err
+		}
+		plan.TimeZone = &zone
+		plan.ScheduledDate, plan.DueDate = sched.startText, sched.dueText
+		body.EnrollmentScheduler = &schedulerBody{
+			ScheduledDate:       sched.startText,
+			ScheduledTimeZoneID: zone.ID,
+			DueDate:             sched.dueText,
+		}
+	}
+	if req.CertificateSendType != "" {
+		values, ok := formEnumNamed(form, certificateSendTypeEnum)
+		if !ok {
+			return nil, fmt.Errorf("enrollments/form-details lists no %s, so certificate send type %q cannot be checked", certificateSendTypeEnum, req.CertificateSendType)
+		}
+		if body.CertificateConfigSendType, err = matchFormEnum("certificate send type", req.CertificateSendType, values); err != nil {
+			return nil, err
+		}
+	}
+	if plan.CreateBody, err = json.Marshal(body); err != nil {
+		return nil, fmt.Errorf("encode the create body: %w", err)
+	}
+
+	plan.Existing = existing
+	d, err := plan.decide(ctx, existing)
+	if err != nil {
+		return nil, scopeError(err, req.Company, company)
+	}
+	plan.Intent = d.intent(plan)
+	return plan, nil
+}

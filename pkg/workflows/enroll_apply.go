@@ -1,0 +1,226 @@
+package workflows
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// Apply carries the plan out so that running the same request again, after
+// any failure, converges to exactly one enrollment with the plan's name in
+// the company, sent once:
+//
+//   - It first looks the name up in the company (all enrollments, exact
+//     case-insensitive name). One that has been sent is reported and left
+//     alone; one still Scheduled is sent (resumed), unless the plan says not
+//     to send. AllowDuplicate skips this and always creates.
+//   - A create is never retried. When its outcome is unknown (5xx, timeout,
+//     reset after the request went out) Apply looks the enrollment up by
+//     name a few times, spaced by the plan's RecheckPolicy, and carries on
+//     from what is there; if nothing shows, it stops and says so, and a rerun
+//     picks up from the look-up.
+//   - A send whose outcome is unknown is judged by the enrollment's status:
+//     no longer Scheduled means it was sent.
+func (p *EnrollmentPlan) Apply(ctx context.Context) (EnrollResult, error) {
+	existing, err := p.findByName(ctx)
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	d, err := p.decide(ctx, existing)
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	switch d.kind {
+	case decideAlreadySent:
+		return p.result(d.existing, EnrollAlreadySent), nil
+	case decideKeepScheduled:
+		return p.result(d.existing, EnrollExistsNotSent), nil
+	case decideResume:
+		return p.sendAndReport(ctx, d.existing, EnrollResumed)
+	}
+	created, err := p.create(ctx, existing)
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	if !isScheduled(created.Status) {
+		// Found after an unknown outcome and already sent (by an earlier
+		// run, or by someone in the UI): sending again is what must not
+		// happen.
+		return p.result(created, EnrollCreated), nil
+	}
+	if !p.Send {
+		return p.result(created, EnrollCreatedNotSent), nil
+	}
+	return p.sendAndReport(ctx, created, EnrollCreated)
+}
+
+// create posts the plan's body and returns the new enrollment. known are the
+// same-named enrollments that existed before, so that a look-up after an
+// unknown outcome does not mistake one of them for the new one.
+func (p *EnrollmentPlan) create(ctx context.Context, known []EnrollmentInfo) (EnrollmentInfo, error) {
+	resp, err := p.scope.API().PostEnrollmentsWithBodyWithResponse(ctx, "application/json", bytes.NewReader(p.CreateBody))
+	if err != nil && !errors.Is(err, keepnet.ErrOutcomeUnknown) {
+		return EnrollmentInfo{}, fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err)
+	}
+	if err == nil {
+		if id := createdEnrollmentID(resp.Body); id != "" {
+			// The service creates enrollments Scheduled; they are sent by
+			// a separate call.
+			return EnrollmentInfo{ID: id, Name: p.Name, Status: StatusScheduled, TrainingName: p.Training.Name}, nil
+		}
+		// Created, but the answer names no ID: find it like an unknown
+		// outcome rather than fail and invite a second create.
+		err = fmt.Errorf("the create response carries no data.id")
+	}
+	found, ok, lookErr := p.awaitNew(ctx, known)
+	switch {
+	case ok:
+		return found, nil
+	case lookErr != nil:
+		return EnrollmentInfo{}, fmt.Errorf("create enrollment %q in company %q: %w; and looking it up failed: %v; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, lookErr)
+	}
+	return EnrollmentInfo{}, fmt.Errorf("create enrollment %q in company %q: %w; no enrollment with that name appeared after %d look-ups, so it was probably not created; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, p.recheck.Attempts)
+}
+
+// sendAndReport sends e and reports it with its status afterwards.
+func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, action EnrollAction) (EnrollResult, error) {
+	_, err := p.scope.API().PostEnrollmentsResourceIdSendWithResponse(ctx, e.ID)
+	if err != nil {
+		if !errors.Is(err, keepnet.ErrOutcomeUnknown) {
+			return EnrollResult{}, fmt.Errorf("send enrollment %q (%s), which exists but was not sent; run the same request again to send it: %w", p.Name, e.ID, err)
+		}
+		got, sent, lookErr := p.awaitSent(ctx, e.ID)
+		switch {
+		case sent:
+			return p.result(got, action), nil
+		case lookErr != nil:
+			return EnrollResult{}, fmt.Errorf("send enrollment %q (%s): %w; and reading its status failed: %v; run the same request again: it sends only if the enrollment is still Scheduled", p.Name, e.ID, err, lookErr)
+		}
+		return EnrollResult{}, fmt.Errorf("send enrollment %q (%s): %w; it was still Scheduled after %d look-ups, so it was probably not sent; run the same request again to send it", p.Name, e.ID, err, p.recheck.Attempts)
+	}
+	after, found, err := p.lookupID(ctx, e.ID)
+	if err != nil {
+		r := p.result(e, action)
+		r.Status = ""
+		return r, fmt.Errorf("enrollment %q (%s) was sent, but reading its status failed: %w", p.Name, e.ID, err)
+	}
+	if !found {
+		// Sent, but not listed yet: the status is not known.
+		after = e
+		after.Status = ""
+	}
+	return p.result(after, action), nil
+}
+
+// awaitNew looks the plan's name up until an enrollment shows that is not
+// among known.
+func (p *EnrollmentPlan) awaitNew(ctx context.Context, known []EnrollmentInfo) (EnrollmentInfo, bool, error) {
+	var lastErr error
+	for attempt := range p.recheck.Attempts {
+		if err := p.recheck.wait(ctx, attempt); err != nil {
+			return EnrollmentInfo{}, false, err
+		}
+		found, err := p.findByName(ctx)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		lastErr = nil
+		for _, e := range found {
+			if !slices.ContainsFunc(known, func(k EnrollmentInfo) bool { return k.ID == e.ID }) {
+				return e, true, nil
+			}
+		}
+	}
+	return EnrollmentInfo{}, false, lastErr
+}
+
+// awaitSent reads id's status until it is no longer Scheduled.
+func (p *EnrollmentPlan) awaitSent(ctx context.Context, id string) (EnrollmentInfo, bool, error) {
+	var lastErr error
+	for attempt := range p.recheck.Attempts {
+		if err := p.recheck.wait(ctx, attempt); err != nil {
+			return EnrollmentInfo{}, false, err
+		}
+		e, found, err := p.lookupID(ctx, id)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		lastErr = nil
+		if found && !isScheduled(e.Status) {
+			return e, true, nil
+		}
+	}
+	return EnrollmentInfo{}, false, lastErr
+}
+
+// wait sleeps before look-up number attempt (from 0): not at all before the
+// first, then Delay, doubling.
+func (r RecheckPolicy) wait(ctx context.Context, attempt int) error {
+	if attempt == 0 {
+		return nil
+	}
+	t := time.NewTimer(r.Delay << (attempt - 1))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// findByName lists the company's enrollments with the plan's name. It reads
+// every enrollment of the company rather than asking the service to search
+// for the name: the search is a partial, multi-field match whose exact rules
+// are not documented, and missing an existing enrollment here means
+// employees get the training twice. The company header scopes the listing,
+// so a same-named enrollment of another customer is never seen.
+func (p *EnrollmentPlan) findByName(ctx context.Context) ([]EnrollmentInfo, error) {
+	all, err := ListEnrollments(ctx, p.scope, EnrollmentQuery{})
+	if err != nil {
+		return nil, fmt.Errorf("look up enrollment %q: %w", p.Name, err)
+	}
+	var same []EnrollmentInfo
+	for _, e := range all {
+		// Case is ignored: "Q1 phishing" next to "Q1 Phishing" is a
+		// slip of the keyboard far more often than a second campaign.
+		if strings.EqualFold(strings.TrimSpace(e.Name), p.Name) {
+			same = append(same, e)
+		}
+	}
+	return same, nil
+}
+
+// lookupID finds enrollment id among those with the plan's name.
+func (p *EnrollmentPlan) lookupID(ctx context.Context, id string) (EnrollmentInfo, bool, error) {
+	same, err := p.findByName(ctx)
+	if err != nil {
+		return EnrollmentInfo{}, false, err
+	}
+	for _, e := range same {
+		if e.ID == id {
+			return e, true, nil
+		}
+	}
+	return EnrollmentInfo{}, false, nil
+}
+
+func (p *EnrollmentPlan) result(e EnrollmentInfo, action EnrollAction) EnrollResult {
+	name := e.Name
+	if name == "" {
+		name = p.Name
+	}
+	return EnrollResult{Company: p.Company, ID: e.ID, Name: name, Status: e.Status, Action: action}
+}
+
+func isScheduled(status string) bool {
+	return strings.EqualFold(strings.TrimSpace(status), StatusScheduled)
+}

@@ -1,0 +1,174 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// decisionKind is what a run does about the enrollments already named like
+// the plan.
+type decisionKind int
+
+const (
+	decideCreate        decisionKind = iota // none exists, or duplicates are allowed
+	decideAlreadySent                       // it exists and was sent: change nothing
+	decideResume                            // it exists, still Scheduled: send it
+	decideKeepScheduled                     // it exists, still Scheduled, and not sending was asked
+)
+
+type decision struct {
+	kind     decisionKind
+	existing EnrollmentInfo
+}
+
+// decide picks what to do given the same-named enrollments in the company.
+// An existing enrollment is only taken for this request's own if it is for
+// the same training and the same groups: resuming someone else's Scheduled
+// enrollment, or calling a different one "already sent", would be wrong.
+func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) (decision, error) {
+	if p.AllowDuplicate || len(existing) == 0 {
+		return decision{kind: decideCreate}, nil
+	}
+	if len(existing) > 1 {
+		ids := make([]string, 0, len(existing))
+		for _, e := range existing {
+			ids = append(ids, fmt.Sprintf("%s (%s)", e.ID, e.Status))
+		}
+		return decision{}, &InputError{
+			Field: "name", Value: p.Name,
+			Reason: fmt.Sprintf("is used by %d enrollments in company %q already: %s; pick another name, or allow a duplicate", len(existing), p.Company.Name, strings.Join(ids, ", ")),
+		}
+	}
+	e := existing[0]
+	if err := p.checkSameEnrollment(ctx, e); err != nil {
+		return decision{}, err
+	}
+	switch {
+	case !isScheduled(e.Status):
+		return decision{kind: decideAlreadySent, existing: e}, nil
+	case !p.Send:
+		return decision{kind: decideKeepScheduled, existing: e}, nil
+	}
+	return decision{kind: decideResume, existing: e}, nil
+}
+
+// checkSameEnrollment reads e's details and compares its training and target
+// groups with the plan's.
+func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentInfo) error {
+	resp, err := p.scope.API().GetEnrollmentsResourceIdWithResponse(ctx, e.ID)
+	if err != nil {
+		return fmt.Errorf("read enrollment %q (%s): %w", e.Name, e.ID, err)
+	}
+	var trainingID string
+	var groupIDs []string
+	if resp.JSON200 != nil && resp.JSON200.Data != nil {
+		trainingID = orZero(resp.JSON200.Data.TrainingId)
+		groupIDs = orZero(resp.JSON200.Data.TargetGroupResourceIds)
+	}
+	var differs string
+	switch {
+	case trainingID != "" && trainingID != p.Training.ID,
+		trainingID == "" && e.TrainingName != "" && !strings.EqualFold(e.TrainingName, p.Training.Name):
+		what := e.TrainingName
+		if what == "" {
+			what = trainingID
+		}
+		differs = fmt.Sprintf("training %q", what)
+	case len(groupIDs) > 0 && !sameSet(groupIDs, p.groupIDs()):
+		differs = "target groups " + strings.Join(groupIDs, ", ")
+	}
+	if differs == "" {
+		return nil
+	}
+	return &InputError{
+		Field: "name", Value: p.Name,
+		Reason: fmt.Sprintf("already names enrollment %s (%s) in company %q, for %s; pick another name, or allow a duplicate", e.ID, e.Status, p.Company.Name, differs),
+	}
+}
+
+func (p *EnrollmentPlan) groupIDs() []string {
+	ids := make([]string, 0, len(p.Groups))
+	for _, g := range p.Groups {
+		ids = append(ids, g.ID)
+	}
+	return ids
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// intent says in words what Apply would do, for the dry run.
+func (d decision) intent(p *EnrollmentPlan) string {
+	switch d.kind {
+	case decideAlreadySent:
+		return fmt.Sprintf("nothing: enrollment %s with this name exists and was sent (status %s)", d.existing.ID, d.existing.Status)
+	case decideKeepScheduled:
+		return fmt.Sprintf("nothing: enrollment %s with this name exists and is still Scheduled (not sending, as asked)", d.existing.ID)
+	case decideResume:
+		return fmt.Sprintf("send enrollment %s, which exists with this name and is still Scheduled", d.existing.ID)
+	}
+	what := "create the enrollment"
+	if len(p.Existing) > 0 {
+		what = fmt.Sprintf("create another enrollment with this name (%d exist already; duplicates allowed)", len(p.Existing))
+	}
+	if !p.Send {
+		return what + " and leave it Scheduled, not sent"
+	}
+	if p.TimeZone != nil {
+		return fmt.Sprintf("%s and send it, scheduled for %s (%s)", what, p.ScheduledDate, p.TimeZone.ID)
+	}
+	return what + " and send it now"
+}
+
+// scopeError turns a 403 PRIVACY_ERROR on a company-scoped call into an
+// *InputError naming the company as the user gave it: the credentials do
+// not manage that company, which is a matter of input, not a failure.
+func scopeError(err error, query string, company Company) error {
+	var apiErr *keepnet.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && strings.EqualFold(apiErr.Status, "PRIVACY_ERROR") {
+		return &InputError{
+			Field: "company", Value: query,
+			Reason: fmt.Sprintf("(%s) is not managed by these credentials: the service refused it with PRIVACY_ERROR", company.ID),
+		}
+	}
+	return err
+}
+
+// readFormEnums reads enrollments/form-details' data.enumNameValuePairs.
+func readFormEnums(ctx context.Context, scope *keepnet.Company) (map[string][]formEnum, error) {
+	resp, err := scope.API().GetEnrollmentsFormDetailsWithResponse(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read enrollment form details: %w", err)
+	}
+	out := map[string][]formEnum{}
+	if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.EnumNameValuePairs == nil {
+		return out, nil
+	}
+	for name, values := range *resp.JSON200.Data.EnumNameValuePairs {
+		for _, v := range values {
+			out[name] = append(out[name], formEnum{ID: orZero(v.Id), Name: orZero(v.Name), DisplayName: orZero(v.DisplayName)})
+		}
+	}
+	return out, nil
+}
+
+// formEnumNamed finds an enum by name, ignoring case (the service's key
+// casing varies).
+func formEnumNamed(enums map[string][]formEnum, name string) ([]formEnum, bool) {
+	for k, v := range enums {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
