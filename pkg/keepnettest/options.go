@@ -1,0 +1,111 @@
+package keepnettest
+
+import (
+	"testing"
+	"time"
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	clientID     string
+	clientSecret string
+	seed         uint64
+	surveyUsers  int
+	tokenTTL     time.Duration
+	spec         *Spec
+	t            testing.TB
+	latency      time.Duration
+	jitter       time.Duration
+	faults       Faults
+	rateLimit    float64
+	rateBurst    int
+	commitFail   map[string]int
+	now          func() time.Time
+	addr         string
+	pageSizeCap  int
+	noRequestLog bool
+}
+
+func defaultConfig() config {
+	return config{
+		clientID:     "keepnettest-reseller",
+		clientSecret: "keepnettest-secret",
+		seed:         1,
+		surveyUsers:  DefaultSurveyUsers,
+		tokenTTL:     time.Hour,
+		now:          time.Now,
+		addr:         "127.0.0.1:0",
+		pageSizeCap:  100,
+		commitFail:   map[string]int{},
+	}
+}
+
+// WithCredentials sets the client ID and secret the token endpoint accepts.
+func WithCredentials(clientID, clientSecret string) Option {
+	return func(c *config) { c.clientID, c.clientSecret = clientID, clientSecret }
+}
+
+// WithSeed changes the seed from which users, answers and faults derive.
+func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// WithUsers sets the user count of Acme Manufacturing's "Security Culture
+// Survey" (default DefaultSurveyUsers). Users are generated on demand, so
+// 50,000 cost little memory and no startup time.
+func WithUsers(n int) Option { return func(c *config) { c.surveyUsers = n } }
+
+// WithTokenTTL sets how long issued tokens live (the service: one hour).
+func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
+// WithSpec validates every request against the vendor's spec: a request the
+// spec does not allow gets 400 and is recorded (Server.SpecViolations).
+func WithSpec(s *Spec) Option { return func(c *config) { c.spec = s } }
+
+// WithT makes spec violations fail t (t.Errorf), so the test whose client
+// sent the request fails even if it tolerates the 400.
+func WithT(t testing.TB) Option { return func(c *config) { c.t = t } }
+
+// WithLatency delays every response by d.
+func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
+
+// WithJitter adds a further delay, uniform in [0, max), derived from the
+// seed and the request.
+func WithJitter(max time.Duration) Option { return func(c *config) { c.jitter = max } }
+
+// WithFaults injects failures (see Faults).
+func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
+
+// WithRateLimit answers 429 (Retry-After: 1) beyond rps requests per second,
+// with bursts of up to burst requests.
+func WithRateLimit(rps float64, burst int) Option {
+	return func(c *config) { c.rateLimit, c.rateBurst = rps, max(burst, 1) }
+}
+
+// WithCommitThenFail makes route (RouteEnrollmentCreate or
+// RouteEnrollmentSend) do its work and then answer 502 with an HTML page,
+// for the first times calls (times <= 0: every call). The client cannot tell
+// whether the enrollment was created or sent.
+func WithCommitThenFail(route string, times int) Option {
+	return func(c *config) {
+		if times <= 0 {
+			times = -1
+		}
+		c.commitFail[route] = times
+	}
+}
+
+// WithClock replaces the clock used for token expiry and for created
+// enrollments, so tests can expire tokens without sleeping.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithAddr sets the listen address (default "127.0.0.1:0", a free port).
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithPageSizeCap changes the largest page size the search endpoints return
+// (default 100, as the service).
+func WithPageSizeCap(n int) Option { return func(c *config) { c.pageSizeCap = n } }
+
+// WithoutRequestLog turns off the request log, for benchmarks that send
+// hundreds of thousands of requests.
+func WithoutRequestLog() Option { return func(c *config) { c.noRequestLog = true } }

@@ -1,0 +1,94 @@
+package keepnettest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// envelope is the service's DataResponse/ServiceResult shape. Null fields are
+// left out, as the service does.
+type envelope struct {
+	Data               any      `json:"data,omitempty"`
+	Status             string   `json:"status,omitempty"`
+	Message            string   `json:"message,omitempty"`
+	ValidationMessages []string `json:"validationMessages,omitempty"`
+}
+
+// capitalEnvelope is an error body with "Message" capitalised: some of the
+// service's error paths serialise with Pascal-case keys.
+type capitalEnvelope struct {
+	Status             string   `json:"status,omitempty"`
+	Message            string   `json:"Message,omitempty"`
+	ValidationMessages []string `json:"validationMessages,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Every value written is built by this package from plain types.
+		panic(fmt.Sprintf("keepnettest: encoding response: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b) // the client hanging up is not the fake's problem
+}
+
+func writeData(w http.ResponseWriter, status int, data any) {
+	writeJSON(w, status, envelope{Data: data, Status: "SUCCESS"})
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string, validation []string) {
+	writeJSON(w, status, envelope{Status: code, Message: message, ValidationMessages: validation})
+}
+
+func writeCapitalError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, capitalEnvelope{Status: code, Message: message})
+}
+
+// writeHTML answers with an edge-style HTML error page, as the service's
+// front end does for 5xx.
+func writeHTML(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	text := http.StatusText(status)
+	_, _ = fmt.Fprintf(w, "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>\n<body><h1>%d %s</h1><p>The server encountered an error and could not complete your request.</p></body></html>\n",
+		status, text, status, text)
+}
+
+// pageData is the data of every search response.
+type pageData struct {
+	PageNumber           int `json:"pageNumber"`
+	PageSize             int `json:"pageSize"`
+	TotalNumberOfPages   int `json:"totalNumberOfPages"`
+	TotalNumberOfRecords int `json:"totalNumberOfRecords"`
+	Results              any `json:"results"`
+}
+
+// Date formats the live service mixes, all without a zone.
+const (
+	layoutDisplaySeconds = "02/01/2006 15:04:05"
+	layoutDisplayMinutes = "02/01/2006 15:04"
+	layoutDotNet         = "2006-01-02T15:04:05.0000000"
+)
+
+func displaySeconds(t time.Time) string { return t.Format(layoutDisplaySeconds) }
+func displayMinutes(t time.Time) string { return t.Format(layoutDisplayMinutes) }
+
+// dotNet renders t as .NET does a DateTime of unspecified kind: seven
+// fractional digits, no zone. A fixed fraction keeps the output stable.
+func dotNet(t time.Time) string {
+	if t.Nanosecond() == 0 {
+		t = t.Add(123456700 * time.Nanosecond)
+	}
+	return t.Format(layoutDotNet)
+}
+
+// optionalTime renders a nullable date: "" (left out) for the zero time.
+func optionalTime(t time.Time, format func(time.Time) string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return format(t)
+}

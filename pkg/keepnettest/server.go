@@ -1,0 +1,201 @@
+package keepnettest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Server is a running fake Keepnet API. Its methods are safe for concurrent
+// use, including while requests are being served.
+type Server struct {
+	// URL is the base URL, e.g. "http://127.0.0.1:41234", without a
+	// trailing slash; the token endpoint is URL + "/connect/token".
+	URL string
+	// ClientID and ClientSecret are the reseller credentials the token
+	// endpoint accepts.
+	ClientID     string
+	ClientSecret string
+
+	cfg     config
+	hs      *httptest.Server
+	mux     *http.ServeMux
+	limiter *rate.Limiter
+
+	mu          sync.Mutex
+	world       world
+	tokens      map[string]time.Time // access token -> expiry
+	tokenSerial int
+	requests    []Request
+	violations  []string
+	faults      Faults
+	occurrences map[uint64]int // fault key -> times seen, so retries differ
+	commitFail  map[string]int // route -> failures left (-1 = always)
+}
+
+// maxBody bounds what the fake reads of a request body.
+const maxBody = 10 << 20
+
+// NewServer starts a fake with the default seeded world, changed by opts.
+// Like httptest.NewServer it panics if it cannot listen; Start returns the
+// error instead.
+func NewServer(opts ...Option) *Server {
+	s, err := Start(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Start is NewServer returning an error when the listen address is taken,
+// for callers (the CLI's sandbox) that choose the address.
+func Start(opts ...Option) (*Server, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Server{
+		ClientID:     cfg.clientID,
+		ClientSecret: cfg.clientSecret,
+		cfg:          cfg,
+		tokens:       map[string]time.Time{},
+		faults:       cfg.faults,
+		occurrences:  map[uint64]int{},
+		commitFail:   map[string]int{},
+	}
+	for route, n := range cfg.commitFail {
+		s.commitFail[route] = n
+	}
+	if cfg.rateLimit > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), cfg.rateBurst)
+	}
+	s.world.seed = cfg.seed
+	seedWorld(&s.world, cfg.surveyUsers)
+	s.mux = s.routes()
+
+	l, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("keepnettest: listen on %s: %w", cfg.addr, err)
+	}
+	s.hs = &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(s.serve)}}
+	s.hs.Start()
+	s.URL = s.hs.URL
+	return s, nil
+}
+
+// Close shuts the server down, blocking until outstanding requests finish.
+func (s *Server) Close() { s.hs.Close() }
+
+// Client returns an HTTP client suited to the server, as
+// httptest.Server.Client does.
+func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc(RouteToken, s.handleToken)
+	mux.HandleFunc(RouteCompaniesSearch, s.authed(s.handleCompaniesSearch))
+	mux.HandleFunc(RouteEnrollmentsSearch, s.authed(s.handleEnrollmentsSearch))
+	mux.HandleFunc(RouteEnrollmentGet, s.authed(s.handleEnrollmentGet))
+	mux.HandleFunc(RouteEnrollmentForm, s.authed(s.handleFormDetails))
+	mux.HandleFunc(RouteEnrollmentCreate, s.authed(s.handleEnrollmentCreate))
+	mux.HandleFunc(RouteEnrollmentSend, s.authed(s.handleEnrollmentSend))
+	mux.HandleFunc(RouteReportSummary, s.authed(s.handleSummary))
+	mux.HandleFunc(RouteReportUsersSearch, s.authed(s.handleUsersSearch))
+	mux.HandleFunc(RouteReportInteractions, s.authed(s.handleInteractions))
+	mux.HandleFunc(RouteReportExamSessions, s.authed(s.handleExamSessions))
+	mux.HandleFunc(RouteTrainingsSearch, s.authed(s.handleTrainingsSearch))
+	mux.HandleFunc(RouteTargetGroupsSearch, s.authed(s.handleTargetGroupsSearch))
+	mux.HandleFunc(RouteTimeZones, s.authed(s.handleTimeZones))
+	return mux
+}
+
+// serve runs every request through the same stages, in the order a client
+// would meet them at the real service's edge: latency, spec check (ours, so
+// a client bug is reported even when a fault would have hidden it), rate
+// limit, injected faults, then the endpoint itself.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		http.Error(w, "keepnettest: reading request body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	_, route := s.mux.Handler(r)
+	rec := &statusRecorder{ResponseWriter: w}
+	defer s.logRequest(r, route, body, rec)
+
+	key := s.requestKey(r, body)
+	if !s.delay(r, key) {
+		return
+	}
+	if s.cfg.spec != nil {
+		if err := s.cfg.spec.validate(r, body); err != nil {
+			s.reportViolation(rec, r, err)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if s.limiter != nil && !s.limiter.Allow() {
+		rec.Header().Set("Retry-After", "1")
+		writeError(rec, http.StatusTooManyRequests, "TOO_MANY_REQUESTS", "Rate limit exceeded.", nil)
+		return
+	}
+	if s.injectFault(rec, r, route, key) {
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+// statusRecorder remembers the status for the request log. Unwrap lets
+// http.ResponseController reach the connection to drop it.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) logRequest(r *http.Request, route string, body []byte, rec *statusRecorder) {
+	if s.cfg.noRequestLog {
+		return
+	}
+	entry := Request{
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		Route:       route,
+		RawQuery:    r.URL.RawQuery,
+		CompanyID:   r.Header.Get(headerCompanyID),
+		IRCompanyID: r.Header.Get(headerIRCompanyID),
+		ContentType: r.Header.Get("Content-Type"),
+		Status:      rec.status,
+		Time:        s.cfg.now(),
+	}
+	// The token request's form holds the client secret: never keep it.
+	if route != RouteToken && len(body) > 0 {
+		entry.Body = bytes.Clone(body)
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, entry)
+	s.mu.Unlock()
+}

@@ -1,0 +1,92 @@
+package keepnettest
+
+import (
+	"slices"
+)
+
+// world is the fake's state. Server guards it with its mutex; world itself
+// does no locking.
+type world struct {
+	seed        uint64
+	companies   []*Company
+	trainings   []*Training
+	groups      []*Group
+	enrollments []*Enrollment
+	// nextID numbers the enrollments created through the API.
+	nextID int
+}
+
+func (w *world) addCompany(c *Company, managed bool) {
+	c.Managed = managed
+	w.companies = append(w.companies, c)
+}
+
+func (w *world) addTraining(t *Training) { w.trainings = append(w.trainings, t) }
+
+func (w *world) addGroup(g *Group) { w.groups = append(w.groups, g) }
+
+func (w *world) addEnrollment(e *Enrollment) { w.enrollments = append(w.enrollments, e) }
+
+func (w *world) company(id string) *Company {
+	for _, c := range w.companies {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func (w *world) training(id string) *Training {
+	for _, t := range w.trainings {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+func (w *world) group(id string) *Group {
+	for _, g := range w.groups {
+		if g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
+func (w *world) enrollment(id string) *Enrollment {
+	for _, e := range w.enrollments {
+		if e.ID == id {
+			return e
+		}
+	}
+	return nil
+}
+
+// managedCompanies are the reseller's customers, in seeding order.
+func (w *world) managedCompanies() []*Company {
+	var out []*Company
+	for _, c := range w.companies {
+		if c.Managed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// inScope reports whether a record of companyID is visible under scope: a
+// scoped call sees its company only; an unscoped one sees every customer
+// (which is how an unscoped search mixes companies).
+func (w *world) inScope(scope, companyID string) bool {
+	if scope != "" {
+		return companyID == scope
+	}
+	c := w.company(companyID)
+	return c != nil && c.Managed
+}
+
+func cloneEnrollment(e *Enrollment) Enrollment {
+	out := *e
+	out.GroupIDs = slices.Clone(e.GroupIDs)
+	return out
+}
