@@ -1,0 +1,71 @@
+// Package surveyout writes survey-results records in the survey-results
+// command's formats, streaming: no format holds every user in memory.
+package surveyout
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// Header is what a pull knows before its first user.
+type Header struct {
+	Company    workflows.Company               `json:"company"`
+	Enrollment workflows.SurveyEnrollment      `json:"enrollment"`
+	Summary    *gen.EnrollmentSummaryReportDTO `json:"summary"`
+}
+
+// Writer writes one survey's records.
+type Writer interface {
+	// WriteUser writes (or, for csv-wide, stores) one user's record.
+	WriteUser(u workflows.UserResult) error
+	// Close finishes the output (closing brackets, the spooled csv-wide
+	// rows) and releases what the writer holds.
+	Close() error
+	// Discard releases what the writer holds without finishing the output,
+	// for a run that failed.
+	Discard() error
+}
+
+// Options tune the writers.
+type Options struct {
+	// SpoolDir is where csv-wide keeps records until the question set is
+	// known; empty means os.TempDir().
+	SpoolDir string
+}
+
+// The formats, as the --format flag spells them.
+const (
+	NDJSON  = "ndjson"
+	JSON    = "json"
+	CSV     = "csv"
+	CSVWide = "csv-wide"
+)
+
+var formats = []string{NDJSON, JSON, CSV, CSVWide}
+
+// Formats lists the format names, default first.
+func Formats() []string { return slices.Clone(formats) }
+
+// Valid reports whether format is one of Formats.
+func Valid(format string) bool { return slices.Contains(formats, format) }
+
+// New returns a writer of format to w, writing h first where the format has
+// a place for it (json only; the other formats are one record a line/row).
+func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
+	switch format {
+	case NDJSON:
+		return newNDJSON(w), nil
+	case JSON:
+		return newJSONDocument(w, h)
+	case CSV:
+		return newCSVLong(w)
+	case CSVWide:
+		return newCSVWide(w, opts.SpoolDir)
+	}
+	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
+}

@@ -1,0 +1,253 @@
+package surveyout
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+func latency(v float64) *float64 { return &v }
+
+// users are two invented respondents whose text needs every CSV escape, and
+// one who never answered and whose data could not all be fetched.
+var users = []workflows.UserResult{
+	{
+		TargetUserResourceID: "u-1", Email: "zoe@example.test", FirstName: "Zoë", LastName: "Ångström-Ñúñez",
+		Department: "R&D, \"Labs\"", Status: "Completed", LastInteractionDate: keepnetdate.FromString("22/01/2026 13:30:09"),
+		Answers: []workflows.Answer{
+			{QuestionID: "q1", Question: "How safe, \"really\", do you feel?", Answer: "Safe\nmostly", AnswerCode: "3_Agree", LatencySeconds: latency(75)},
+			{QuestionID: "q2", Question: "Preferred channel", Answer: "Email; Chat", AnswerCode: "a,b", LatencySeconds: latency(1.5)},
+		},
+		Interactions: []workflows.Interaction{{Event: "Opened Email", Time: keepnetdate.FromString("22/01/2026 13:00")}},
+	},
+	{
+		TargetUserResourceID: "u-2", Email: "test.person@example.test", FirstName: "Test", LastName: "Person",
+		Status: "In Progress",
+		Answers: []workflows.Answer{
+			{QuestionID: "q3", Question: "Only some users see this", Answer: "Yes"},
+			{QuestionID: "q1", Question: "How safe, \"really\", do you feel?", Answer: "Unsafe"},
+		},
+		Interactions: []workflows.Interaction{},
+	},
+	{
+		TargetUserResourceID: "u-3", Email: "no.answer@example.test", Status: "Not Responded",
+		Answers: []workflows.Answer{}, Interactions: []workflows.Interaction{},
+		Error: "answers: 503 Service Unavailable",
+	},
+}
+
+var header = Header{
+	Company:    workflows.Company{ID: "c-1", Name: "Acme <Manufacturing> & Co"},
+	Enrollment: workflows.SurveyEnrollment{ID: "e-1", Name: "Security Culture Survey"},
+	Summary:    &gen.EnrollmentSummaryReportDTO{Name: new("Security Culture Survey"), CompletedCount: new(int32(1))},
+}
+
+func render(t *testing.T, format string) string {
+	t.Helper()
+	var out bytes.Buffer
+	w, err := New(format, &out, header, Options{SpoolDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if err := w.WriteUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+func readCSV(t *testing.T, s string) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v\n%s", err, s)
+	}
+	return rows
+}
+
+func TestNDJSONRecordsRoundTripWithContractFieldNames(t *testing.T) {
+	out := render(t, NDJSON)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(users) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(users), out)
+	}
+	for i, line := range lines {
+		var got workflows.UserResult
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		if !reflect.DeepEqual(got, users[i]) {
+			t.Errorf("line %d round-trips to %+v, want %+v", i, got, users[i])
+		}
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"targetUserResourceId", "email", "firstName", "lastName", "department", "status", "lastInteractionDate", "answers", "interactions"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("record lacks field %q: %s", k, lines[0])
+		}
+	}
+	answer := raw["answers"].([]any)[0].(map[string]any)
+	for _, k := range []string{"questionId", "question", "answer", "answerCode", "latencySeconds"} {
+		if _, ok := answer[k]; !ok {
+			t.Errorf("answer lacks field %q: %s", k, lines[0])
+		}
+	}
+	event := raw["interactions"].([]any)[0].(map[string]any)
+	if event["event"] != "Opened Email" || event["time"] != "22/01/2026 13:00" {
+		t.Errorf("interaction = %v, want event and time as sent", event)
+	}
+	if !strings.Contains(lines[2], `"error":"answers: 503 Service Unavailable"`) {
+		t.Errorf("failed user's line lacks its error: %s", lines[2])
+	}
+}
+
+func TestJSONIsOneDocument(t *testing.T) {
+	var doc struct {
+		Company    workflows.Company              `json:"company"`
+		Enrollment workflows.SurveyEnrollment     `json:"enrollment"`
+		Summary    gen.EnrollmentSummaryReportDTO `json:"summary"`
+		Users      []workflows.UserResult         `json:"users"`
+	}
+	out := render(t, JSON)
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out)
+	}
+	if doc.Company != header.Company || doc.Enrollment.ID != "e-1" || *doc.Summary.CompletedCount != 1 {
+		t.Errorf("header = %+v %+v %+v", doc.Company, doc.Enrollment, doc.Summary)
+	}
+	if !reflect.DeepEqual(doc.Users, users) {
+		t.Errorf("users = %+v, want %+v", doc.Users, users)
+	}
+	if !strings.Contains(out, "Acme <Manufacturing> & Co") {
+		t.Errorf("HTML characters were escaped:\n%s", out)
+	}
+}
+
+func TestJSONWithNoUsers(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(JSON, &out, header, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || string(doc["users"]) != "[]" {
+		t.Errorf("empty survey document = %s (%v), want users: []", out.String(), err)
+	}
+}
+
+func TestCSVOneRowPerAnswer(t *testing.T) {
+	rows := readCSV(t, render(t, CSV))
+	want := [][]string{
+		csvLongColumns,
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", ""},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", ""},
+		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable"},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("csv rows =\n%q\nwant\n%q", rows, want)
+	}
+}
+
+func TestCSVWideOneColumnPerQuestion(t *testing.T) {
+	spool := t.TempDir()
+	var out bytes.Buffer
+	w, err := New(CSVWide, &out, header, Options{SpoolDir: spool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if err := w.WriteUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("csv-wide wrote before the question set was known: %q", out.String())
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out.String())
+	head := append(append([]string{}, csvWideColumns...), "How safe, \"really\", do you feel?", "Preferred channel", "Only some users see this")
+	want := [][]string{
+		head,
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "Safe\nmostly", "Email; Chat", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "Unsafe", "", "Yes"},
+		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", ""},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("csv-wide rows =\n%q\nwant\n%q", rows, want)
+	}
+	if left, _ := os.ReadDir(spool); len(left) != 0 {
+		t.Errorf("spool left behind: %v", left)
+	}
+}
+
+func TestCSVWideTellsQuestionsWithTheSameTextApart(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(CSVWide, &out, header, Options{SpoolDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.WriteUser(workflows.UserResult{TargetUserResourceID: "u", Answers: []workflows.Answer{
+		{QuestionID: "a", Question: "Comments", Answer: "one"},
+		{QuestionID: "b", Question: "Comments", Answer: "two"},
+		{QuestionID: "c", Question: "", Answer: "three"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out.String())
+	got := rows[0][len(csvWideColumns):]
+	if want := []string{"Comments [a]", "Comments [b]", " [c]"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("question headers = %q, want %q", got, want)
+	}
+}
+
+func TestCSVWideDiscardRemovesSpool(t *testing.T) {
+	spool := t.TempDir()
+	w, err := New(CSVWide, &bytes.Buffer{}, header, Options{SpoolDir: spool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteUser(users[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Discard(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(spool); len(left) != 0 {
+		t.Errorf("spool left behind: %v", left)
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	if Valid("xml") || !Valid("csv-wide") {
+		t.Error("Valid disagrees with the format list")
+	}
+	if _, err := New("xml", &bytes.Buffer{}, header, Options{}); err == nil || !strings.Contains(err.Error(), `"xml"`) {
+		t.Errorf("New(xml) error = %v, want one naming the format", err)
+	}
+}
