@@ -27,10 +27,10 @@ func TestParseLatency(t *testing.T) {
 		{"PT", 0, false},
 		{"PT5", 0, false},
 		{"PTS", 0, false},
-		{"PT1S1M", 0, false},  // units out of order
-		{"PT1M1M", 0, false},  // unit repeated
-		{"P1Y", 0, false},     // years have no fixed length
-		{"P1M", 0, false},     // months neither (M before T)
+		{"PT1S1M", 0, false}, // units out of order
+		{"PT1M1M", 0, false}, // unit repeated
+		{"P1Y", 0, false},    // years have no fixed length
+		{"P1M", 0, false},    // months neither (M before T)
 		{"PT1H T1M", 0, false},
 		{"P1DT", 0, false},
 		{"PT1.2.3S", 0, false},
