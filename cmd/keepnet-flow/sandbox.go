@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+)
+
+// newSandboxCmd serves the fake Keepnet API on a loopback port until
+// interrupted, for trying the CLI, or a script, without credentials.
+func newSandboxCmd(a *app) *cobra.Command {
+	var (
+		addr     string
+		users    int
+		seed     uint64
+		tokenTTL time.Duration
+		latency  time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve a fake Keepnet API locally and print the environment to use it",
+		Long: `sandbox serves keepnettest, the project's fake Keepnet API, on a loopback
+port until interrupted (Ctrl-C). It prints export lines for KEEPNET_BASE_URL,
+KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET on stdout; the credentials are the
+fake's own and work nowhere else.
+
+The fake holds a seeded world: companies "Acme Manufacturing", "Acme
+Manufacturing Europe" and "Globex Retail"; the survey enrollment "Security
+Culture Survey" in Acme Manufacturing and in Globex Retail; trainings
+"Phishing Fundamentals", "Phishing Fundamentals Advanced" and "Password
+Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".`,
+		Example: `  keepnet-flow sandbox --addr 127.0.0.1:8089
+  # in another shell, paste the printed export lines, then:
+  keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts := []keepnettest.Option{
+				keepnettest.WithAddr(addr),
+				keepnettest.WithUsers(users),
+				keepnettest.WithSeed(seed),
+				keepnettest.WithTokenTTL(tokenTTL),
+				keepnettest.WithLatency(latency),
+			}
+			fake, err := keepnettest.Start(opts...)
+			if err != nil {
+				return fmt.Errorf("sandbox: %w", err)
+			}
+			defer fake.Close()
+
+			// Printing the secret is the point here: it is the fake's own.
+			fmt.Fprintf(a.stdout(), "export %s=%s\n", keepnet.EnvBaseURL, shellQuote(fake.URL))
+			fmt.Fprintf(a.stdout(), "export %s=%s\n", keepnet.EnvClientID, shellQuote(fake.ClientID))
+			fmt.Fprintf(a.stdout(), "export %s=%s\n", keepnet.EnvClientSecret, shellQuote(fake.ClientSecret))
+			fmt.Fprintf(a.progress(), "keepnet-flow sandbox: serving the fake Keepnet API at %s; press Ctrl-C to stop\n", fake.URL)
+
+			<-cmd.Context().Done()
+			fmt.Fprintln(a.progress(), "keepnet-flow sandbox: stopped")
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	f.IntVar(&users, "users", keepnettest.DefaultSurveyUsers, `users in Acme Manufacturing's "Security Culture Survey"`)
+	f.Uint64Var(&seed, "seed", 1, "seed for generated users, answers and IDs")
+	f.DurationVar(&tokenTTL, "token-ttl", time.Hour, "lifetime of issued tokens (the real service: 1h)")
+	f.DurationVar(&latency, "latency", 0, "delay added to every response")
+	return cmd
+}
+
+// shellQuote quotes s for POSIX shells.
+func shellQuote(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '/' || r == ':' || r == '-' || r == '_') {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
+}
