@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // createEnrollmentBody is the body of POST /api/enrollments. It is written
@@ -85,11 +86,14 @@ type formEnum struct {
 const certificateSendTypeEnum = "CertificateConfigSendTypeEnum"
 
 // matchFormEnum finds value among an enum's values by name, display name or
-// numeric ID, case-insensitively, and returns the name the service takes.
+// numeric ID and returns the name the service takes. Case, spaces and
+// punctuation are ignored, so "send after completion" finds
+// "SendAfterCompletion".
 func matchFormEnum(field, value string, values []formEnum) (string, error) {
 	v := strings.TrimSpace(value)
+	key := enumKey(v)
 	for _, e := range values {
-		if strings.EqualFold(e.Name, v) || strings.EqualFold(e.DisplayName, v) || strconv.Itoa(int(e.ID)) == v {
+		if (key != "" && (enumKey(e.Name) == key || enumKey(e.DisplayName) == key)) || strconv.Itoa(int(e.ID)) == v {
 			return e.Name, nil
 		}
 	}
@@ -102,4 +106,15 @@ func matchFormEnum(field, value string, values []formEnum) (string, error) {
 		reason += ": one of " + strings.Join(names, ", ")
 	}
 	return "", &InputError{Field: field, Value: v, Reason: reason}
+}
+
+// enumKey folds an enum name for comparison: letters and digits only,
+// lower case.
+func enumKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
