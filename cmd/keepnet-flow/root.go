@@ -184,7 +184,7 @@ no credentials needed.`,
 	root.AddCommand(newSandboxCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
 	// survey (issue 5):    root.AddCommand(newSurveyResultsCmd(a))
-	// enroll (issue 6):    root.AddCommand(newEnrollCmd(a), newCompaniesCmd(a), newTrainingsCmd(a), newGroupsCmd(a), newEnrollmentsCmd(a))
+	root.AddCommand(newEnrollCmd(a), newCompaniesCmd(a), newTrainingsCmd(a), newGroupsCmd(a), newEnrollmentsCmd(a))
 	// ---- end of command registrations ----
 
 	markArgErrors(root)

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/table"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// newCompaniesCmd lists the customer companies the credentials manage.
+func newCompaniesCmd(a *app) *cobra.Command {
+	var f listingFlags
+	cmd := &cobra.Command{
+		Use:   "companies",
+		Short: "List the customer companies these credentials manage, with their IDs",
+		Long: `companies lists every customer company the reseller credentials manage
+(all pages of companies/search), sub-companies included. Pass a name or an ID
+from here to --company of the other commands.`,
+		Example: `  keepnet-flow companies
+  keepnet-flow companies --search acme --output json`,
+		Args: cobra.NoArgs,
+		RunE: listingRun(&f, func(ctx context.Context, format table.Format) error {
+			c, err := a.client(ctx)
+			if err != nil {
+				return err
+			}
+			companies, err := workflows.ListCompanies(ctx, c, f.search)
+			if err != nil {
+				return err
+			}
+			t := table.Table{Headers: []string{"ID", "NAME"}}
+			for _, co := range companies {
+				t.Rows = append(t.Rows, []string{co.ID, co.Name})
+			}
+			if len(companies) == 0 {
+				a.noneFound(format, "companies", f.search)
+			}
+			return table.Write(a.stdout(), format, t, nonNil(companies))
+		}),
+	}
+	f.add(cmd, false)
+	return cmd
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// newEnrollCmd creates a training enrollment and sends it, once.
+func newEnrollCmd(a *app) *cobra.Command {
+	var (
+		req    workflows.EnrollRequest
+		dryRun bool
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "enroll",
+		Short: "Create a training enrollment for target groups and send it, exactly once",
+		Long: `enroll creates a training enrollment in a customer company for one or more
+target groups, and sends it. Company, training and groups are given by name or
+ID (see the companies, trainings and groups commands): an exact name wins over
+partial matches, a single partial match is accepted, anything else is refused
+with the candidates listed.
+
+The enrollment's name identifies it in the company, so running the same
+command again is safe: an enrollment with that name that was sent is reported
+and left alone; one that was created but not sent (status Scheduled) is sent.
+After a failure whose outcome is unknown (a timeout, a 5xx), enroll looks at
+what is really there instead of creating again. --allow-duplicate creates a
+new enrollment even if the name is taken.
+
+Everything is checked before anything is written. --dry-run checks, resolves
+and prints the plan and the exact create body, and writes nothing.
+
+Without --schedule the enrollment is sent now. --schedule and --due are
+RFC 3339 date-times; --timezone is a Windows time-zone ID as the service
+lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
+		Example: `  keepnet-flow enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" \
+      --group Finance --group "All Staff" --name "Q2 Phishing Refresher" --dry-run
+  keepnet-flow enroll --company k3AcmeMfg001 --training t5PhishFun01 --group g9AcmeFin001 \
+      --name "Q2 Phishing Refresher" --schedule 2026-04-01T09:00:00Z --timezone "GMT Standard Time" \
+      --due 2026-04-30T17:00:00Z --certificate --output json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "text" && output != "json" {
+				return &workflows.InputError{Field: "output", Value: output, Reason: "is not one of text, json"}
+			}
+			ctx := cmd.Context()
+			c, err := a.client(ctx)
+			if err != nil {
+				return err
+			}
+			plan, err := workflows.PlanEnrollment(ctx, c, req)
+			if err != nil {
+				return err
+			}
+			if dryRun {
+				return writePlan(a.stdout(), output, plan)
+			}
+			res, err := plan.Apply(ctx)
+			if res.ID != "" {
+				if werr := writeEnrollResult(a.stdout(), output, res); werr != nil && err == nil {
+					err = werr
+				}
+			}
+			return err
+		},
+	}
+	flags := cmd.Flags()
+	flags.StringVar(&req.Company, "company", "", "customer company, by name or ID")
+	flags.StringVar(&req.Training, "training", "", "training, by name or ID")
+	flags.StringArrayVar(&req.Groups, "group", nil, "target group, by name or ID; repeat for several")
+	flags.StringVar(&req.Name, "name", "", "the enrollment's name; reruns with the same name change nothing")
+	flags.StringVar(&req.Schedule, "schedule", "", "send at this RFC 3339 date-time instead of now (needs --timezone)")
+	flags.StringVar(&req.TimeZone, "timezone", "", `time zone of the schedule, a Windows ID such as "GMT Standard Time"`)
+	flags.StringVar(&req.Due, "due", "", "due date, RFC 3339, after --schedule")
+	flags.BoolVar(&req.AwardCertificate, "certificate", false, "award a certificate on completion")
+	flags.StringVar(&req.CertificateSendType, "certificate-send-type", "", "with --certificate: how it is sent, as enrollments/form-details lists it (e.g. SendAfterCompletion)")
+	flags.BoolVar(&req.MarkedAsTest, "test", false, "mark the enrollment as a test")
+	flags.BoolVar(&req.TeamsNotification, "teams", false, "also notify users in Microsoft Teams")
+	flags.BoolVar(&req.NoSend, "no-send", false, "create it but do not send it (it stays Scheduled; a rerun without --no-send sends it)")
+	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists")
+	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan and the create body, write nothing")
+	flags.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	for _, name := range []string{"company", "training", "group", "name"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	cmd.MarkFlagsMutuallyExclusive("no-send", "dry-run")
+	return cmd
+}
+
+// writeEnrollResult prints what the run ended with.
+func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) error {
+	if output == "json" {
+		return writeJSON(w, res)
+	}
+	status := res.Status
+	if status == "" {
+		status = "(not known yet)"
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Done:\t%s\n", res.Action)
+	fmt.Fprintf(tw, "Enrollment:\t%s\n", res.ID)
+	fmt.Fprintf(tw, "Name:\t%s\n", res.Name)
+	fmt.Fprintf(tw, "Company:\t%s (%s)\n", res.Company.Name, res.Company.ID)
+	fmt.Fprintf(tw, "Status:\t%s\n", status)
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
+
+// writePlan prints a dry run: every name resolved to its ID, what a real run
+// would do, and the exact create body.
+func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error {
+	if output == "json" {
+		return writeJSON(w, struct {
+			DryRun bool                      `json:"dryRun"`
+			Plan   *workflows.EnrollmentPlan `json:"plan"`
+		}{true, plan})
+	}
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Company:\t%s -> %s\n", plan.Company.Name, plan.Company.ID)
+	fmt.Fprintf(tw, "Training:\t%s -> %s\n", plan.Training.Name, plan.Training.ID)
+	for _, g := range plan.Groups {
+		fmt.Fprintf(tw, "Group:\t%s -> %s (%d users)\n", g.Name, g.ID, g.UserCount)
+	}
+	fmt.Fprintf(tw, "Name:\t%s\n", plan.Name)
+	switch {
+	case plan.TimeZone == nil:
+		fmt.Fprintf(tw, "Schedule:\tnow\n")
+	case plan.DueDate != "":
+		fmt.Fprintf(tw, "Schedule:\t%s (%s), due %s\n", plan.ScheduledDate, plan.TimeZone.ID, plan.DueDate)
+	default:
+		fmt.Fprintf(tw, "Schedule:\t%s (%s)\n", plan.ScheduledDate, plan.TimeZone.ID)
+	}
+	for _, e := range plan.Existing {
+		fmt.Fprintf(tw, "Existing:\t%s, status %s\n", e.ID, e.Status)
+	}
+	fmt.Fprintf(tw, "Would:\t%s\n", plan.Intent)
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	var body bytes.Buffer
+	if err := json.Indent(&body, plan.CreateBody, "", "  "); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	_, err := fmt.Fprintf(w, "Dry run: nothing was written.\n%sCreate body (POST /api/enrollments):\n%s\n", b.String(), body.String())
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}

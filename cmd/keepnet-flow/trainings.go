@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/table"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// newTrainingsCmd lists the trainings a company can enroll users in.
+func newTrainingsCmd(a *app) *cobra.Command {
+	var f listingFlags
+	cmd := &cobra.Command{
+		Use:   "trainings",
+		Short: "List the trainings a company can enroll users in, with their IDs",
+		Long: `trainings lists every training of the company's library (all pages of
+trainings/search). Pass a name or an ID from here to 'enroll --training'.`,
+		Example: `  keepnet-flow trainings --company "Acme Manufacturing"
+  keepnet-flow trainings --company "Acme Manufacturing" --search phishing --output csv`,
+		Args: cobra.NoArgs,
+		RunE: listingRun(&f, func(ctx context.Context, format table.Format) error {
+			scope, err := a.scope(ctx, f.company)
+			if err != nil {
+				return err
+			}
+			trainings, err := workflows.ListTrainings(ctx, scope, f.search)
+			if err != nil {
+				return err
+			}
+			t := table.Table{Headers: []string{"ID", "NAME", "TYPE", "CATEGORY", "LEVEL", "DURATION", "LANGUAGES"}}
+			for _, tr := range trainings {
+				t.Rows = append(t.Rows, []string{tr.ID, tr.Name, tr.Type, tr.Category, tr.Level, tr.Duration, joined(tr.Languages)})
+			}
+			if len(trainings) == 0 {
+				a.noneFound(format, "trainings", f.search)
+			}
+			return table.Write(a.stdout(), format, t, nonNil(trainings))
+		}),
+	}
+	f.add(cmd, true)
+	return cmd
+}
