@@ -86,8 +86,8 @@ var specialUsers = []struct {
 }{
 	{"Zoë", "Ångström-Ñúñez", "zoe.angstrom-nunez@acme.example", "Sales, EMEA", "+44 20 7946 0000"},
 	{"Dmitri \"Dima\"", "Okonkwo, Jr.", "dima.okonkwo@acme.example", "Finance, \"Treasury\"", ""},
-	{"李", "小龍", "xiaolong.li@acme.example", "", "+81 3-0000-0000"},
-	{"Renée", "D'Aubigny", "renee.daubigny@acme.example", "People & Culture", ""},
+	{"晴", "雲野", "haru.kumono@acme.example", "", "+81 3-0000-0000"},
+	{"Renée", "D'Arbrelune", "renee.darbrelune@acme.example", "People & Culture", ""},
 }
 
 // user builds user i of enrollment e.
