@@ -42,7 +42,7 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) 
 		}
 		return decision{}, &InputError{
 			Field: "name", Value: p.Name,
-			Reason: fmt.Sprintf("is used by %d enrollments in company %q already: %s; pick another name, or allow a duplicate", len(existing), p.Company.Name, strings.Join(ids, ", ")),
+			Reason: fmt.Sprintf("is used by %d enrollments in company %q already: %s; pick another name, or allow a duplicate (--allow-duplicate)", len(existing), p.Company.Name, strings.Join(ids, ", ")),
 		}
 	}
 	e := existing[0]
@@ -88,7 +88,7 @@ func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentIn
 	}
 	return &InputError{
 		Field: "name", Value: p.Name,
-		Reason: fmt.Sprintf("already names enrollment %s (%s) in company %q, for %s; pick another name, or allow a duplicate", e.ID, e.Status, p.Company.Name, differs),
+		Reason: fmt.Sprintf("already names enrollment %s (%s) in company %q, for %s; pick another name, or allow a duplicate (--allow-duplicate)", e.ID, e.Status, p.Company.Name, differs),
 	}
 }
 

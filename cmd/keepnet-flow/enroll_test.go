@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+)
+
+// enrollTestFake starts a spec-validating fake and points the CLI's
+// environment at it.
+func enrollTestFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
+	t.Helper()
+	srv := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
+	t.Cleanup(srv.Close)
+	t.Setenv(keepnet.EnvBaseURL, srv.URL)
+	t.Setenv(keepnet.EnvClientID, srv.ClientID)
+	t.Setenv(keepnet.EnvClientSecret, srv.ClientSecret)
+	return srv
+}
+
+// enrollTestRun runs the program and returns its exit code, stdout and
+// stderr.
+func enrollTestRun(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// writes counts the requests that could have changed the tenant.
+func writes(srv *keepnettest.Server) int {
+	return srv.RequestCount(keepnettest.RouteEnrollmentCreate) + srv.RequestCount(keepnettest.RouteEnrollmentSend)
+}
+
+var acmeEnrollArgs = []string{
+	"enroll", "--company", "Acme Manufacturing", "--training", "Phishing Fundamentals",
+	"--group", "Finance", "--group", "All Staff", "--name", "Q2 Phishing Refresher",
+}
+
+func TestEnrollCommandByNamesThenRerun(t *testing.T) {
+	srv := enrollTestFake(t)
+	code, out, errOut := enrollTestRun(acmeEnrollArgs...)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	created := srv.CreatedEnrollments()
+	if len(created) != 1 || created[0].SendCount != 1 {
+		t.Fatalf("created %+v, want one enrollment sent once", created)
+	}
+	for _, want := range []string{"created", created[0].ID, "Q2 Phishing Refresher", "Acme Manufacturing (k3AcmeMfg001)", "Sending"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, errOut = enrollTestRun(append(acmeEnrollArgs, "--output", "json")...)
+	if code != 0 {
+		t.Fatalf("rerun: exit %d, stderr %q", code, errOut)
+	}
+	var res struct{ ID, Name, Status, Action string }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("rerun output is not JSON: %v\n%s", err, out)
+	}
+	if res.Action != "already sent" || res.ID != created[0].ID {
+		t.Errorf("rerun = %+v, want %s already sent", res, created[0].ID)
+	}
+	if n := srv.RequestCount(keepnettest.RouteEnrollmentCreate); n != 1 {
+		t.Errorf("%d creates posted over two runs, want 1", n)
+	}
+}
+
+func TestEnrollCommandByIDs(t *testing.T) {
+	srv := enrollTestFake(t)
+	code, out, errOut := enrollTestRun("enroll", "--company", keepnettest.CompanyGlobexID,
+		"--training", keepnettest.TrainingPasswordID, "--group", keepnettest.GroupGlobexFinanceID,
+		"--name", "Password Hygiene for Globex", "--schedule", "2026-06-01T08:00:00Z",
+		"--timezone", "W. Europe Standard Time", "--due", "2026-06-30T17:00:00+02:00",
+		"--certificate", "--certificate-send-type", "SendAfterCompletion", "--test", "--teams", "--no-send")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	created := srv.CreatedEnrollments()
+	if len(created) != 1 || created[0].CompanyID != keepnettest.CompanyGlobexID || created[0].SendCount != 0 {
+		t.Fatalf("created %+v, want one unsent enrollment in Globex", created)
+	}
+	if !strings.Contains(out, "created, not sent") || !strings.Contains(out, "Scheduled") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestEnrollCommandDryRun(t *testing.T) {
+	srv := enrollTestFake(t)
+	code, out, errOut := enrollTestRun(append(acmeEnrollArgs, "--dry-run", "--schedule", "2026-04-01T09:00:00Z", "--timezone", "GMT Standard Time")...)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if n := writes(srv); n != 0 {
+		t.Fatalf("a dry run made %d write requests", n)
+	}
+	for _, want := range []string{
+		"nothing was written",
+		"Acme Manufacturing -> " + keepnettest.CompanyAcmeID,
+		"Phishing Fundamentals -> " + keepnettest.TrainingPhishingID,
+		"Finance -> " + keepnettest.GroupAcmeFinanceID,
+		"All Staff -> " + keepnettest.GroupAcmeAllStaffID,
+		`"scheduledTimeZoneId": "GMT Standard Time"`,
+		`"trainingId": "` + keepnettest.TrainingPhishingID + `"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, _ = enrollTestRun(append(acmeEnrollArgs, "--dry-run", "--output", "json")...)
+	var doc struct {
+		DryRun bool
+		Plan   struct {
+			CreateBody map[string]any
+			Intent     string
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || !doc.DryRun || doc.Plan.CreateBody["name"] != "Q2 Phishing Refresher" {
+		t.Errorf("JSON dry run: exit %d\n%s", code, out)
+	}
+	if _, ok := doc.Plan.CreateBody["enrollmentScheduler"]; ok {
+		t.Error("sending now must leave enrollmentScheduler out of the body")
+	}
+	if n := writes(srv); n != 0 {
+		t.Fatalf("a dry run made %d write requests", n)
+	}
+}
+
+func TestEnrollCommandCommitThenFail(t *testing.T) {
+	srv := enrollTestFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1))
+	for range 2 {
+		if code, _, errOut := enrollTestRun(acmeEnrollArgs...); code != 0 {
+			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+	}
+	created := srv.CreatedEnrollments()
+	if len(created) != 1 || created[0].SendCount != 1 {
+		t.Fatalf("created %+v, want exactly one, sent once", created)
+	}
+}
+
+func TestEnrollCommandBadInput(t *testing.T) {
+	with := func(extra ...string) []string { return append(append([]string{}, acmeEnrollArgs...), extra...) }
+	replace := func(flag, value string) []string {
+		args := append([]string{}, acmeEnrollArgs...)
+		for i := range args {
+			if args[i] == flag {
+				args[i+1] = value
+				return args
+			}
+		}
+		panic(flag)
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		names string // what the one-line reason must mention
+	}{
+		{"ambiguous company", replace("--company", "Acme"), nil, keepnettest.CompanyAcmeEuropeID},
+		{"unknown company", replace("--company", "Vandelay Industries"), nil, "Vandelay Industries"},
+		{"unmanaged company", replace("--company", keepnettest.CompanyUnmanagedID), nil, keepnettest.CompanyUnmanagedID},
+		{"unknown training", replace("--training", "Quantum Safety"), nil, "Quantum Safety"},
+		{"ambiguous training", replace("--training", "fundamentals"), nil, keepnettest.TrainingPhishingAdvID},
+		{"unknown group", with("--group", "Marketing"), nil, "Marketing"},
+		{"empty name", replace("--name", "  "), nil, "name"},
+		{"unparsable schedule", with("--schedule", "01/04/2026 09:00", "--timezone", "UTC"), nil, "01/04/2026 09:00"},
+		{"unparsable due", with("--schedule", "2026-04-01T09:00:00Z", "--timezone", "UTC", "--due", "end of April"), nil, "end of April"},
+		{"due before schedule", with("--schedule", "2026-04-01T09:00:00Z", "--timezone", "UTC", "--due", "2026-03-01T09:00:00Z"), nil, "2026-03-01T09:00:00Z"},
+		{"unknown time zone", with("--schedule", "2026-04-01T09:00:00Z", "--timezone", "Europe/Istanbul"), nil, "Turkey Standard Time"},
+		{"time zone without schedule", with("--timezone", "UTC"), nil, "--schedule"},
+		{"due without schedule", with("--due", "2026-04-30T17:00:00Z"), nil, "2026-04-30T17:00:00Z"},
+		{"schedule without time zone", with("--schedule", "2026-04-01T09:00:00Z"), nil, "timezone"},
+		{"certificate send type", with("--certificate", "--certificate-send-type", "Pigeon"), nil, "Pigeon"},
+		{"send type without certificate", with("--certificate-send-type", "SendAfterCompletion"), nil, "--certificate"},
+		{"name taken for another training", replace("--name", keepnettest.TrainingEnrollmentName), nil, keepnettest.EnrollmentAcmeTrainingID},
+		{"missing group flag", []string{"enroll", "--company", "Acme Manufacturing", "--training", "Password Hygiene", "--name", "x"}, nil, "group"},
+		{"bad output", with("--output", "yaml"), nil, "yaml"},
+		{"missing secret", acmeEnrollArgs, map[string]string{keepnet.EnvClientSecret: ""}, keepnet.EnvClientSecret},
+		{"missing client ID", acmeEnrollArgs, map[string]string{keepnet.EnvClientID: ""}, keepnet.EnvClientID},
+		{"plain http to a remote host", acmeEnrollArgs, map[string]string{keepnet.EnvBaseURL: "http://api.keepnet.example"}, "api.keepnet.example"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := enrollTestFake(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, out, errOut := enrollTestRun(tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", code, errOut)
+			}
+			if strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "keepnet-flow: ") {
+				t.Errorf("stderr is not one line: %q", errOut)
+			}
+			if !strings.Contains(errOut, tc.names) {
+				t.Errorf("stderr %q does not name %q", errOut, tc.names)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if n := writes(srv); n != 0 {
+				t.Errorf("%d write requests reached the fake", n)
+			}
+		})
+	}
+}
+
+func TestEnrollCommandRejectedCredentials(t *testing.T) {
+	srv := enrollTestFake(t)
+	t.Setenv(keepnet.EnvClientSecret, "not-the-secret")
+	code, _, errOut := enrollTestRun(acmeEnrollArgs...)
+	if code != 1 {
+		t.Errorf("exit %d, want 1; stderr %q", code, errOut)
+	}
+	if !strings.Contains(errOut, keepnet.EnvClientSecret) || strings.Contains(errOut, "not-the-secret") {
+		t.Errorf("stderr %q: want guidance naming %s, and never the secret", errOut, keepnet.EnvClientSecret)
+	}
+	if n := writes(srv); n != 0 {
+		t.Errorf("%d write requests reached the fake", n)
+	}
+}
