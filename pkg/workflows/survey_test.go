@@ -1,9 +1,11 @@
 package workflows_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -437,5 +439,51 @@ func TestOpenSurveyResolvesNamesAndIDs(t *testing.T) {
 		return r.Route == keepnettest.RouteReportSummary && strings.Contains(r.RawQuery, "trainingType=0")
 	}) {
 		t.Error("no summary request with trainingType=0")
+	}
+}
+
+// pageOne rewrites every users/search request to ask for page 1, as a
+// server that ignores pageNumber would answer.
+type pageOne struct{ base http.RoundTripper }
+
+func (p pageOne) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(r.URL.Path, "/users/search") {
+		return p.base.RoundTrip(r)
+	}
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		return nil, err
+	}
+	body["pageNumber"] = 1
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.ContentLength = int64(len(b))
+	return p.base.RoundTrip(r)
+}
+
+func TestUsersEndsOnAServerThatIgnoresPaging(t *testing.T) {
+	srv := surveyServer(t, keepnettest.WithUsers(30), keepnettest.WithPageSizeCap(10))
+	pull, err := workflows.OpenSurvey(context.Background(), surveyClient(t, srv, keepnet.WithTransport(pageOne{http.DefaultTransport})), acmeSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	var last error
+	for _, err := range pull.Users(context.Background()) {
+		if err != nil {
+			last = err
+			break
+		}
+		n++
+	}
+	if last == nil || !strings.Contains(last.Error(), "ignores paging") {
+		t.Errorf("after %d records: error %v, want one saying the server ignores paging", n, last)
+	}
+	if n > 10 {
+		t.Errorf("%d records from a 10-row page repeated, want no duplicates", n)
 	}
 }

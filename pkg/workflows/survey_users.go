@@ -89,6 +89,10 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 // only while a page is being fetched.
 func (p *SurveyPull) listUsers(ctx context.Context, slots *semaphore.Weighted, rows chan<- gen.TrainingReportUsersSearchView) error {
 	api := p.scope.API()
+	// A server that ignores pageNumber would send page 1 forever, every one
+	// full; allPages would stop only at its page cap, after millions of
+	// duplicates. A page that starts where the previous one did ends it.
+	var previousFirst string
 	fetch := func(ctx context.Context, page, size int) ([]gen.TrainingReportUsersSearchView, error) {
 		body := gen.PostTrainingReportsEnrollmentIdUsersSearchJSONRequestBody{
 			PageNumber:   page,
@@ -114,9 +118,14 @@ func (p *SurveyPull) listUsers(ctx context.Context, slots *semaphore.Weighted, r
 		if page == 1 && data.TotalNumberOfRecords != nil && *data.TotalNumberOfRecords >= 0 {
 			p.total.Store(int64(*data.TotalNumberOfRecords))
 		}
-		if data.Results == nil {
+		if data.Results == nil || len(*data.Results) == 0 {
 			return nil, nil
 		}
+		first := orZero((*data.Results)[0].TargetUserResourceId)
+		if page > 1 && first != "" && first == previousFirst {
+			return nil, fmt.Errorf("users/search sent the same rows for page %d as for page %d; it ignores paging", page, page-1)
+		}
+		previousFirst = first
 		return *data.Results, nil
 	}
 	for row, err := range allPages(ctx, usersPageSize, fetch) {
