@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+func TestExitCodeIsDecidedByErrorKind(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"success", nil, 0},
+		{"input error", fmt.Errorf("resolving: %w", &workflows.InputError{Field: "company", Value: "Acme", Reason: "matches 2 companies"}), 2},
+		{"config error", fmt.Errorf("connecting: %w", &keepnet.ConfigError{Setting: "KEEPNET_CLIENT_ID", Problem: "missing"}), 2},
+		{"usage error", &usageError{err: errors.New("unknown flag: --x"), cmd: "keepnet-flow"}, 2},
+		{"incomplete", fmt.Errorf("pull: %w", workflows.ErrIncomplete), 3},
+		{"api failure", &keepnet.APIError{Method: "POST", Path: "/api/enrollments", StatusCode: 500}, 1},
+		{"anything else", errors.New("boom"), 1},
+		{"interrupted", context.Canceled, 1},
+	}
+	for _, c := range cases {
+		if got := exitCode(c.err); got != c.want {
+			t.Errorf("%s: exit %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+func TestUsageMistakesExit2WithOneLine(t *testing.T) {
+	for _, args := range [][]string{
+		{"no-such-command"},
+		{"--no-such-flag"},
+		{"sandbox", "unexpected-arg"},
+		{"sandbox", "--users", "many"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, &stdout, &stderr)
+		msg := stderr.String()
+		if code != 2 || !strings.HasPrefix(msg, "keepnet-flow: ") || strings.Count(msg, "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line starting \"keepnet-flow: \"", args, code, msg)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("%q: wrote %q to stdout; usage mistakes print no usage text", args, stdout.String())
+		}
+	}
+}
+
+func TestNoArgumentsPrintsHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	for _, want := range []string{"sandbox", "--sandbox", "--debug", "--quiet", "completion"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}
+
+func TestSandboxFlagNeedsNoCredentials(t *testing.T) {
+	t.Setenv(keepnet.EnvClientID, "")
+	t.Setenv(keepnet.EnvClientSecret, "")
+	t.Setenv(keepnet.EnvBaseURL, "")
+	var trace bytes.Buffer
+	a := &app{sandbox: true, debug: true, out: &bytes.Buffer{}, errOut: &trace}
+	defer a.close()
+
+	c, err := a.client(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body gen.PostCompaniesSearchJSONRequestBody
+	body.PageNumber, body.PageSize, body.OrderBy = 1, 10, "CreateTime"
+	cond, text := "AND", ""
+	body.Filter.Condition, body.Filter.SearchInputTextValue = &cond, &text
+	resp, err := c.API().PostCompaniesSearchWithResponse(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, co := range *resp.JSON200.Data.Results {
+		found = found || *co.CompanyName == keepnettest.CompanyAcmeName
+	}
+	if !found {
+		t.Errorf("sandbox companies lack %q: %s", keepnettest.CompanyAcmeName, resp.Body)
+	}
+	if again, _ := a.client(context.Background()); again != c {
+		t.Error("client() built a second client in one run")
+	}
+	if trace.Len() == 0 {
+		t.Error("--debug wrote no trace")
+	}
+	if strings.Contains(trace.String(), a.fake.ClientSecret) {
+		t.Error("--debug trace shows the client secret")
+	}
+}
+
+func TestMissingCredentialsAreAConfigError(t *testing.T) {
+	t.Setenv(keepnet.EnvClientID, "")
+	t.Setenv(keepnet.EnvClientSecret, "")
+	a := &app{out: &bytes.Buffer{}, errOut: &bytes.Buffer{}}
+	defer a.close()
+	_, err := a.client(context.Background())
+	var cfg *keepnet.ConfigError
+	if !errors.As(err, &cfg) || exitCode(err) != 2 {
+		t.Errorf("client() without credentials: %v (exit %d), want a ConfigError and exit 2", err, exitCode(err))
+	}
+}

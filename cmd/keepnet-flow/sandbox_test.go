@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+func TestSandboxServesUntilInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, outWriter := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{"--quiet", "sandbox", "--users", "5"}, outWriter, &stderr)
+		outWriter.Close()
+		done <- code
+	}()
+
+	env := map[string]string{}
+	lines := bufio.NewScanner(out)
+	for len(env) < 3 && lines.Scan() {
+		name, value, ok := strings.Cut(strings.TrimPrefix(lines.Text(), "export "), "=")
+		if !ok || !strings.HasPrefix(lines.Text(), "export ") {
+			t.Fatalf("unexpected stdout line %q", lines.Text())
+		}
+		env[name] = strings.Trim(value, "'")
+	}
+	base, id, secret := env[keepnet.EnvBaseURL], env[keepnet.EnvClientID], env[keepnet.EnvClientSecret]
+	if !strings.HasPrefix(base, "http://127.0.0.1:") || id == "" || secret == "" {
+		t.Fatalf("exports %v, want a loopback base URL and credentials", env)
+	}
+
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "scope": {"api1"}}
+	resp, err := http.PostForm(base+"/connect/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("token from the sandbox with the printed credentials: status %d", resp.StatusCode)
+	}
+
+	go io.Copy(io.Discard, out) // nothing more is expected, but never block the command
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("interrupted sandbox exited %d, stderr %s", code, stderr.String())
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("--quiet sandbox wrote %q to stderr", stderr.String())
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	cases := map[string]string{
+		"http://127.0.0.1:8089": "http://127.0.0.1:8089",
+		"plain-id_1":            "plain-id_1",
+		"has space":             "'has space'",
+		"it's":                  `'it'\''s'`,
+		"$(rm -rf /)":           "'$(rm -rf /)'",
+	}
+	for in, want := range cases {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
