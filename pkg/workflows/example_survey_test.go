@@ -1,0 +1,54 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// Pull a customer's survey results user by user, streaming: each record
+// arrives as soon as it (and every one before it) is complete.
+func ExampleOpenSurvey() {
+	// A fake Keepnet API with a seeded world; against the real service,
+	// keepnet.New() reads KEEPNET_CLIENT_ID, KEEPNET_CLIENT_SECRET and
+	// KEEPNET_BASE_URL instead.
+	srv := keepnettest.NewServer(keepnettest.WithUsers(3))
+	defer srv.Close()
+	client, err := keepnet.New(keepnet.WithBaseURL(srv.URL), keepnet.WithCredentials(srv.ClientID, srv.ClientSecret))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx := context.Background()
+	pull, err := workflows.OpenSurvey(ctx, client, workflows.SurveyRequest{
+		Company:     "Acme Manufacturing",
+		Enrollment:  "Security Culture Survey",
+		Concurrency: 8,
+	})
+	if err != nil {
+		log.Fatal(err) // an *workflows.InputError names an unknown or ambiguous input
+	}
+	fmt.Printf("%s: %s (%s)\n", pull.Company.Name, pull.Enrollment.Name, pull.Enrollment.ID)
+
+	failed := 0
+	for user, err := range pull.Users(ctx) {
+		if err != nil {
+			log.Fatal(err) // the pull itself broke off
+		}
+		if user.Error != "" {
+			failed++ // this user's data could not be fetched; the record says why
+		}
+		fmt.Printf("%s %s: %s, %d answers\n", user.FirstName, user.LastName, user.Status, len(user.Answers))
+	}
+	fmt.Println("failed users:", failed)
+	// Output:
+	// Acme Manufacturing: Security Culture Survey (e7AcmeSrv001)
+	// Zoë Ångström-Ñúñez: Completed, 10 answers
+	// Dmitri "Dima" Okonkwo, Jr.: Completed, 10 answers
+	// 晴 雲野: Not Responded, 0 answers
+	// failed users: 0
+}
