@@ -145,7 +145,11 @@ type window struct {
 func (q searchRequest) window(total, sizeCap int) window {
 	size := min(q.pageSize, sizeCap)
 	pages := (total + size - 1) / size
-	start := min((q.pageNumber-1)*size, total)
+	// Compared before multiplying: a huge pageNumber must not overflow.
+	start := total
+	if q.pageNumber-1 <= total/size {
+		start = min((q.pageNumber-1)*size, total)
+	}
 	end := min(start+size, total)
 	return window{start: start, end: end, size: size, pages: pages, total: total, number: q.pageNumber}
 }
