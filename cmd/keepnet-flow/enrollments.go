@@ -10,8 +10,11 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// enrollmentTypes are the enrollmentType values enrollments/search takes.
-var enrollmentTypes = []string{"Survey", "SCORM", "Poster", "Infographic", "Screensaver", "LearningPath"}
+// enrollmentTypes returns the enrollmentType values enrollments/search
+// takes.
+func enrollmentTypes() []string {
+	return []string{"Survey", "SCORM", "Poster", "Infographic", "Screensaver", "LearningPath"}
+}
 
 // newEnrollmentsCmd lists a company's enrollments.
 func newEnrollmentsCmd(a *app) *cobra.Command {
@@ -52,8 +55,8 @@ sent yet; 'enroll' with the same name sends it.`,
 		}),
 	}
 	f.add(cmd, true)
-	cmd.Flags().StringVar(&kind, "type", "", "only this enrollment type: "+strings.Join(enrollmentTypes, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(enrollmentTypes, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&kind, "type", "", "only this enrollment type: "+strings.Join(enrollmentTypes(), ", "))
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(enrollmentTypes(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -64,10 +67,10 @@ func enrollmentType(kind string) (string, error) {
 	if kind == "" {
 		return "", nil
 	}
-	for _, t := range enrollmentTypes {
+	for _, t := range enrollmentTypes() {
 		if strings.EqualFold(t, kind) {
 			return t, nil
 		}
 	}
-	return "", &workflows.InputError{Field: "type", Value: kind, Reason: "is not an enrollment type: one of " + strings.Join(enrollmentTypes, ", ")}
+	return "", &workflows.InputError{Field: "type", Value: kind, Reason: "is not an enrollment type: one of " + strings.Join(enrollmentTypes(), ", ")}
 }

@@ -47,7 +47,7 @@ type EnrollRequest struct {
 	AllowDuplicate bool
 
 	// Recheck spaces the look-ups made after a create or send whose
-	// outcome is unknown; the zero value means DefaultRecheck.
+	// outcome is unknown; the zero value means DefaultRecheckPolicy().
 	Recheck RecheckPolicy
 }
 
@@ -62,9 +62,10 @@ type RecheckPolicy struct {
 	Delay time.Duration
 }
 
-// DefaultRecheck waits up to about 14 s in all (2+4+8) for a write whose
-// outcome is unknown to show.
-var DefaultRecheck = RecheckPolicy{Attempts: 4, Delay: 2 * time.Second}
+// DefaultRecheckPolicy returns the policy used when EnrollRequest.Recheck
+// is zero: four look-ups over about 14 s (waits of 2, 4 and 8 s) for a
+// write whose outcome is unknown to show.
+func DefaultRecheckPolicy() RecheckPolicy { return RecheckPolicy{Attempts: 4, Delay: 2 * time.Second} }
 
 // EnrollAction says what a run did.
 type EnrollAction string
@@ -181,7 +182,7 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 		recheck:        req.Recheck,
 	}
 	if plan.recheck.Attempts <= 0 {
-		plan.recheck = DefaultRecheck
+		plan.recheck = DefaultRecheckPolicy()
 	}
 
 	// The reads do not depend on each other; they run together, and their
@@ -265,6 +266,9 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 	}
 
 	plan.Existing = existing
+	if plan.Existing == nil {
+		plan.Existing = []EnrollmentInfo{} // [] in JSON, not null
+	}
 	d, err := plan.decide(ctx, existing)
 	if err != nil {
 		return nil, scopeError(err, req.Company, company)

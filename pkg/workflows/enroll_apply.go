@@ -93,6 +93,12 @@ func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, ac
 	_, err := p.scope.API().PostEnrollmentsResourceIdSendWithResponse(ctx, e.ID)
 	if err != nil {
 		if !errors.Is(err, keepnet.ErrOutcomeUnknown) {
+			// A refusal can mean someone else sent it meanwhile (the
+			// service refuses to send what is not Scheduled): then the
+			// goal is met, and saying "not sent" would be wrong.
+			if now, found, lookErr := p.lookupID(ctx, e.ID); lookErr == nil && found && !isScheduled(now.Status) {
+				return p.result(now, action), nil
+			}
 			return EnrollResult{}, fmt.Errorf("send enrollment %q (%s), which exists but was not sent; run the same request again to send it: %w", p.Name, e.ID, err)
 		}
 		got, sent, lookErr := p.awaitSent(ctx, e.ID)
