@@ -41,6 +41,9 @@ type app struct {
 	fake *keepnettest.Server
 	// api is the client, built once per run.
 	api *keepnet.Client
+	// clientOpts are options a command adds from its own flags (say,
+	// survey-results' --rate) before its first call to client().
+	clientOpts []keepnet.Option
 }
 
 // stdout is where a command writes its data (CSV, JSON, tables).
@@ -66,7 +69,7 @@ func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 	if a.api != nil {
 		return a.api, nil
 	}
-	var opts []keepnet.Option
+	opts := append([]keepnet.Option(nil), a.clientOpts...)
 	if a.debug {
 		opts = append(opts, keepnet.WithTrace(a.errOut))
 	}
@@ -183,7 +186,7 @@ no credentials needed.`,
 
 	root.AddCommand(newSandboxCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
-	// survey (issue 5):    root.AddCommand(newSurveyResultsCmd(a))
+	root.AddCommand(newSurveyResultsCmd(a))
 	root.AddCommand(newEnrollCmd(a), newCompaniesCmd(a), newTrainingsCmd(a), newGroupsCmd(a), newEnrollmentsCmd(a))
 	// ---- end of command registrations ----
 
