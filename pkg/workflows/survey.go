@@ -7,6 +7,8 @@ import (
 	"iter"
 	"sync/atomic"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
@@ -115,18 +117,33 @@ func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Sur
 	if err != nil {
 		return nil, err
 	}
+	// Details and summary do not depend on each other: fetch them at once.
 	api := scope.API()
-	details, err := api.GetEnrollmentsResourceIdWithResponse(ctx, enrollment.ID)
-	if err != nil {
-		return nil, fmt.Errorf("enrollment %s details: %w", enrollment.ID, err)
+	var (
+		details *gen.GetEnrollmentsResourceIdResponse
+		summary *gen.GetTrainingReportsEnrollmentIdSummaryResponse
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		details, err = api.GetEnrollmentsResourceIdWithResponse(gctx, enrollment.ID)
+		if err != nil {
+			return fmt.Errorf("enrollment %s details: %w", enrollment.ID, err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		summary, err = api.GetTrainingReportsEnrollmentIdSummaryWithResponse(gctx, enrollment.ID,
+			&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
+		if err != nil {
+			return fmt.Errorf("enrollment %s summary: %w", enrollment.ID, err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if details.JSON200 != nil {
 		enrollment.Details = details.JSON200.Data
-	}
-	summary, err := api.GetTrainingReportsEnrollmentIdSummaryWithResponse(ctx, enrollment.ID,
-		&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
-	if err != nil {
-		return nil, fmt.Errorf("enrollment %s summary: %w", enrollment.ID, err)
 	}
 	pull := &SurveyPull{
 		Company:     company,
