@@ -86,7 +86,7 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 	flags.BoolVar(&req.MarkedAsTest, "test", false, "mark the enrollment as a test")
 	flags.BoolVar(&req.TeamsNotification, "teams", false, "also notify users in Microsoft Teams")
 	flags.BoolVar(&req.NoSend, "no-send", false, "create it but do not send it (it stays Scheduled; a rerun without --no-send sends it)")
-	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists")
+	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists (every such run creates one)")
 	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan and the create body, write nothing")
 	flags.StringVarP(&output, "output", "o", "text", "output format: text or json")
 	for _, name := range []string{"company", "training", "group", "name"} {
