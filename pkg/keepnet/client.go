@@ -193,8 +193,9 @@ type attempt struct {
 	resp *http.Response // set when the server answered; body fully buffered
 	err  error          // transport, token or limit failure
 	// sent is false only when the request provably never left this machine.
-	sent       bool
-	generation uint64 // of the token used
+	sent        bool
+	generation  uint64 // of the token used
+	accessToken string // the token used, to keep it out of error texts
 }
 
 // Do sends req, retrying as the policy allows. It returns the response for
@@ -279,7 +280,7 @@ func (d *doer) once(ctx context.Context, req *http.Request) attempt {
 	}
 	resp, err := d.http.Do(r)
 	if err != nil {
-		return attempt{err: err, sent: !neverSent(err, gotConn.Load()), generation: generation}
+		return attempt{err: err, sent: !neverSent(err, gotConn.Load()), generation: generation, accessToken: tok.AccessToken}
 	}
 	// The body is read here, inside the in-flight slot, so the limit covers
 	// the whole exchange and a failure while reading counts as a failure of
@@ -287,10 +288,10 @@ func (d *doer) once(ctx context.Context, req *http.Request) attempt {
 	body, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close() // fully read or failed; the connection is released either way
 	if err != nil {
-		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation}
+		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation, accessToken: tok.AccessToken}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return attempt{resp: resp, sent: true, generation: generation}
+	return attempt{resp: resp, sent: true, generation: generation, accessToken: tok.AccessToken}
 }
 
 // retryable reports whether a failed attempt may be repeated.
@@ -303,8 +304,10 @@ func (d *doer) retryable(a attempt, safe bool) bool {
 		// The API request has not been sent, so this is safe for any request.
 		return te.transient
 	case !a.sent:
-		// Could not connect at all: the server cannot have seen the request.
-		return true
+		// Could not connect at all: the server cannot have seen the request,
+		// so even a state-changing one may be tried again. Local failures
+		// (limits, a body that cannot be replayed) are not connection errors.
+		return connectionError(a.err)
 	default:
 		return safe && connectionError(a.err)
 	}
@@ -320,7 +323,13 @@ func (d *doer) failure(req *http.Request, a attempt) error {
 		return fmt.Errorf("keepnet: %s %s: %w", req.Method, req.URL.Path, a.err)
 	}
 	body, _ := io.ReadAll(a.resp.Body) // an in-memory buffer: cannot fail
-	return decodeAPIError(req.Method, req.URL.Path, a.resp.StatusCode, a.resp.Header.Get("Content-Type"), body, d.scrub)
+	scrub := d.scrub
+	if len(a.accessToken) >= minSecretLength {
+		// A server echoing the request's token back must not put it in an
+		// error message, whatever the token looks like.
+		scrub = func(s string) string { return d.scrub(strings.ReplaceAll(s, a.accessToken, redacted)) }
+	}
+	return decodeAPIError(req.Method, req.URL.Path, a.resp.StatusCode, a.resp.Header.Get("Content-Type"), body, scrub)
 }
 
 // final marks the failure of a state-changing request that may have reached

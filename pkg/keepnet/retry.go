@@ -176,6 +176,10 @@ func connectionError(err error) bool {
 	if errors.As(err, &certErr) {
 		return false
 	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return false // a host that does not exist will not appear by retrying
+	}
 	var netErr net.Error
 	switch {
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),

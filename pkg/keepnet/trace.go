@@ -147,13 +147,19 @@ type traceTransport struct {
 
 func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	n := t.seq.Add(1)
+	scrub := t.scrub
+	if _, token, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok && len(token) >= minSecretLength {
+		// Whatever the server sends back, the request's own token is
+		// removed from this exchange's trace.
+		scrub = func(s string) string { return t.scrub(strings.ReplaceAll(s, token, redacted)) }
+	}
 	reqBody, err := peekRequestBody(req)
 	if err != nil {
 		return nil, fmt.Errorf("trace: read request body: %w", err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--> #%d %s %s\n", n, req.Method, t.scrub(req.URL.Redacted()))
-	writeHeadersAndBody(&b, req.Header, reqBody, t.scrub)
+	fmt.Fprintf(&b, "--> #%d %s %s\n", n, req.Method, scrub(req.URL.Redacted()))
+	writeHeadersAndBody(&b, req.Header, reqBody, scrub)
 	t.write(b.String())
 
 	start := time.Now()
@@ -161,7 +167,7 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	elapsed := time.Since(start).Round(time.Millisecond)
 	b.Reset()
 	if err != nil {
-		fmt.Fprintf(&b, "<-- #%d error after %s: %s\n\n", n, elapsed, t.scrub(err.Error()))
+		fmt.Fprintf(&b, "<-- #%d error after %s: %s\n\n", n, elapsed, scrub(err.Error()))
 		t.write(b.String())
 		return nil, err
 	}
@@ -169,9 +175,9 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	_ = resp.Body.Close() // the body has been read in full or failed; nothing left to release
 	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(respBody), errReader{readErr}))
 	fmt.Fprintf(&b, "<-- #%d %s (%s)\n", n, resp.Status, elapsed)
-	writeHeadersAndBody(&b, resp.Header, respBody, t.scrub)
+	writeHeadersAndBody(&b, resp.Header, respBody, scrub)
 	if readErr != nil {
-		fmt.Fprintf(&b, "(body read failed: %s)\n", t.scrub(readErr.Error()))
+		fmt.Fprintf(&b, "(body read failed: %s)\n", scrub(readErr.Error()))
 	}
 	t.write(b.String())
 	return resp, nil
