@@ -92,7 +92,6 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 	for _, name := range []string{"company", "training", "group", "name"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
-	cmd.MarkFlagsMutuallyExclusive("no-send", "dry-run")
 	return cmd
 }
 
