@@ -70,6 +70,6 @@ func ambiguous[T any](field, q string, items []T, named func(T) Named) error {
 	return &InputError{
 		Field:  field,
 		Value:  q,
-		Reason: fmt.Sprintf("is ambiguous: %d %ss match: %s%s; pass the ID or the exact name", len(items), field, strings.Join(list, ", "), more),
+		Reason: fmt.Sprintf("is ambiguous: %d match: %s%s; pass the ID or the exact name", len(items), strings.Join(list, ", "), more),
 	}
 }
