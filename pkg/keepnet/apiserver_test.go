@@ -154,13 +154,7 @@ func (c *fakeClock) sleeps() []time.Duration {
 	return append([]time.Duration(nil), c.waits...)
 }
 
-// minimalSearch is the smallest search body the service accepts.
-func minimalSearch() (condition, text *string) {
-	and, empty := "AND", ""
-	return &and, &empty
-}
-
-// containsAny reports which of the secrets occur in s.
+// leakedSecrets returns the secrets that occur in s.
 func leakedSecrets(s string, secrets ...string) []string {
 	var leaked []string
 	for _, secret := range secrets {

@@ -118,8 +118,13 @@ func (e *outcomeUnknownError) Error() string {
 
 func (e *outcomeUnknownError) Unwrap() []error { return []error{e.cause, ErrOutcomeUnknown} }
 
-// snippetLimit bounds how much of a non-JSON error body an error shows.
-const snippetLimit = 200
+// snippetLimit bounds how much of a non-JSON error body an error shows;
+// envelopeTextLimit bounds each message of a JSON envelope, which is meant
+// to be read but could still be pathological.
+const (
+	snippetLimit      = 200
+	envelopeTextLimit = 1000
+)
 
 // decodeAPIError builds the APIError for a non-2xx answer. It never fails:
 // whatever the body holds (the JSON envelope in either key casing, ASP.NET
@@ -136,9 +141,10 @@ func decodeAPIError(method, path string, statusCode int, contentType string, bod
 		var fields map[string]json.RawMessage
 		if json.Unmarshal(body, &fields) == nil {
 			decodeEnvelope(e, fields)
-			e.Message = scrub(e.Message)
+			e.Status = scrub(truncate(e.Status, snippetLimit))
+			e.Message = scrub(truncate(e.Message, envelopeTextLimit))
 			for i, m := range e.ValidationMessages {
-				e.ValidationMessages[i] = scrub(m)
+				e.ValidationMessages[i] = scrub(truncate(m, envelopeTextLimit))
 			}
 			return e
 		}

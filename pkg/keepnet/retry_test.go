@@ -190,7 +190,7 @@ func TestRetryAfter(t *testing.T) {
 		{"-3", 0, false},
 		{"soon", 0, false},
 		{now.Add(45 * time.Second).Format(http.TimeFormat), 45 * time.Second, true},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true}, // in the past: go now
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},  // in the past: go now
 		{"Thursday, 22-Jan-26 13:31:00 GMT", time.Minute, true}, // RFC 850, also allowed by HTTP
 	}
 	for _, tt := range tests {

@@ -45,6 +45,9 @@ var (
 	jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
 	// bearerPattern matches a bearer credential written out in text.
 	bearerPattern = regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+`)
+	// secretFieldPattern matches a secret field written out in free text,
+	// as a form (client_secret=...) or JSON-ish (access_token: "...").
+	secretFieldPattern = regexp.MustCompile(`(?i)((?:client_secret|access_token|refresh_token|id_token|password)["']?\s*[=:]\s*["']?)[^&\s"',;}]+`)
 )
 
 // minSecretLength is the shortest client secret replaced literally in
@@ -56,11 +59,17 @@ const minSecretLength = 6
 // client emits from server data (error snippets, traces): it removes the
 // client secret verbatim, JWTs and bearer credentials.
 func newScrubber(clientSecret string) func(string) string {
+	var literals []string
+	if len(clientSecret) >= minSecretLength {
+		// The secret travels form-encoded, so an echo may be escaped.
+		literals = append(literals, clientSecret, url.QueryEscape(clientSecret), url.PathEscape(clientSecret))
+	}
 	return func(s string) string {
-		if len(clientSecret) >= minSecretLength {
-			s = strings.ReplaceAll(s, clientSecret, redacted)
+		for _, lit := range literals {
+			s = strings.ReplaceAll(s, lit, redacted)
 		}
 		s = jwtPattern.ReplaceAllString(s, redacted)
+		s = secretFieldPattern.ReplaceAllString(s, "${1}"+redacted)
 		return bearerPattern.ReplaceAllString(s, "${1}"+redacted)
 	}
 }
@@ -98,15 +107,19 @@ func redactBody(contentType string, body []byte, scrub func(string) string) stri
 					form[key] = []string{redacted}
 				}
 			}
-			return scrub(form.Encode())
+			// Encode escapes the marker's brackets; show it as written.
+			return scrub(strings.ReplaceAll(form.Encode(), url.QueryEscape(redacted), redacted))
 		}
 	case strings.HasSuffix(mediaType, "json") || json.Valid(body):
 		var doc any
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if dec.Decode(&doc) == nil {
-			if out, err := json.Marshal(redactJSON(doc)); err == nil {
-				return scrub(string(out))
+			var out bytes.Buffer
+			enc := json.NewEncoder(&out)
+			enc.SetEscapeHTML(false) // a trace is read by people, not put in a page
+			if enc.Encode(redactJSON(doc)) == nil {
+				return scrub(strings.TrimSuffix(out.String(), "\n"))
 			}
 		}
 	}
