@@ -278,6 +278,12 @@ func (d *doer) once(ctx context.Context, req *http.Request) attempt {
 	if r.Header.Get("Accept") == "" {
 		r.Header.Set("Accept", "application/json")
 	}
+	if err := ctx.Err(); err != nil {
+		// Given up while waiting for a token or a slot: nothing was sent.
+		// (The HTTP client would report this too, but not provably before
+		// sending.)
+		return attempt{err: err, generation: generation}
+	}
 	resp, err := d.http.Do(r)
 	if err != nil {
 		return attempt{err: err, sent: !neverSent(err, gotConn.Load()), generation: generation, accessToken: tok.AccessToken}

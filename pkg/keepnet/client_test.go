@@ -397,3 +397,38 @@ func TestCredentialsRejected(t *testing.T) {
 		})
 	}
 }
+
+// A create whose context is already over never leaves the machine, so its
+// outcome is known: not done.
+func TestCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
+	s := newAPIServer(t, nil)
+	c, _ := newTestClient(t, s)
+	co := c.ForCompany("co-acme-0001")
+	if err := getEnrollment(context.Background(), co); err != nil { // token in hand
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := createEnrollment(ctx, co)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("got %v, want context.Canceled without ErrOutcomeUnknown", err)
+	}
+	if n := len(s.apiRequests()); n != 1 {
+		t.Errorf("API requests = %d, want 1 (only the get)", n)
+	}
+}
+
+// Printing the client or a scope, as a debugging session might, shows no
+// credentials.
+func TestPrintingClientShowsNoSecret(t *testing.T) {
+	s := newAPIServer(t, nil)
+	c, _ := newTestClient(t, s)
+	co := c.ForCompany("co-acme-0001")
+	if err := getEnrollment(context.Background(), co); err != nil {
+		t.Fatal(err)
+	}
+	out := fmt.Sprintf("%v %+v %#v %v %+v %#v", c, c, c, co, *co, co)
+	if leaked := leakedSecrets(out, testClientSecret, testTokenPrefix); leaked != nil {
+		t.Errorf("printing the client shows %q: %s", leaked, out)
+	}
+}

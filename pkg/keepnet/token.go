@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+	"golang.org/x/sync/singleflight"
 )
 
 // tokenEarlyExpiry renews a token this long before it expires, so that a
@@ -24,6 +26,8 @@ const tokenEarlyExpiry = 60 * time.Second
 // fresh one, once per refused generation.
 type tokens struct {
 	fetch oauth2.TokenSource
+
+	calls singleflight.Group
 
 	mu         sync.Mutex
 	src        oauth2.TokenSource
@@ -46,18 +50,19 @@ func (t *tokens) token(ctx context.Context) (*oauth2.Token, uint64, error) {
 	src, generation := t.src, t.generation
 	t.mu.Unlock()
 
-	type result struct {
-		tok *oauth2.Token
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		tok, err := src.Token()
-		done <- result{tok, err}
-	}()
+	// ReuseTokenSource shares a successful fetch but not a failed one: each
+	// waiting caller would fetch again in turn. singleflight makes callers
+	// that arrive while a fetch is under way share its outcome either way,
+	// so a failing token endpoint sees one request per wave of callers.
+	done := t.calls.DoChan(strconv.FormatUint(generation, 10), func() (any, error) {
+		return src.Token()
+	})
 	select {
 	case r := <-done:
-		return r.tok, generation, r.err
+		if r.Err != nil {
+			return nil, generation, r.Err
+		}
+		return r.Val.(*oauth2.Token), generation, nil
 	case <-ctx.Done():
 		return nil, generation, ctx.Err()
 	}
