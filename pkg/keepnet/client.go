@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -143,7 +142,7 @@ func resolveCredentials(cfg *config) error {
 		cfg.clientID, cfg.clientSecret = cfg.getenv(EnvClientID), cfg.getenv(EnvClientSecret)
 	}
 	if cfg.clientID == "" {
-		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID + " (Platform > Company > API)"}
+		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID + ""}
 	}
 	if cfg.clientSecret == "" {
 		return &ConfigError{Setting: EnvClientSecret, Problem: "the Keepnet API client secret is missing; set " + EnvClientSecret}
@@ -215,7 +214,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		failure := d.failure(req, a)
 		if ctx.Err() != nil {
-			return nil, d.final(req, a, safe, failure)
+			return nil, d.final(a, safe, failure)
 		}
 		// A 401 means the token was refused before anything was done with
 		// the request, so one retry with a fresh token is safe for any
@@ -227,10 +226,10 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			continue
 		}
 		if !d.retryable(a, safe) {
-			return nil, d.final(req, a, safe, failure)
+			return nil, d.final(a, safe, failure)
 		}
 		if n >= d.retry.MaxAttempts {
-			return nil, fmt.Errorf("keepnet: giving up after %d attempts: %w", n, failure)
+			return nil, &gaveUpError{cause: failure, attempts: n}
 		}
 		wait, fromServer := d.retry.backoff(n, d.clock.jitter), false
 		if a.resp != nil {
@@ -239,8 +238,8 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			}
 		}
 		if elapsed := d.clock.now().Sub(start); elapsed+wait > d.retry.MaxElapsed {
-			return nil, fmt.Errorf("keepnet: giving up after %d attempts in %s (next wait %s exceeds the retry budget of %s): %w",
-				n, elapsed.Round(time.Millisecond), wait, d.retry.MaxElapsed, failure)
+			return nil, &gaveUpError{cause: failure, attempts: n,
+				why: fmt.Sprintf("waiting %s more would exceed the retry budget of %s", wait, d.retry.MaxElapsed)}
 		}
 		d.log.DebugContext(ctx, "keepnet: retrying", "method", req.Method, "path", req.URL.Path,
 			"attempt", n+1, "wait", wait, "retry_after", fromServer, "reason", reason(a))
@@ -341,14 +340,14 @@ func (d *doer) failure(req *http.Request, a attempt) error {
 // final marks the failure of a state-changing request that may have reached
 // the server as ErrOutcomeUnknown: a 5xx answer, or a transport failure or
 // cancellation after the request may have been written.
-func (d *doer) final(req *http.Request, a attempt, safe bool, failure error) error {
+func (d *doer) final(a attempt, safe bool, failure error) error {
 	if safe || !a.sent {
 		return failure
 	}
 	if a.resp != nil && a.resp.StatusCode < 500 {
 		return failure // the server answered clearly: 4xx means not done
 	}
-	return &outcomeUnknownError{method: req.Method, path: req.URL.Path, cause: failure}
+	return &outcomeUnknownError{cause: failure}
 }
 
 // reason names a failure for the retry log without any request details.

@@ -20,4 +20,24 @@
 // non-2xx response: an [*APIError], possibly also wrapping
 // [ErrOutcomeUnknown] when a state-changing request failed after it may have
 // reached the server.
+//
+// # Retries
+//
+// Only requests that read are retried automatically: GET and the POST
+// search endpoints (path ending in /search or containing /search/), after
+// 429, 502, 503, 504 or a connection error (reset, refused, timeout). The
+// server's Retry-After is honoured, in seconds or as an HTTP date; otherwise
+// the wait grows exponentially with jitter. [RetryPolicy] bounds attempts and
+// total time, and the request's context ends everything.
+//
+// A request that may change state (creating or sending an enrollment) is
+// never repeated once it may have reached the server: repeating it could
+// create a duplicate. A 5xx answer, a timeout or a reset after the request
+// was written gives an error wrapping [ErrOutcomeUnknown]; the caller
+// checks the state before deciding. Two cases are retried even for such
+// requests, because the server provably did not act: a connection that could
+// not be made at all (connection refused, say: the request never left the
+// machine), and a 401, after which the request is sent once more
+// with a fresh token (the server refused the token before looking at the
+// request).
 package keepnet

@@ -108,15 +108,36 @@ func (e *APIError) Hint() string {
 // state. It wraps both the failure (an *APIError or a transport error) and
 // ErrOutcomeUnknown so that errors.As and errors.Is find either.
 type outcomeUnknownError struct {
-	method, path string
-	cause        error
+	cause error // names the request: method and path
 }
 
 func (e *outcomeUnknownError) Error() string {
-	return fmt.Sprintf("%v; %s %s: %v", e.cause, e.method, e.path, ErrOutcomeUnknown)
+	return fmt.Sprintf("%v; %v", e.cause, ErrOutcomeUnknown)
 }
 
 func (e *outcomeUnknownError) Unwrap() []error { return []error{e.cause, ErrOutcomeUnknown} }
+
+// gaveUpError is the last failure of a request that was retried as long as
+// the policy allowed.
+type gaveUpError struct {
+	cause    error
+	attempts int
+	why      string // why no further attempt was made, when not the count
+}
+
+func (e *gaveUpError) Error() string {
+	noun := "attempts"
+	if e.attempts == 1 {
+		noun = "attempt"
+	}
+	msg := fmt.Sprintf("%v (gave up after %d %s", e.cause, e.attempts, noun)
+	if e.why != "" {
+		msg += ": " + e.why
+	}
+	return msg + ")"
+}
+
+func (e *gaveUpError) Unwrap() error { return e.cause }
 
 // snippetLimit bounds how much of a non-JSON error body an error shows;
 // envelopeTextLimit bounds each message of a JSON envelope, which is meant
