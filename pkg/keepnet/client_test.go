@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -430,5 +432,33 @@ func TestPrintingClientShowsNoSecret(t *testing.T) {
 	out := fmt.Sprintf("%v %+v %#v %v %+v %#v", c, c, c, co, *co, co)
 	if leaked := leakedSecrets(out, testClientSecret, testTokenPrefix); leaked != nil {
 		t.Errorf("printing the client shows %q: %s", leaked, out)
+	}
+}
+
+// A base URL with a path (a proxy in front of the API, say) keeps the path
+// for the token endpoint and the API alike.
+func TestBaseURLWithPath(t *testing.T) {
+	var paths []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		if r.URL.Path == "/keepnet/connect/token" {
+			serveToken(w, r, testTokenPrefix+"1")
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"data":{}}`)
+	}))
+	defer srv.Close()
+	c, err := New(WithBaseURL(srv.URL+"/keepnet/"), WithCredentials(testClientID, testClientSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.API().GetTimezoneTimezonesWithResponse(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"/keepnet/connect/token", "/keepnet/api/timezone/timezones"}; !slices.Equal(paths, want) {
+		t.Errorf("paths = %q, want %q", paths, want)
 	}
 }

@@ -2,10 +2,12 @@ package keepnet
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -387,3 +389,47 @@ func TestRateLimitedClientWorks(t *testing.T) {
 		}
 	}
 }
+
+func TestTransportErrorClassification(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	dialTimeout := &net.OpError{Op: "dial", Net: "tcp", Err: timeoutError{}}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	noHost := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.keepnetlabs.invalid", IsNotFound: true}}
+	wrap := func(err error) error {
+		return &url.Error{Op: "Post", URL: "https://api.keepnetlabs.com/api/enrollments", Err: err}
+	}
+	tests := []struct {
+		name      string
+		err       error
+		gotConn   bool
+		neverSent bool
+		retryable bool // connectionError
+	}{
+		{"refused while dialling", wrap(refused), false, true, true},
+		{"dial timeout", wrap(dialTimeout), false, true, true},
+		{"host does not exist", wrap(noHost), false, true, false},
+		{"reset after connecting", wrap(reset), true, false, true},
+		{"server closed mid-response", wrap(io.ErrUnexpectedEOF), true, false, true},
+		{"server closed before answering", wrap(io.EOF), true, false, true},
+		{"read timeout", wrap(&net.OpError{Op: "read", Err: timeoutError{}}), true, false, true},
+		{"dial error but a connection was used", wrap(refused), true, false, true},
+		{"bad certificate", wrap(&tls.CertificateVerificationError{Err: errors.New("unknown authority")}), true, false, false},
+		{"something else", wrap(errors.New("malformed HTTP response")), true, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := neverSent(tt.err, tt.gotConn); got != tt.neverSent {
+				t.Errorf("neverSent = %v, want %v", got, tt.neverSent)
+			}
+			if got := connectionError(tt.err); got != tt.retryable {
+				t.Errorf("connectionError = %v, want %v", got, tt.retryable)
+			}
+		})
+	}
+}
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
