@@ -296,6 +296,10 @@ func (d *doer) once(ctx context.Context, req *http.Request) attempt {
 		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation, accessToken: tok.AccessToken}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
+	// The response handed to callers points at their own request, which
+	// carries no token, rather than at the copy with the Authorization
+	// header: a dumped response must not show the token.
+	resp.Request = req
 	return attempt{resp: resp, sent: true, generation: generation, accessToken: tok.AccessToken}
 }
 

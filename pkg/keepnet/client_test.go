@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"slices"
 	"strings"
 	"sync"
@@ -420,16 +421,21 @@ func TestCancelledBeforeSendingIsNotOutcomeUnknown(t *testing.T) {
 	}
 }
 
-// Printing the client or a scope, as a debugging session might, shows no
-// credentials.
+// Printing the client or a scope, or dumping the request behind a response,
+// as a debugging session might, shows no credentials.
 func TestPrintingClientShowsNoSecret(t *testing.T) {
 	s := newAPIServer(t, nil)
 	c, _ := newTestClient(t, s)
 	co := c.ForCompany("co-acme-0001")
-	if err := getEnrollment(context.Background(), co); err != nil {
+	resp, err := co.API().GetEnrollmentsResourceIdWithResponse(context.Background(), "enr-1")
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := fmt.Sprintf("%v %+v %#v %v %+v %#v", c, c, c, co, *co, co)
+	dump, err := httputil.DumpRequest(resp.HTTPResponse.Request, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fmt.Sprintf("%v %+v %#v %v %+v %#v %s", c, c, c, co, *co, co, dump)
 	if leaked := leakedSecrets(out, testClientSecret, testTokenPrefix); leaked != nil {
 		t.Errorf("printing the client shows %q: %s", leaked, out)
 	}
