@@ -1,27 +1,71 @@
 package workflows
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
-	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
+
+// sessionsBody is the part of an exam-result-sessions answer the pull
+// reads. The generated type decodes everything each session carries (the
+// raw SCORM interaction log, the question definitions, counters that mean
+// nothing for surveys); decoding only this took the client's CPU per user
+// down by about a third (see docs/benchmarks.md). Field names match the
+// generated type's JSON names; encoding/json matches them case-insensitively,
+// as the service's casing varies.
+type sessionsBody struct {
+	Data []session `json:"data"`
+}
+
+// session is one exam-result session.
+type session struct {
+	CreatedAt keepnetdate.Time `json:"enrollmentSessionCreatedAt"`
+	Items     []sessionItem    `json:"interactionsHumanReadable"`
+}
+
+// sessionItem is one question of a session, as the service renders it for
+// people (source "Qex").
+type sessionItem struct {
+	Index    *int32          `json:"index"`
+	ScormID  string          `json:"scormId"`
+	Question string          `json:"question"`
+	Options  []sessionOption `json:"answers"`
+	Response string          `json:"studentOrLearnerResponse"`
+	Latency  string          `json:"latency"`
+}
+
+type sessionOption struct {
+	Option       string `json:"option"`
+	IsUserAnswer bool   `json:"isUserAnswer"`
+}
+
+// decodeAnswers reads an exam-result-sessions body and returns the answers
+// of its latest session.
+func decodeAnswers(r io.Reader) ([]Answer, error) {
+	var body sessionsBody
+	if err := json.NewDecoder(r).Decode(&body); err != nil {
+		return nil, fmt.Errorf("decode exam-result sessions: %w", err)
+	}
+	return answersOf(body.Data), nil
+}
 
 // answersOf turns a user's exam-result sessions into answers: those of the
 // latest session, one per question ID. Users who never answered have no
 // sessions and get no answers.
-func answersOf(sessions []gen.LMSScormSessionInteractionDTO) []Answer {
+func answersOf(sessions []session) []Answer {
 	latest, ok := latestSession(sessions)
-	if !ok || latest.InteractionsHumanReadable == nil {
+	if !ok {
 		return []Answer{}
 	}
 	// Key by scormId, not index: users can be shown different question
 	// counts, so the same index can be a different question. A question
 	// answered twice in one session keeps its last answer, in the place of
 	// its first.
-	items := *latest.InteractionsHumanReadable
+	items := latest.Items
 	answers := make([]Answer, 0, len(items))
 	position := make(map[string]int, len(items))
 	for _, item := range items {
@@ -37,11 +81,11 @@ func answersOf(sessions []gen.LMSScormSessionInteractionDTO) []Answer {
 }
 
 // answerOf reads one question of a session.
-func answerOf(item gen.SCORMInteractionHumanReadableDto) Answer {
+func answerOf(item sessionItem) Answer {
 	a := Answer{
-		QuestionID: orZero(item.ScormId),
-		Question:   orZero(item.Question),
-		AnswerCode: orZero(item.StudentOrLearnerResponse),
+		QuestionID: item.ScormID,
+		Question:   item.Question,
+		AnswerCode: item.Response,
 	}
 	if a.QuestionID == "" && item.Index != nil {
 		// Without a scormId the index is the only key there is; it is
@@ -49,11 +93,9 @@ func answerOf(item gen.SCORMInteractionHumanReadableDto) Answer {
 		a.QuestionID = fmt.Sprintf("index:%d", *item.Index)
 	}
 	var chosen []string
-	if item.Answers != nil {
-		for _, opt := range *item.Answers {
-			if orZero(opt.IsUserAnswer) {
-				chosen = append(chosen, orZero(opt.Option))
-			}
+	for _, opt := range item.Options {
+		if opt.IsUserAnswer {
+			chosen = append(chosen, opt.Option)
 		}
 	}
 	if len(chosen) > 0 {
@@ -62,8 +104,8 @@ func answerOf(item gen.SCORMInteractionHumanReadableDto) Answer {
 		// Free-text questions have no options: the response is the answer.
 		a.Answer = a.AnswerCode
 	}
-	if item.Latency != nil {
-		if d, err := parseLatency(*item.Latency); err == nil {
+	if item.Latency != "" {
+		if d, err := parseLatency(item.Latency); err == nil {
 			secs := d.Seconds()
 			a.LatencySeconds = &secs
 		}
@@ -77,9 +119,9 @@ func answerOf(item gen.SCORMInteractionHumanReadableDto) Answer {
 // of them parse (unambiguous, day first, month first); when none does, the
 // server's order is trusted and the last session wins. Ties also go to the
 // later one in the server's order.
-func latestSession(sessions []gen.LMSScormSessionInteractionDTO) (gen.LMSScormSessionInteractionDTO, bool) {
+func latestSession(sessions []session) (session, bool) {
 	if len(sessions) == 0 {
-		return gen.LMSScormSessionInteractionDTO{}, false
+		return session{}, false
 	}
 	for _, order := range []keepnetdate.Order{keepnetdate.Unknown, keepnetdate.DayFirst, keepnetdate.MonthFirst} {
 		if best, ok := latestBy(sessions, order); ok {
@@ -91,14 +133,11 @@ func latestSession(sessions []gen.LMSScormSessionInteractionDTO) (gen.LMSScormSe
 
 // latestBy returns the index of the latest session when every creation date
 // parses under order.
-func latestBy(sessions []gen.LMSScormSessionInteractionDTO, order keepnetdate.Order) (int, bool) {
+func latestBy(sessions []session, order keepnetdate.Order) (int, bool) {
 	best := -1
 	var bestAt time.Time
 	for i, s := range sessions {
-		if s.EnrollmentSessionCreatedAt == nil {
-			return 0, false
-		}
-		at, err := s.EnrollmentSessionCreatedAt.ParseAs(order, time.UTC)
+		at, err := s.CreatedAt.ParseAs(order, time.UTC)
 		if err != nil {
 			return 0, false
 		}

@@ -5,21 +5,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/keepnet-flow/keepnet-flow/gen"
+	"strings"
 )
-
-// sessionsJSON decodes an exam-result-sessions body the way the client does.
-func sessionsJSON(t testing.TB, body string) []gen.LMSScormSessionInteractionDTO {
-	t.Helper()
-	var resp gen.LMSScormSessionInteractionDTOListResponse
-	if err := json.Unmarshal([]byte(body), &resp); err != nil {
-		t.Fatalf("decode sessions: %v", err)
-	}
-	if resp.Data == nil {
-		return nil
-	}
-	return *resp.Data
-}
 
 func seconds(v float64) *float64 { return &v }
 
@@ -100,7 +87,10 @@ func TestAnswersOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := answersOf(sessionsJSON(t, tt.body))
+			got, err := decodeAnswers(strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				gj, _ := json.Marshal(got)
 				wj, _ := json.Marshal(tt.want)
@@ -110,20 +100,18 @@ func TestAnswersOf(t *testing.T) {
 	}
 }
 
-// FuzzAnswersOf feeds raw exam-result-sessions bodies through the client's
-// decoding and the answer extraction: whatever decodes must give one answer
-// per question ID, never a panic.
-func FuzzAnswersOf(f *testing.F) {
+// FuzzDecodeAnswers feeds raw exam-result-sessions bodies to the decoder:
+// whatever decodes must give one answer per question ID, never a panic.
+func FuzzDecodeAnswers(f *testing.F) {
 	f.Add(`{"data":[{"enrollmentSessionCreatedAt":"22/01/2026 13:30:09","interactionsHumanReadable":[{"source":"Qex","index":0,"scormId":"q1","question":"Q","type":"choice-single","answers":[{"option":"A","isUserAnswer":true}],"studentOrLearnerResponse":"4_Strongly_Agree","latency":"PT0H1M15S"}]}]}`)
 	f.Add(`{"data":[{"enrollmentSessionCreatedAt":"01/02/2026 01:02 PM"},{"enrollmentSessionCreatedAt":"2026/02/01 13:02"}]}`)
 	f.Add(`{"data":[{"interactionsHumanReadable":[{"index":3},{"index":3},{"scormId":""}]}]}`)
 	f.Add(`{"data":null}`)
 	f.Fuzz(func(t *testing.T, body string) {
-		var resp gen.LMSScormSessionInteractionDTOListResponse
-		if json.Unmarshal([]byte(body), &resp) != nil || resp.Data == nil {
+		answers, err := decodeAnswers(strings.NewReader(body))
+		if err != nil {
 			return
 		}
-		answers := answersOf(*resp.Data)
 		if answers == nil {
 			t.Fatal("answersOf returned nil; records must carry an empty list")
 		}

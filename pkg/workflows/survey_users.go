@@ -176,22 +176,17 @@ func (p *SurveyPull) fetchInteractions(ctx context.Context, slots *semaphore.Wei
 	if err := slots.Acquire(ctx, 1); err != nil {
 		return []Interaction{}, err
 	}
-	resp, err := p.scope.API().GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceIdWithResponse(ctx, p.Enrollment.ID, userID,
+	// The raw response, decoded by decodeTimeline: see timelineBody.
+	resp, err := p.scope.API().GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceId(ctx, p.Enrollment.ID, userID,
 		&gen.GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceIdParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
 	slots.Release(1)
 	if err != nil {
 		return []Interaction{}, fmt.Errorf("interactions: %w", err)
 	}
-	if resp.JSON200 == nil || resp.JSON200.Data == nil {
-		return []Interaction{}, nil
-	}
-	events := make([]Interaction, 0, len(*resp.JSON200.Data))
-	for _, e := range *resp.JSON200.Data {
-		ev := Interaction{Event: orZero(e.Interaction)}
-		if e.EventTime != nil {
-			ev.Time = *e.EventTime
-		}
-		events = append(events, ev)
+	defer resp.Body.Close() // the connection layer has buffered the body; closing cannot fail
+	events, err := decodeTimeline(resp.Body)
+	if err != nil {
+		return []Interaction{}, fmt.Errorf("interactions: %w", err)
 	}
 	return events, nil
 }
@@ -200,13 +195,17 @@ func (p *SurveyPull) fetchAnswers(ctx context.Context, slots *semaphore.Weighted
 	if err := slots.Acquire(ctx, 1); err != nil {
 		return []Answer{}, err
 	}
-	resp, err := p.scope.API().GetTrainingReportsExamResultSessionsTargetUserResourceIdWithResponse(ctx, p.Enrollment.ID, userID)
+	// The raw response, decoded by decodeAnswers: see sessionsBody for why
+	// not the generated type.
+	resp, err := p.scope.API().GetTrainingReportsExamResultSessionsTargetUserResourceId(ctx, p.Enrollment.ID, userID)
 	slots.Release(1)
 	if err != nil {
 		return []Answer{}, fmt.Errorf("answers: %w", err)
 	}
-	if resp.JSON200 == nil || resp.JSON200.Data == nil {
-		return []Answer{}, nil
+	defer resp.Body.Close() // the connection layer has buffered the body; closing cannot fail
+	answers, err := decodeAnswers(resp.Body)
+	if err != nil {
+		return []Answer{}, fmt.Errorf("answers: %w", err)
 	}
-	return answersOf(*resp.JSON200.Data), nil
+	return answers, nil
 }

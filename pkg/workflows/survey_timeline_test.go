@@ -1,0 +1,48 @@
+package workflows
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
+)
+
+func TestDecodeTimeline(t *testing.T) {
+	body := `{"data":[
+		{"interaction":"Email Sent","eventTime":"22/01/2026 13:30:09","stepCount":1,"trackingInfo":{"browserName":"Firefox","userIpAddresslist":["192.0.2.1"]}},
+		{"interaction":"Email Opened","eventTime":"2026-01-22T13:40:00.1234567"},
+		{"interaction":"Training Opened"}],"status":"SUCCESS"}`
+	got, err := decodeTimeline(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Interaction{
+		{Event: "Email Sent", Time: keepnetdate.FromString("22/01/2026 13:30:09")},
+		{Event: "Email Opened", Time: keepnetdate.FromString("2026-01-22T13:40:00.1234567")},
+		{Event: "Training Opened"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("decodeTimeline = %+v, want %+v", got, want)
+	}
+	for _, empty := range []string{`{"data":[]}`, `{"data":null}`, `{}`} {
+		if got, err := decodeTimeline(strings.NewReader(empty)); err != nil || got == nil || len(got) != 0 {
+			t.Errorf("decodeTimeline(%s) = %v, %v; want an empty list", empty, got, err)
+		}
+	}
+	if _, err := decodeTimeline(strings.NewReader(`<html>502</html>`)); err == nil {
+		t.Error("an HTML page decoded as a timeline")
+	}
+}
+
+// FuzzDecodeTimeline: any body either decodes to a non-nil list or fails.
+func FuzzDecodeTimeline(f *testing.F) {
+	f.Add(`{"data":[{"interaction":"Email Sent","eventTime":"22/01/2026 13:30:09"}]}`)
+	f.Add(`{"data":[{"eventTime":12345},{"interaction":null}]}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		got, err := decodeTimeline(strings.NewReader(body))
+		if err == nil && got == nil {
+			t.Fatalf("nil timeline without error for %q", body)
+		}
+	})
+}
