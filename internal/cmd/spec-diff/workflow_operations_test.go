@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,10 +17,40 @@ import (
 // moduleRoot is where this package sits: internal/cmd/spec-diff.
 const moduleRoot = "../../.."
 
-// generatedMethods maps the generated client's method name for each listed
-// operation (the overlay names operations with specnames.OperationNames) to
-// the operation.
-func generatedMethods(t *testing.T) map[string]operation {
+// callableNames maps every name by which code can call a listed operation
+// through the generated package (the overlay names operations with
+// specnames.OperationNames) to the operation: the client methods, with and
+// without WithBody and WithResponse, and the request builders and response
+// parsers.
+func callableNames(t *testing.T) map[string]operation {
+	t.Helper()
+	out := map[string]operation{}
+	for name, op := range operationNames(t) {
+		for _, callable := range []string{
+			name, name + "WithBody", name + "WithResponse", name + "WithBodyWithResponse",
+			"New" + name + "Request", "New" + name + "RequestWithBody", "Parse" + name + "Response",
+		} {
+			out[callable] = op
+		}
+	}
+	return out
+}
+
+// generatedEntryPoints are the names in gen that stand for an operation:
+// methods of Client and ClientWithResponses, request builders and response
+// parsers.
+var generatedEntryPoints = regexp.MustCompile(`(?m)^func (?:\(c \*Client(?:WithResponses)?\) (\w+)|(New\w+Request(?:WithBody)?|Parse\w+Response))\(`)
+
+func readGenerated(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(moduleRoot, "gen", "keepnet.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
+func operationNames(t *testing.T) map[string]operation {
 	t.Helper()
 	ops := make([]specnames.Operation, len(workflowOperations))
 	for i, o := range workflowOperations {
@@ -29,32 +60,33 @@ func generatedMethods(t *testing.T) map[string]operation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	methods := make(map[string]operation, len(names))
+	out := make(map[string]operation, len(names))
 	for op, name := range names {
-		methods[name+"WithResponse"] = operation{Method: strings.ToUpper(op.Method), Path: op.Path}
+		out[name] = operation{Method: strings.ToUpper(op.Method), Path: op.Path}
 	}
-	return methods
+	return out
 }
 
 // TestWorkflowOperationsExist catches a typo in the list: each listed
 // operation must be a method of the generated client.
 func TestWorkflowOperationsExist(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(moduleRoot, "gen", "keepnet.gen.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for method, op := range generatedMethods(t) {
-		if !strings.Contains(string(src), "func (c *ClientWithResponses) "+method+"(") {
-			t.Errorf("%s %s: the generated client has no %s; is the operation in the spec?", op.Method, op.Path, method)
+	src := readGenerated(t)
+	for name, op := range operationNames(t) {
+		if !strings.Contains(src, "func (c *ClientWithResponses) "+name+"WithResponse(") {
+			t.Errorf("%s %s: the generated client has no %sWithResponse; is the operation in the spec?", op.Method, op.Path, name)
 		}
 	}
 }
 
 // TestWorkflowCallsAreListed keeps workflowOperations following pkg/workflows:
-// every generated ...WithResponse method a flow calls must belong to a listed
-// operation, or spec-diff would file that operation's changes under "Other".
+// every operation a flow calls through the generated package must be
+// listed, or spec-diff would file that operation's changes under "Other".
 func TestWorkflowCallsAreListed(t *testing.T) {
-	listed := generatedMethods(t)
+	entryPoints := map[string]bool{}
+	for _, m := range generatedEntryPoints.FindAllStringSubmatch(readGenerated(t), -1) {
+		entryPoints[m[1]+m[2]] = true
+	}
+	listed := callableNames(t)
 	dir := filepath.Join(moduleRoot, "pkg", "workflows")
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -71,7 +103,7 @@ func TestWorkflowCallsAreListed(t *testing.T) {
 			t.Fatalf("parse %s: %v", f, err)
 		}
 		ast.Inspect(file, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && strings.HasSuffix(sel.Sel.Name, "WithResponse") {
+			if sel, ok := n.(*ast.SelectorExpr); ok && entryPoints[sel.Sel.Name] {
 				called = append(called, sel.Sel.Name)
 				if _, ok := listed[sel.Sel.Name]; !ok {
 					t.Errorf("%s: pkg/workflows calls %s, whose operation is not in workflowOperations", fset.Position(sel.Pos()), sel.Sel.Name)
