@@ -2,6 +2,7 @@ package specnames
 
 import (
 	"encoding/json"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 	"maps"
 	"os"
 	"path/filepath"
@@ -196,37 +197,76 @@ func TestOverlayStableAcrossVersionBump(t *testing.T) {
 	}
 }
 
-func TestOverlayKeepsOnlyJSONBodies(t *testing.T) {
-	spec := []byte(`{"openapi":"3.0.4","paths":{
-	  "/api/things/search":{"post":{"requestBody":{"required":null,"content":{
-	    "application/json-patch+json":{},"application/json":{},"text/json":{},"application/*+json":{}}}}},
-	  "/api/upload":{"post":{"requestBody":{"content":{"multipart/form-data":{}}}}},
-	  "/connect/token":{"post":{"requestBody":{"content":{"application/x-www-form-urlencoded":{}}}}}},
-	  "components":{"schemas":{}}}`)
-	ov, err := BuildOverlay(spec)
+// TestOverlayAsOapiCodegenAppliesIt loads a small Swashbuckle-shaped
+// document the way `make generate` does, overlay included, and checks what
+// the generator then sees.
+func TestOverlayAsOapiCodegenAppliesIt(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "spec.json")
+	overlayPath := filepath.Join(dir, "overlay.json")
+	pageKey := "KeepnetLabs.Common.Core.Models.PagedResults`1[[" + qualified("KeepnetLabs.Things.Thing", "KeepnetLabs.Things", "1.0.0.0") + "]]"
+	spec := `{"openapi":"3.0.4","info":{"title":"t","version":"1"},"paths":{
+	  "/api/things/search":{"post":{"requestBody":{"content":{
+	    "application/json-patch+json":{"schema":{"type":"object"}},"application/json":{"schema":{"type":"object"}},
+	    "text/json":{"schema":{"type":"object"}},"application/*+json":{"schema":{"type":"object"}}}},
+	    "responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/` + pageKey + `"}}}}}}},
+	  "/api/legacy":{"put":{"requestBody":{"content":{"text/json":{"schema":{"type":"object"}}}},"responses":{"200":{"description":"ok"}}}},
+	  "/api/things/{resourceId}":{"get":{"parameters":[{"name":"kind","in":"query","schema":{"$ref":"#/components/schemas/KeepnetLabs.Things.Kind"}}],
+	    "responses":{"200":{"description":"ok"}}}},
+	  "/connect/token":{"post":{"operationId":"requestAccessToken","requestBody":{"content":{"application/x-www-form-urlencoded":{"schema":{"type":"object"}}}},"responses":{"200":{"description":"ok"}}}}},
+	  "components":{"schemas":{
+	    "KeepnetLabs.Things.Kind":{"type":"string"},
+	    "KeepnetLabs.Things.Thing":{"type":"object","properties":{"kind":{"$ref":"#/components/schemas/KeepnetLabs.Things.Kind"}}},
+	    "` + pageKey + `":{"type":"object","properties":{"results":{"type":"array","items":{"$ref":"#/components/schemas/KeepnetLabs.Things.Thing"}}}}}}}`
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ov, err := BuildOverlay([]byte(spec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var removed, opIDs []string
-	for _, a := range ov.Actions {
-		if a.Remove {
-			removed = append(removed, a.Target)
-		}
-		if id, ok := a.Update["operationId"]; ok {
-			opIDs = append(opIDs, id.(string))
-		}
+	data, _ := json.Marshal(ov)
+	if err := os.WriteFile(overlayPath, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	want := []string{
-		"$.paths['/api/things/search'].post.requestBody.content['application/*+json']",
-		"$.paths['/api/things/search'].post.requestBody.content['application/json-patch+json']",
-		"$.paths['/api/things/search'].post.requestBody.content['text/json']",
+	doc, err := util.LoadSwaggerWithOverlay(specPath, util.LoadSwaggerWithOverlayOpts{Path: overlayPath, Strict: true})
+	if err != nil {
+		t.Fatalf("oapi-codegen cannot apply the overlay: %v", err)
 	}
-	if !slices.Equal(removed, want) {
-		t.Errorf("removed:\n got %q\nwant %q", removed, want)
+
+	search := doc.Paths.Find("/api/things/search").Post
+	if got := slices.Sorted(maps.Keys(search.RequestBody.Value.Content)); !slices.Equal(got, []string{"application/json"}) {
+		t.Errorf("search body media types: %v, want only application/json", got)
 	}
-	slices.Sort(opIDs)
-	if wantIDs := []string{"PostConnectToken", "PostThingsSearch", "PostUpload"}; !slices.Equal(opIDs, wantIDs) {
-		t.Errorf("operation IDs: got %q, want %q", opIDs, wantIDs)
+	if got := slices.Sorted(maps.Keys(doc.Paths.Find("/api/legacy").Put.RequestBody.Value.Content)); !slices.Equal(got, []string{"text/json"}) {
+		t.Errorf("a body offered only as text/json lost it: %v", got)
+	}
+	ids := map[string]string{
+		"/api/things/search":       search.OperationID,
+		"/api/legacy":              doc.Paths.Find("/api/legacy").Put.OperationID,
+		"/api/things/{resourceId}": doc.Paths.Find("/api/things/{resourceId}").Get.OperationID,
+		"/connect/token":           doc.Paths.Find("/connect/token").Post.OperationID,
+	}
+	want := map[string]string{
+		"/api/things/search": "PostThingsSearch", "/api/legacy": "PutLegacy",
+		"/api/things/{resourceId}": "GetThingsResourceId", "/connect/token": "PostConnectToken",
+	}
+	if !maps.Equal(ids, want) {
+		t.Errorf("operation IDs: %v, want %v", ids, want)
+	}
+	schemas := doc.Components.Schemas
+	if got := schemas[pageKey].Value.Extensions["x-go-name"]; got != "ThingPage" {
+		t.Errorf("page x-go-name %v, want ThingPage", got)
+	}
+	if got := schemas[pageKey].Value.Description; got != "is the vendor's KeepnetLabs.Common.Core.Models.PagedResults<Thing>." {
+		t.Errorf("page description %q", got)
+	}
+	if got := schemas["KeepnetLabs.Things.Thing"].Value.Properties["kind"].Extensions["x-go-name"]; got != "Kind" {
+		t.Errorf("$ref property x-go-name %v, want Kind", got)
+	}
+	param := doc.Paths.Find("/api/things/{resourceId}").Get.Parameters[0].Value
+	if got := param.Schema.Extensions["x-go-name"]; got != "Kind" {
+		t.Errorf("$ref parameter schema x-go-name %v, want Kind", got)
 	}
 }
 

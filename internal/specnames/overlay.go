@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,10 +79,11 @@ func BuildOverlay(spec []byte) (*Overlay, error) {
 	}
 	slices.Sort(keys)
 
-	ov := &Overlay{
-		Overlay: "1.0.0",
-		Info:    OverlayInfo{Title: "keepnet-flow generation fixes (derived by internal/cmd/keepnet-overlay)", Version: "1"},
-	}
+	// Updates are gathered per target and merged, so that oapi-codegen
+	// evaluates one action per schema and per path rather than one per
+	// property: applying an action walks the document, and thousands of
+	// them made generation several times slower.
+	updates := map[string]map[string]any{}
 	for _, k := range keys {
 		update := map[string]any{"x-go-name": names[k]}
 		// Without a description oapi-codegen documents a type with its
@@ -96,10 +98,7 @@ func BuildOverlay(spec []byte) (*Overlay, error) {
 		if schema.Description == "" {
 			update["description"] = "is the vendor's " + canonicalNames[k] + "."
 		}
-		ov.Actions = append(ov.Actions, OverlayStep{
-			Target: "$.components.schemas[" + quote(k) + "]",
-			Update: update,
-		})
+		mergeUpdate(updates, "$['components']['schemas']["+quote(k)+"]", update)
 	}
 
 	// oapi-codegen names a struct field after the x-go-name of the schema a
@@ -109,7 +108,7 @@ func BuildOverlay(spec []byte) (*Overlay, error) {
 	if err := json.Unmarshal(spec, &tree); err != nil {
 		return nil, fmt.Errorf("read spec: %w", err)
 	}
-	ov.Actions = append(ov.Actions, refPropertyActions(tree, "$")...)
+	refFieldNames(tree, "$", updates)
 
 	paths := make([]string, 0, len(doc.Paths))
 	var ops []Operation
@@ -126,6 +125,10 @@ func BuildOverlay(spec []byte) (*Overlay, error) {
 	if err != nil {
 		return nil, fmt.Errorf("derive operation names: %w", err)
 	}
+	// dropSites lists, per JSON alias media type, the operations offering
+	// it; withoutJSON those that offer it without application/json.
+	dropSites := map[string][]string{}
+	withoutJSON := map[string]bool{}
 	for _, p := range paths {
 		for _, m := range httpMethods {
 			raw, ok := doc.Paths[p][m]
@@ -139,32 +142,72 @@ func BuildOverlay(spec []byte) (*Overlay, error) {
 			// Named here, not from the vendor's operationId: it sets one on
 			// a single operation, and path-derived names can exceed the
 			// type-name limit.
-			ov.Actions = append(ov.Actions, OverlayStep{
-				Target: "$.paths[" + quote(p) + "]." + m,
-				Update: map[string]any{"operationId": opNames[Operation{Method: m, Path: p}]},
+			mergeUpdate(updates, "$['paths']["+quote(p)+"]", map[string]any{
+				m: map[string]any{"operationId": opNames[Operation{Method: m, Path: p}]},
 			})
 			if op.RequestBody == nil {
 				continue
 			}
-			if _, ok := op.RequestBody.Content[jsonBodyType]; !ok {
-				continue
-			}
-			var drop []string
+			_, hasJSON := op.RequestBody.Content[jsonBodyType]
 			for ct := range op.RequestBody.Content {
-				if ct != jsonBodyType && isJSONVariant(ct) {
-					drop = append(drop, ct)
+				if ct == jsonBodyType || !isJSONVariant(ct) {
+					continue
 				}
-			}
-			slices.Sort(drop)
-			for _, ct := range drop {
-				ov.Actions = append(ov.Actions, OverlayStep{
-					Target: "$.paths[" + quote(p) + "]." + m + ".requestBody.content[" + quote(ct) + "]",
-					Remove: true,
-				})
+				if !hasJSON {
+					withoutJSON[ct] = true
+					continue
+				}
+				dropSites[ct] = append(dropSites[ct], "$['paths']["+quote(p)+"]["+quote(m)+"]['requestBody']['content']["+quote(ct)+"]")
 			}
 		}
 	}
+
+	ov := &Overlay{
+		Overlay: "1.0.0",
+		Info:    OverlayInfo{Title: "keepnet-flow generation fixes (derived by internal/cmd/keepnet-overlay)", Version: "1"},
+	}
+	targets := slices.Sorted(maps.Keys(updates))
+	for _, t := range targets {
+		ov.Actions = append(ov.Actions, OverlayStep{Target: t, Update: updates[t]})
+	}
+	for _, ct := range slices.Sorted(maps.Keys(dropSites)) {
+		if !withoutJSON[ct] {
+			// Everywhere it is offered, application/json is too: one
+			// wildcard action removes them all.
+			ov.Actions = append(ov.Actions, OverlayStep{
+				Target: "$.paths.*.*.requestBody.content[" + quote(ct) + "]",
+				Remove: true,
+			})
+			continue
+		}
+		for _, site := range dropSites[ct] {
+			ov.Actions = append(ov.Actions, OverlayStep{Target: site, Remove: true})
+		}
+	}
 	return ov, nil
+}
+
+// mergeUpdate merges update into the one gathered for target, recursing
+// into nested objects.
+func mergeUpdate(updates map[string]map[string]any, target string, update map[string]any) {
+	existing, ok := updates[target]
+	if !ok {
+		existing = map[string]any{}
+		updates[target] = existing
+	}
+	mergeMaps(existing, update)
+}
+
+func mergeMaps(dst, src map[string]any) {
+	for k, v := range src {
+		sub, isMap := v.(map[string]any)
+		cur, curIsMap := dst[k].(map[string]any)
+		if isMap && curIsMap {
+			mergeMaps(cur, sub)
+			continue
+		}
+		dst[k] = v
+	}
 }
 
 // isJSONVariant reports whether a media type is one of the JSON aliases the
@@ -179,41 +222,35 @@ func quote(s string) string {
 	return "'" + r.Replace(s) + "'"
 }
 
-// refPropertyActions walks the document and returns, sorted by target, an
-// action for each schema property and parameter schema that is a bare $ref.
-func refPropertyActions(node any, path string) []OverlayStep {
-	var out []OverlayStep
+// refFieldNames walks the document and, for each schema property and
+// parameter schema that is a bare $ref, records an x-go-name update on the
+// object holding it.
+func refFieldNames(node any, path string, updates map[string]map[string]any) {
 	switch v := node.(type) {
 	case map[string]any:
 		if props, ok := v["properties"].(map[string]any); ok {
 			for name, prop := range props {
-				if m, ok := prop.(map[string]any); ok {
-					if _, isRef := m["$ref"]; isRef {
-						out = append(out, OverlayStep{
-							Target: path + ".properties[" + quote(name) + "]",
-							Update: map[string]any{"x-go-name": codegen.SchemaNameToTypeName(name)},
-						})
-					}
+				if m, ok := prop.(map[string]any); ok && m["$ref"] != nil {
+					mergeUpdate(updates, path, map[string]any{"properties": map[string]any{
+						name: map[string]any{"x-go-name": codegen.SchemaNameToTypeName(name)},
+					}})
 				}
 			}
 		}
 		// The same holds for a parameter's params-struct field.
 		if name, ok := v["name"].(string); ok && v["in"] != nil {
 			if m, ok := v["schema"].(map[string]any); ok && m["$ref"] != nil {
-				out = append(out, OverlayStep{
-					Target: path + ".schema",
-					Update: map[string]any{"x-go-name": codegen.SchemaNameToTypeName(name)},
-				})
+				mergeUpdate(updates, path, map[string]any{"schema": map[string]any{
+					"x-go-name": codegen.SchemaNameToTypeName(name),
+				}})
 			}
 		}
 		for k, child := range v {
-			out = append(out, refPropertyActions(child, path+"["+quote(k)+"]")...)
+			refFieldNames(child, path+"["+quote(k)+"]", updates)
 		}
 	case []any:
 		for i, child := range v {
-			out = append(out, refPropertyActions(child, path+"["+strconv.Itoa(i)+"]")...)
+			refFieldNames(child, path+"["+strconv.Itoa(i)+"]", updates)
 		}
 	}
-	slices.SortFunc(out, func(a, b OverlayStep) int { return strings.Compare(a.Target, b.Target) })
-	return out
 }
