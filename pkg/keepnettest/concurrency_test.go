@@ -1,6 +1,7 @@
 package keepnettest_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,7 +35,13 @@ func TestConcurrentClientsShareOneSpec(t *testing.T) {
 					t.Error(err)
 					return
 				}
+				// Read to the end: the server logs a request when its
+				// handler returns, which the end of the body proves.
+				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				if err != nil {
+					t.Error(err)
+				}
 				if resp.StatusCode != 200 {
 					t.Errorf("page %d: status %d", page, resp.StatusCode)
 				}
