@@ -308,7 +308,10 @@ func (d *doer) retryable(a attempt, safe bool) bool {
 	var te *tokenError
 	switch {
 	case a.resp != nil:
-		return safe && retryableStatus(a.resp.StatusCode)
+		// A 429 turns the request away before it is processed, so even a
+		// create may be repeated; the other statuses may come after the
+		// application acted.
+		return retryableStatus(a.resp.StatusCode) && (safe || a.resp.StatusCode == http.StatusTooManyRequests)
 	case errors.As(a.err, &te):
 		// The API request has not been sent, so this is safe for any request.
 		return te.transient

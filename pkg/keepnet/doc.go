@@ -34,10 +34,10 @@
 // never repeated once it may have reached the server: repeating it could
 // create a duplicate. A 5xx answer, a timeout or a reset after the request
 // was written gives an error wrapping [ErrOutcomeUnknown]; the caller
-// checks the state before deciding. Two cases are retried even for such
+// checks the state before deciding. Three cases are retried even for such
 // requests, because the server provably did not act: a connection that could
 // not be made at all (connection refused, say: the request never left the
-// machine), and a 401, after which the request is sent once more
-// with a fresh token (the server refused the token before looking at the
-// request).
+// machine); a 429, the rate limiter turning the request away before it is
+// processed; and a 401, after which the request is sent once more with a
+// fresh token (the server refused the token before looking at the request).
 package keepnet

@@ -89,7 +89,7 @@ func TestRetryPolicyMatrix(t *testing.T) {
 		{"create after 502: outcome unknown", createEnrollment, []answer{{status: 502}, ok}, 1, nil, 502, true},
 		{"create after 500: outcome unknown", createEnrollment, []answer{{status: 500}, ok}, 1, nil, 500, true},
 		{"create after 503 with Retry-After: outcome unknown", createEnrollment, []answer{{status: 503, retryAfter: "1"}, ok}, 1, nil, 503, true},
-		{"create after 429: not done, not retried", createEnrollment, []answer{{status: 429, retryAfter: "1"}, ok}, 1, nil, 429, false},
+		{"create after 429: turned away before processing, so retried", createEnrollment, []answer{{status: 429, retryAfter: "1"}, ok}, 2, []time.Duration{time.Second}, 0, false},
 		{"create after 400: not done", createEnrollment, []answer{{status: 400, body: `{"status":"INPUT_ERROR"}`}}, 1, nil, 400, false},
 		{"send after 502: outcome unknown", sendEnrollment, []answer{{status: 502}, ok}, 1, nil, 502, true},
 		{"send after 504: outcome unknown", sendEnrollment, []answer{{status: 504}, ok}, 1, nil, 504, true},
