@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -101,6 +102,7 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	tuneGCForStreaming()
 	if f.output == "" || f.output == "-" {
 		return pullSurveyTo(cmd, a, f, a.stdout(), "", func() error { return nil })
 	}
@@ -231,5 +233,21 @@ func (p *surveyProgress) step(total int) {
 func (p *surveyProgress) stop() {
 	if p.bar != nil {
 		_ = p.bar.Finish() // as in step
+	}
+}
+
+// tuneGCForStreaming trades memory the pull does not need for CPU it does.
+// The pull's live heap is small and does not grow with the survey (a window
+// of users in flight), so the default GOGC=100 collects very often for
+// little gain: GOGC=400 cut the client's CPU per user by about 15% and
+// took peak RSS from about 20 to about 32 MiB (docs/benchmarks.md). The
+// soft memory limit makes the collector work harder again should the heap
+// ever approach it. GOGC and GOMEMLIMIT set by the user win.
+func tuneGCForStreaming() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(48 << 20)
 	}
 }

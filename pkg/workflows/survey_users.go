@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"sync"
-
-	"golang.org/x/sync/semaphore"
+	"sync/atomic"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
 )
@@ -33,48 +32,83 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 
-		slots := semaphore.NewWeighted(int64(p.concurrency))
+		// Every request runs on one of Concurrency workers, so that many
+		// are in flight and no more, without a goroutine per user: the
+		// workers' stacks stay grown and the scheduler has little to do,
+		// which is most of the client's CPU per user after decoding.
+		requests := make(chan func())
+		var workers sync.WaitGroup
+		for range p.concurrency {
+			workers.Go(func() {
+				for request := range requests {
+					request()
+				}
+			})
+		}
+		// submit hands a request to the next free worker; false when the
+		// pull is stopping and the request will not run.
+		submit := func(request func()) bool {
+			select {
+			case requests <- request:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+
 		// The window is how many users may be in flight or done but not yet
-		// yielded. Four users a request slot keeps every slot busy while a
-		// slow user holds up the ones behind it, and keeps memory small.
+		// yielded: enough to keep every worker busy while a slow user holds
+		// up the ones behind it, few enough to keep memory small.
 		window := 4 * p.concurrency
 		rows := make(chan gen.TrainingReportUsersSearchView, usersPageSize)
-		pending := make(chan chan UserResult, window)
+		pending := make(chan *userSlot, window)
 		pageErr := make(chan error, 1)
-		var wg sync.WaitGroup
-
-		wg.Go(func() {
+		var producers sync.WaitGroup
+		producers.Go(func() {
 			defer close(rows)
-			pageErr <- p.listUsers(ctx, slots, rows)
+			pageErr <- p.listUsers(ctx, submit, rows)
 		})
-		wg.Go(func() {
+		producers.Go(func() {
 			defer close(pending)
 			for row := range rows {
-				done := make(chan UserResult, 1)
+				slot := newUserSlot(row)
 				select {
-				case pending <- done:
+				case pending <- slot:
 				case <-ctx.Done():
 					return
 				}
-				wg.Go(func() { done <- p.fetchUser(ctx, slots, row) })
+				p.startUser(ctx, slot, submit)
 			}
 		})
-		// Whatever way the loop ends, nothing may outlive the iterator.
-		defer wg.Wait()
-		defer cancel()
+		// Whatever way the loop ends, nothing may outlive the iterator:
+		// cancel, let the producers stop, then the workers.
+		defer func() {
+			cancel()
+			producers.Wait()
+			close(requests)
+			workers.Wait()
+		}()
 
-		for done := range pending {
-			user := <-done
-			if err := ctx.Err(); err != nil {
-				yield(UserResult{}, fmt.Errorf("survey pull stopped: %w", context.Cause(ctx)))
+		stopped := func() {
+			yield(UserResult{}, fmt.Errorf("survey pull stopped: %w", context.Cause(ctx)))
+		}
+		for slot := range pending {
+			select {
+			case <-slot.done:
+			case <-ctx.Done():
+				stopped()
 				return
 			}
-			if !yield(user, nil) {
+			if ctx.Err() != nil {
+				stopped()
+				return
+			}
+			if !yield(slot.result(), nil) {
 				return
 			}
 		}
-		if err := ctx.Err(); err != nil {
-			yield(UserResult{}, fmt.Errorf("survey pull stopped: %w", context.Cause(ctx)))
+		if ctx.Err() != nil {
+			stopped()
 			return
 		}
 		// Uncancelled, pending closes only after rows is drained, and rows
@@ -85,48 +119,103 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 	}
 }
 
-// listUsers sends every users/search row to rows, holding a request slot
-// only while a page is being fetched.
-func (p *SurveyPull) listUsers(ctx context.Context, slots *semaphore.Weighted, rows chan<- gen.TrainingReportUsersSearchView) error {
-	api := p.scope.API()
+// userSlot is one user's record while its requests are in flight.
+type userSlot struct {
+	user UserResult
+	// parts counts the requests still running; the last one to finish
+	// closes done.
+	parts                   atomic.Int32
+	done                    chan struct{}
+	timelineErr, answersErr error
+}
+
+func newUserSlot(row gen.TrainingReportUsersSearchView) *userSlot {
+	slot := &userSlot{
+		user: UserResult{
+			TargetUserResourceID: orZero(row.TargetUserResourceId),
+			Email:                orZero(row.Email),
+			FirstName:            orZero(row.FirstName),
+			LastName:             orZero(row.LastName),
+			Department:           orZero(row.Department),
+			Status:               orZero(row.Status),
+			Answers:              []Answer{},
+			Interactions:         []Interaction{},
+		},
+		done: make(chan struct{}),
+	}
+	if row.LastInteractionDate != nil {
+		slot.user.LastInteractionDate = *row.LastInteractionDate
+	}
+	return slot
+}
+
+// partDone marks one of the slot's requests finished.
+func (s *userSlot) partDone() {
+	if s.parts.Add(-1) == 0 {
+		close(s.done)
+	}
+}
+
+// result is the finished record; call it only after done is closed.
+func (s *userSlot) result() UserResult {
+	if err := errors.Join(s.timelineErr, s.answersErr); err != nil {
+		s.user.Error = err.Error()
+	}
+	return s.user
+}
+
+// startUser submits the user's two requests, the timeline and the answers.
+// If the pull stops before both are submitted, the slot is never done; the
+// consumer sees the cancellation instead.
+func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(func()) bool) {
+	id := slot.user.TargetUserResourceID
+	if id == "" {
+		slot.answersErr = errNoUserID
+		close(slot.done)
+		return
+	}
+	slot.parts.Store(2)
+	ok := submit(func() {
+		slot.user.Interactions, slot.timelineErr = p.fetchInteractions(ctx, id)
+		slot.partDone()
+	})
+	if ok {
+		submit(func() {
+			slot.user.Answers, slot.answersErr = p.fetchAnswers(ctx, id)
+			slot.partDone()
+		})
+	}
+}
+
+// listUsers sends every users/search row to rows; each page is one request
+// on the workers, like every other.
+func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, rows chan<- gen.TrainingReportUsersSearchView) error {
+	type pageResult struct {
+		rows []gen.TrainingReportUsersSearchView
+		err  error
+	}
 	// A server that ignores pageNumber would send page 1 forever, every one
 	// full; allPages would stop only at its page cap, after millions of
 	// duplicates. A page that starts where the previous one did ends it.
 	var previousFirst string
 	fetch := func(ctx context.Context, page, size int) ([]gen.TrainingReportUsersSearchView, error) {
-		body := gen.PostTrainingReportsEnrollmentIdUsersSearchJSONRequestBody{
-			PageNumber:   page,
-			PageSize:     size,
-			OrderBy:      "Email",
-			Ascending:    true,
-			TrainingType: new(0),
+		result := make(chan pageResult, 1)
+		if !submit(func() {
+			rows, err := p.fetchUsersPage(ctx, page, size)
+			result <- pageResult{rows, err}
+		}) {
+			return nil, context.Cause(ctx)
 		}
-		body.Filter.Condition = new("AND")
-		body.Filter.SearchInputTextValue = new("")
-		if err := slots.Acquire(ctx, 1); err != nil {
-			return nil, err
+		r := <-result
+		if r.err != nil || len(r.rows) == 0 {
+			return nil, r.err
 		}
-		resp, err := api.PostTrainingReportsEnrollmentIdUsersSearchWithResponse(ctx, p.Enrollment.ID, body)
-		slots.Release(1)
-		if err != nil {
-			return nil, err
-		}
-		if resp.JSON200 == nil || resp.JSON200.Data == nil {
-			return nil, nil
-		}
-		data := resp.JSON200.Data
-		if page == 1 && data.TotalNumberOfRecords != nil && *data.TotalNumberOfRecords >= 0 {
-			p.total.Store(int64(*data.TotalNumberOfRecords))
-		}
-		if data.Results == nil || len(*data.Results) == 0 {
-			return nil, nil
-		}
-		first := orZero((*data.Results)[0].TargetUserResourceId)
+		first := orZero(r.rows[0].TargetUserResourceId)
 		if page > 1 && first != "" && first == previousFirst {
 			return nil, fmt.Errorf("users/search sent the same rows for page %d as for page %d; it ignores paging", page, page-1)
 		}
 		previousFirst = first
-		return *data.Results, nil
+		return r.rows, nil
 	}
 	for row, err := range allPages(ctx, usersPageSize, fetch) {
 		if err != nil {
@@ -141,45 +230,39 @@ func (p *SurveyPull) listUsers(ctx context.Context, slots *semaphore.Weighted, r
 	return nil
 }
 
-// fetchUser builds one user's record: the users/search row, the
-// interaction timeline and the answers, the two fetched at once.
-func (p *SurveyPull) fetchUser(ctx context.Context, slots *semaphore.Weighted, row gen.TrainingReportUsersSearchView) UserResult {
-	user := UserResult{
-		TargetUserResourceID: orZero(row.TargetUserResourceId),
-		Email:                orZero(row.Email),
-		FirstName:            orZero(row.FirstName),
-		LastName:             orZero(row.LastName),
-		Department:           orZero(row.Department),
-		Status:               orZero(row.Status),
-		Answers:              []Answer{},
-		Interactions:         []Interaction{},
+// fetchUsersPage fetches one users/search page and notes the server's
+// user count from the first.
+func (p *SurveyPull) fetchUsersPage(ctx context.Context, page, size int) ([]gen.TrainingReportUsersSearchView, error) {
+	body := gen.PostTrainingReportsEnrollmentIdUsersSearchJSONRequestBody{
+		PageNumber:   page,
+		PageSize:     size,
+		OrderBy:      "Email",
+		Ascending:    true,
+		TrainingType: new(0),
 	}
-	if row.LastInteractionDate != nil {
-		user.LastInteractionDate = *row.LastInteractionDate
+	body.Filter.Condition = new("AND")
+	body.Filter.SearchInputTextValue = new("")
+	resp, err := p.scope.API().PostTrainingReportsEnrollmentIdUsersSearchWithResponse(ctx, p.Enrollment.ID, body)
+	if err != nil {
+		return nil, err
 	}
-	if user.TargetUserResourceID == "" {
-		user.Error = errNoUserID.Error()
-		return user
+	if resp.JSON200 == nil || resp.JSON200.Data == nil {
+		return nil, nil
 	}
-	var timelineErr, answersErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { user.Interactions, timelineErr = p.fetchInteractions(ctx, slots, user.TargetUserResourceID) })
-	wg.Go(func() { user.Answers, answersErr = p.fetchAnswers(ctx, slots, user.TargetUserResourceID) })
-	wg.Wait()
-	if err := errors.Join(timelineErr, answersErr); err != nil {
-		user.Error = err.Error()
+	data := resp.JSON200.Data
+	if page == 1 && data.TotalNumberOfRecords != nil && *data.TotalNumberOfRecords >= 0 {
+		p.total.Store(int64(*data.TotalNumberOfRecords))
 	}
-	return user
+	if data.Results == nil {
+		return nil, nil
+	}
+	return *data.Results, nil
 }
 
-func (p *SurveyPull) fetchInteractions(ctx context.Context, slots *semaphore.Weighted, userID string) ([]Interaction, error) {
-	if err := slots.Acquire(ctx, 1); err != nil {
-		return []Interaction{}, err
-	}
+func (p *SurveyPull) fetchInteractions(ctx context.Context, userID string) ([]Interaction, error) {
 	// The raw response, decoded by decodeTimeline: see timelineBody.
 	resp, err := p.scope.API().GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceId(ctx, p.Enrollment.ID, userID,
 		&gen.GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceIdParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
-	slots.Release(1)
 	if err != nil {
 		return []Interaction{}, fmt.Errorf("interactions: %w", err)
 	}
@@ -191,14 +274,10 @@ func (p *SurveyPull) fetchInteractions(ctx context.Context, slots *semaphore.Wei
 	return events, nil
 }
 
-func (p *SurveyPull) fetchAnswers(ctx context.Context, slots *semaphore.Weighted, userID string) ([]Answer, error) {
-	if err := slots.Acquire(ctx, 1); err != nil {
-		return []Answer{}, err
-	}
+func (p *SurveyPull) fetchAnswers(ctx context.Context, userID string) ([]Answer, error) {
 	// The raw response, decoded by decodeAnswers: see sessionsBody for why
 	// not the generated type.
 	resp, err := p.scope.API().GetTrainingReportsExamResultSessionsTargetUserResourceId(ctx, p.Enrollment.ID, userID)
-	slots.Release(1)
 	if err != nil {
 		return []Answer{}, fmt.Errorf("answers: %w", err)
 	}

@@ -1,0 +1,298 @@
+package workflows_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// The benchmarks measure the survey pull against the fake; `make bench`
+// runs them once each (-benchtime 1x) and docs/benchmarks.md records the
+// figures. Spec validation and the fake's request log are off here: they
+// cost the fake CPU and memory per request and would slow the large runs;
+// the tests run the same flow with validation on.
+
+const (
+	benchLatency     = 40 * time.Millisecond
+	benchConcurrency = 16
+	// benchUsers is small enough for the sequential baseline (two requests
+	// a user, 40 ms each: about 20 s) and large enough to cross pages.
+	benchUsers = 240
+	// rssUsers is the survey size the CLI's peak RSS is measured at.
+	rssUsers = 20_000
+)
+
+// serverTime sums the time requests spend between leaving and coming back:
+// the server's share of a pull, which 16 slots can at best divide by 16.
+type serverTime struct {
+	base     http.RoundTripper
+	total    atomic.Int64
+	requests atomic.Int64
+}
+
+func (s *serverTime) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := s.base.RoundTrip(r)
+	s.total.Add(int64(time.Since(start)))
+	s.requests.Add(1)
+	return resp, err
+}
+
+// pullTarget is a running fake to pull from.
+type pullTarget struct{ url, clientID, clientSecret string }
+
+// pullResult is what one timed pull measured.
+type pullResult struct {
+	wall, server, cpu time.Duration
+	requests          int64
+	userIDs           []string
+}
+
+// timedPull pulls the benchmark survey with the given concurrency and
+// measures the wall time, the summed server time and this process's CPU
+// time (the client's alone when the fake runs in another process).
+func timedPull(b *testing.B, target pullTarget, concurrency int) pullResult {
+	b.Helper()
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = concurrency + 1
+	st := &serverTime{base: transport}
+	c, err := keepnet.New(keepnet.WithBaseURL(target.url), keepnet.WithCredentials(target.clientID, target.clientSecret), keepnet.WithTransport(st))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	cpuBefore := processCPU(b)
+	start := time.Now()
+	pull, err := workflows.OpenSurvey(ctx, c, workflows.SurveyRequest{
+		Company: keepnettest.CompanyAcmeName, Enrollment: keepnettest.SurveyName, Concurrency: concurrency,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for u, err := range pull.Users(ctx) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		if u.Error != "" {
+			b.Fatalf("user %s: %s", u.TargetUserResourceID, u.Error)
+		}
+		ids = append(ids, u.TargetUserResourceID)
+	}
+	wall := time.Since(start)
+	if len(ids) != benchUsers {
+		b.Fatalf("%d users pulled, want %d", len(ids), benchUsers)
+	}
+	return pullResult{wall: wall, server: time.Duration(st.total.Load()), cpu: processCPU(b) - cpuBefore, requests: st.requests.Load(), userIDs: ids}
+}
+
+// bareFetch is the CPU floor of a pull: the same two requests per user,
+// sixteen at a time, with plain net/http and a fixed token, bodies read and
+// dropped. No client does less for the same requests, so the pull's CPU is
+// reported against it.
+func bareFetch(b *testing.B, target pullTarget, userIDs []string) time.Duration {
+	b.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {target.clientID}, "client_secret": {target.clientSecret}, "scope": {"api1"}}
+	resp, err := http.PostForm(target.url+"/connect/token", form)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		b.Fatalf("token: %v", err)
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = benchConcurrency + 1
+	hc := &http.Client{Transport: transport}
+	paths := make(chan string)
+	var wg sync.WaitGroup
+	cpuBefore := processCPU(b)
+	for range benchConcurrency {
+		wg.Go(func() {
+			for p := range paths {
+				req, _ := http.NewRequest(http.MethodGet, target.url+p, nil)
+				req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+				req.Header.Set("X-KEEPNET-Company-Id", keepnettest.CompanyAcmeID)
+				req.Header.Set("x-ir-company-id", keepnettest.CompanyAcmeID)
+				resp, err := hc.Do(req)
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body) // draining is the measured work
+				resp.Body.Close()
+			}
+		})
+	}
+	for _, id := range userIDs {
+		paths <- "/api/training-reports/" + keepnettest.EnrollmentAcmeSurveyID + "/interactions/" + id + "?trainingType=0"
+		paths <- "/api/training-reports/" + keepnettest.EnrollmentAcmeSurveyID + "/exam-result-sessions/" + id
+	}
+	close(paths)
+	wg.Wait()
+	return processCPU(b) - cpuBefore
+}
+
+// processCPU is the user and system CPU time of this process so far.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSurveyPull pulls one survey from a 40 ms server twice in the
+// same run: sequentially (concurrency 1, the baseline) and with 16 requests
+// in flight. It reports throughput, the speed-up over the baseline, how
+// close the concurrent pull comes to the ideal (the summed server time of
+// its requests divided by 16; the target is at most 1.3), and the client's
+// CPU per user against the bare-HTTP floor. The fake runs in a child
+// process (the CLI's sandbox command) so that this process's CPU time is
+// the client's alone.
+func BenchmarkSurveyPull(b *testing.B) {
+	bin := buildCLI(b)
+	target := startSandbox(b, bin, benchUsers, benchLatency)
+	for range b.N {
+		seq := timedPull(b, target, 1)
+		par := timedPull(b, target, benchConcurrency)
+		floor := bareFetch(b, target, par.userIDs)
+		ideal := par.server / benchConcurrency
+		b.ReportMetric(0, "ns/op") // one pull is not an op worth timing; the metrics below are
+		b.ReportMetric(float64(benchUsers)/par.wall.Seconds(), "users/s")
+		b.ReportMetric(float64(benchUsers)/seq.wall.Seconds(), "seq-users/s")
+		b.ReportMetric(seq.wall.Seconds()/par.wall.Seconds(), "x-vs-sequential")
+		b.ReportMetric(par.wall.Seconds()/ideal.Seconds(), "ratio-vs-ideal")
+		b.ReportMetric(float64(par.requests), "requests")
+		b.ReportMetric(float64(par.cpu.Microseconds())/1000/benchUsers, "cpu-ms/user")
+		b.ReportMetric(float64(floor.Microseconds())/1000/benchUsers, "bare-http-cpu-ms/user")
+		b.ReportMetric(par.cpu.Seconds()/floor.Seconds(), "cpu-vs-bare-http")
+	}
+}
+
+// startSandbox runs `keepnet-flow sandbox` serving a survey of users with
+// the given latency, until the benchmark ends.
+func startSandbox(b *testing.B, bin string, users int, latency time.Duration) pullTarget {
+	b.Helper()
+	cmd := exec.Command(bin, "--quiet", "sandbox", "--users", strconv.Itoa(users), "--latency", latency.String())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt) // it may have gone already; Wait tells
+		_ = cmd.Wait()                       // an interrupted sandbox exits non-zero by design
+	})
+	env := map[string]string{}
+	lines := bufio.NewScanner(stdout)
+	for len(env) < 3 && lines.Scan() {
+		k, v, ok := strings.Cut(strings.TrimPrefix(lines.Text(), "export "), "=")
+		if ok {
+			env[k] = strings.Trim(v, "'")
+		}
+	}
+	target := pullTarget{url: env[keepnet.EnvBaseURL], clientID: env[keepnet.EnvClientID], clientSecret: env[keepnet.EnvClientSecret]}
+	if target.url == "" || target.clientID == "" {
+		b.Fatalf("sandbox printed no environment: %v", env)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }() // keep the pipe drained
+	return target
+}
+
+// BenchmarkSurveyCLIPeakRSS builds the CLI, serves a 20,000-user survey from
+// the fake in this process, and runs the CLI as a child process writing
+// ndjson and csv to a file: the child's peak RSS (ru_maxrss) is the CLI's
+// memory, and its CPU time the client's CPU alone. A 2,000-user ndjson run
+// shows whether memory grows with the survey.
+func BenchmarkSurveyCLIPeakRSS(b *testing.B) {
+	bin := buildCLI(b)
+	for range b.N {
+		small := runCLI(b, bin, 2_000, "ndjson")
+		b.ReportMetric(small.rssMiB, "MiB-rss-ndjson-2k")
+		for _, format := range []string{"ndjson", "csv"} {
+			r := runCLI(b, bin, rssUsers, format)
+			b.ReportMetric(r.rssMiB, "MiB-rss-"+format+"-20k")
+			b.ReportMetric(r.cpuMsPerUser, "cpu-ms/user-"+format)
+			if format == "ndjson" {
+				b.ReportMetric(r.rssMiB/small.rssMiB, "rss-20k/2k")
+			}
+		}
+	}
+}
+
+// buildCLI compiles cmd/keepnet-flow into a temporary directory.
+func buildCLI(b *testing.B) string {
+	b.Helper()
+	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		b.Fatalf("locate module root: %v", err)
+	}
+	bin := filepath.Join(b.TempDir(), "keepnet-flow")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/keepnet-flow")
+	build.Dir = strings.TrimSpace(string(root))
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("build CLI: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type cliRun struct {
+	rssMiB       float64
+	cpuMsPerUser float64
+}
+
+// runCLI pulls a survey of users through the CLI binary into a file.
+func runCLI(b *testing.B, bin string, users int, format string) cliRun {
+	b.Helper()
+	srv := keepnettest.NewServer(keepnettest.WithUsers(users), keepnettest.WithoutRequestLog())
+	defer srv.Close()
+	target := filepath.Join(b.TempDir(), "results."+format)
+	cmd := exec.Command(bin, "--quiet", "survey-results",
+		"--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName,
+		"--format", format, "--concurrency", "16", "-o", target)
+	cmd.Env = append(os.Environ(),
+		keepnet.EnvBaseURL+"="+srv.URL,
+		keepnet.EnvClientID+"="+srv.ClientID,
+		keepnet.EnvClientSecret+"="+srv.ClientSecret,
+	)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s with %d users: %v\n%s", format, users, err, out)
+	}
+	info, err := os.Stat(target)
+	if err != nil || info.Size() == 0 {
+		b.Fatalf("%s with %d users: no output (%v)", format, users, err)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Skip("no rusage for child processes on this platform")
+	}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return cliRun{
+		rssMiB:       float64(ru.Maxrss) / 1024, // Linux reports KiB
+		cpuMsPerUser: float64(cpu.Microseconds()) / 1000 / float64(users),
+	}
+}
