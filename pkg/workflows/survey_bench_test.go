@@ -35,6 +35,9 @@ const (
 	// benchUsers is small enough for the sequential baseline (two requests
 	// a user, 40 ms each: about 20 s) and large enough to cross pages.
 	benchUsers = 240
+	// cliUsers is the survey size the CLI's CPU per user is measured at,
+	// with the same latency: about five seconds.
+	cliUsers = 1_000
 	// rssUsers is the survey size the CLI's peak RSS is measured at.
 	rssUsers = 20_000
 )
@@ -174,6 +177,7 @@ func processCPU(b *testing.B) time.Duration {
 func BenchmarkSurveyPull(b *testing.B) {
 	bin := buildCLI(b)
 	target := startSandbox(b, bin, benchUsers, benchLatency)
+	cliTarget := startSandbox(b, bin, cliUsers, benchLatency)
 	for range b.N {
 		seq := timedPull(b, target, 1)
 		par := timedPull(b, target, benchConcurrency)
@@ -188,6 +192,11 @@ func BenchmarkSurveyPull(b *testing.B) {
 		b.ReportMetric(float64(par.cpu.Microseconds())/1000/benchUsers, "cpu-ms/user")
 		b.ReportMetric(float64(floor.Microseconds())/1000/benchUsers, "bare-http-cpu-ms/user")
 		b.ReportMetric(par.cpu.Seconds()/floor.Seconds(), "cpu-vs-bare-http")
+		// The CLI's CPU per user, from a survey large enough that starting
+		// the process and resolving names weigh little.
+		cli := runCLIAgainst(b, bin, cliTarget, cliUsers, "ndjson")
+		b.ReportMetric(cli.cpuMsPerUser, "cli-cpu-ms/user")
+		b.ReportMetric(cli.cpuMsPerUser/(float64(floor.Microseconds())/1000/benchUsers), "cli-cpu-vs-bare-http")
 	}
 }
 
@@ -265,24 +274,32 @@ type cliRun struct {
 	cpuMsPerUser float64
 }
 
-// runCLI pulls a survey of users through the CLI binary into a file.
+// runCLI pulls a survey of users, served by the fake in this process
+// without latency, through the CLI binary into a file.
 func runCLI(b *testing.B, bin string, users int, format string) cliRun {
 	b.Helper()
 	srv := keepnettest.NewServer(keepnettest.WithUsers(users), keepnettest.WithoutRequestLog())
 	defer srv.Close()
-	target := filepath.Join(b.TempDir(), "results."+format)
+	return runCLIAgainst(b, bin, pullTarget{url: srv.URL, clientID: srv.ClientID, clientSecret: srv.ClientSecret}, users, format)
+}
+
+// runCLIAgainst runs the CLI binary as a child process against target and
+// reads its peak RSS and CPU time.
+func runCLIAgainst(b *testing.B, bin string, target pullTarget, users int, format string) cliRun {
+	b.Helper()
+	out := filepath.Join(b.TempDir(), "results."+format)
 	cmd := exec.Command(bin, "--quiet", "survey-results",
 		"--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName,
-		"--format", format, "--concurrency", "16", "-o", target)
+		"--format", format, "--concurrency", strconv.Itoa(benchConcurrency), "-o", out)
 	cmd.Env = append(os.Environ(),
-		keepnet.EnvBaseURL+"="+srv.URL,
-		keepnet.EnvClientID+"="+srv.ClientID,
-		keepnet.EnvClientSecret+"="+srv.ClientSecret,
+		keepnet.EnvBaseURL+"="+target.url,
+		keepnet.EnvClientID+"="+target.clientID,
+		keepnet.EnvClientSecret+"="+target.clientSecret,
 	)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("%s with %d users: %v\n%s", format, users, err, out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s with %d users: %v\n%s", format, users, err, msg)
 	}
-	info, err := os.Stat(target)
+	info, err := os.Stat(out)
 	if err != nil || info.Size() == 0 {
 		b.Fatalf("%s with %d users: no output (%v)", format, users, err)
 	}
