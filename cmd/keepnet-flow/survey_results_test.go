@@ -288,7 +288,7 @@ func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 			TooManyRequestsBare: 0.03, BadGateway: 0.03, Unavailable: 0.02, Drop: 0.02,
 			ExceptRoutes: []string{keepnettest.RouteToken},
 		})},
-		"3-second tokens":   {keepnettest.WithTokenTTL(3 * time.Second), keepnettest.WithLatency(8 * time.Millisecond)},
+		"3-second tokens": {keepnettest.WithTokenTTL(3 * time.Second), keepnettest.WithLatency(8 * time.Millisecond)},
 		// ~65 requests overrun the burst of 40 on any machine; every 429
 		// costs a second (Retry-After: 1), so the burst is large.
 		"server rate limit": {keepnettest.WithRateLimit(20, 40)},
