@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -125,12 +124,9 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	if f.rate > 0 {
 		a.clientOpts = append(a.clientOpts, keepnet.WithRateLimit(f.rate))
 	}
-	// The default transport keeps two idle connections per host: with more
-	// requests in flight, every other request would dial (and, against the
-	// real service, handshake TLS) anew and leave a socket in TIME_WAIT.
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = f.concurrency + 1 // +1: the token request
-	a.clientOpts = append(a.clientOpts, keepnet.WithTransport(transport))
+	// The pull keeps this many requests in flight; the client then keeps as
+	// many idle connections, so none is dialled twice.
+	a.clientOpts = append(a.clientOpts, keepnet.WithMaxInFlight(f.concurrency))
 	client, err := a.client(ctx)
 	if err != nil {
 		return err

@@ -163,15 +163,23 @@ func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
 	if cfg.transport != nil {
 		hc.Transport = cfg.transport
 	}
+	if hc.Transport == nil {
+		// http.DefaultTransport keeps two idle connections per host: with
+		// more requests in flight, every other request would dial (and
+		// handshake TLS) anew and leave a socket in TIME_WAIT.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = max(defaultIdleConnsPerHost, cfg.maxInFlight+1) // +1: the token request
+		hc.Transport = t
+	}
 	if cfg.trace != nil {
-		next := hc.Transport
-		if next == nil {
-			next = http.DefaultTransport
-		}
-		hc.Transport = &traceTransport{next: next, w: cfg.trace, mu: &sync.Mutex{}, seq: &atomic.Uint64{}, scrub: scrub}
+		hc.Transport = &traceTransport{next: hc.Transport, w: cfg.trace, mu: &sync.Mutex{}, seq: &atomic.Uint64{}, scrub: scrub}
 	}
 	return &hc
 }
+
+// defaultIdleConnsPerHost is the idle connections kept to the API when the
+// caller brings no transport: enough for the concurrency the workflows use.
+const defaultIdleConnsPerHost = 32
 
 // doer is the gen.HttpRequestDoer under every generated call: it adds the
 // token and User-Agent, applies limits and retries, and turns non-2xx
@@ -309,9 +317,12 @@ func (d *doer) retryable(a attempt, safe bool) bool {
 	switch {
 	case a.resp != nil:
 		// A 429 turns the request away before it is processed, so even a
-		// create may be repeated; the other statuses may come after the
+		// create may be repeated; the 5xx statuses may come after the
 		// application acted.
-		return retryableStatus(a.resp.StatusCode) && (safe || a.resp.StatusCode == http.StatusTooManyRequests)
+		if a.resp.StatusCode == http.StatusTooManyRequests {
+			return true
+		}
+		return safe && retryableStatus(a.resp.StatusCode)
 	case errors.As(a.err, &te):
 		// The API request has not been sent, so this is safe for any request.
 		return te.transient

@@ -25,7 +25,7 @@
 //
 // Only requests that read are retried automatically: GET and the POST
 // search endpoints (path ending in /search or containing /search/), after
-// 429, 502, 503, 504 or a connection error (reset, refused, timeout). The
+// 429, 500, 502, 503, 504 or a connection error (reset, refused, timeout). The
 // server's Retry-After is honoured, in seconds or as an HTTP date; otherwise
 // the wait grows exponentially with jitter. [RetryPolicy] bounds attempts and
 // total time, and the request's context ends everything.

@@ -120,12 +120,13 @@ func safeToRepeat(req *http.Request) bool {
 	return false
 }
 
-// retryableStatus reports the statuses that mean "try again later" without
-// the request having been processed: rate limiting and failures of the
-// edge or the service in front of the application.
+// retryableStatus reports the statuses worth another try for a request that
+// is safe to repeat: rate limiting, and server or edge failures. A 500 is
+// included because the service's edge answers passing failures with an HTML
+// 500 page, and repeating a read costs nothing but time.
 func retryableStatus(code int) bool {
 	switch code {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false
