@@ -283,12 +283,14 @@ func TestSurveyResultsBadInput(t *testing.T) {
 // workflow's own tests do the same on records with more users.)
 func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 	const users = 30
+	const shortTokens = "1-second tokens"
 	troubles := map[string][]keepnettest.Option{
 		"10% faults": {keepnettest.WithFaults(keepnettest.Faults{
-			TooManyRequestsBare: 0.03, BadGateway: 0.03, Unavailable: 0.02, Drop: 0.02,
+			TooManyRequestsBare: 0.03, InternalError: 0.01, BadGateway: 0.02, Unavailable: 0.02, Drop: 0.02,
 			ExceptRoutes: []string{keepnettest.RouteToken},
 		})},
-		"3-second tokens": {keepnettest.WithTokenTTL(3 * time.Second), keepnettest.WithLatency(8 * time.Millisecond)},
+		// ~65 requests of 80 ms, 4 at a time, outlive a 1-second token.
+		shortTokens: {keepnettest.WithTokenTTL(time.Second), keepnettest.WithLatency(80 * time.Millisecond)},
 		// ~65 requests overrun the burst of 40 on any machine; every 429
 		// costs a second (Retry-After: 1), so the burst is large.
 		"server rate limit": {keepnettest.WithRateLimit(20, 40)},
@@ -305,10 +307,13 @@ func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 					continue // the troubles all hit the pull, not the writer: one format is enough
 				}
 				t.Run(name, func(t *testing.T) {
-					surveyFake(t, append(opts, keepnettest.WithUsers(users))...)
+					srv := surveyFake(t, append(opts, keepnettest.WithUsers(users))...)
 					code, got, errOut := surveyRunFastRetry(surveyArgs("--format", format, "--concurrency", "4")...)
 					if code != 0 {
 						t.Fatalf("exit %d, stderr %q", code, errOut)
+					}
+					if name == shortTokens && srv.TokensIssued() < 2 {
+						t.Errorf("%d token(s) issued: the run never outlived one, so this proves nothing", srv.TokensIssued())
 					}
 					if got != want {
 						t.Errorf("output differs from the fault-free run (%d vs %d bytes)", len(got), len(want))
