@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
@@ -30,9 +31,13 @@ func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Co
 	if err != nil {
 		return Company{}, err
 	}
-	return matchByNameOrID("company", nameOrID, companies, func(co Company) Named {
+	co, err := matchByNameOrID("company", nameOrID, companies, func(co Company) Named {
 		return Named{ID: co.ID, Name: co.Name}
 	})
+	if ie := (*InputError)(nil); errors.As(err, &ie) && ie.unknown {
+		ie.Reason = fmt.Sprintf("is not the name or ID of any of the %d companies these credentials manage ('keepnet-flow companies' lists them)", len(companies))
+	}
+	return co, err
 }
 
 // appendCompany adds dto and its children: a reseller's search can nest

@@ -15,6 +15,10 @@ type InputError struct {
 	Value string
 	// Reason says what is wrong with it, in one line.
 	Reason string
+
+	// unknown marks "matches nothing", which callers may reword for what
+	// they searched.
+	unknown bool
 }
 
 func (e *InputError) Error() string {

@@ -52,7 +52,7 @@ func matchByNameOrID[T any](field, query string, items []T, named func(T) Named)
 	case len(partial) > 1:
 		return zero, ambiguous(field, q, partial, named)
 	}
-	return zero, &InputError{Field: field, Value: q, Reason: "matches no " + field + " by name or ID"}
+	return zero, &InputError{Field: field, Value: q, Reason: "matches no " + field + " by name or ID", unknown: true}
 }
 
 func ambiguous[T any](field, q string, items []T, named func(T) Named) error {

@@ -418,9 +418,9 @@ func TestOpenSurveyInputErrors(t *testing.T) {
 		name, company, enrollment string
 		want                      []string // substrings of the one-line reason
 	}{
-		{"unknown company", "Umbrella Corp", keepnettest.SurveyName, []string{"company", `"Umbrella Corp"`, "matches no company"}},
+		{"unknown company", "Umbrella Corp", keepnettest.SurveyName, []string{"company", `"Umbrella Corp"`, "is not the name or ID of any of the 3 companies these credentials manage"}},
 		{"ambiguous company", "acme", keepnettest.SurveyName, []string{`"acme"`, "ambiguous", keepnettest.CompanyAcmeName, keepnettest.CompanyAcmeID}},
-		{"unmanaged company ID", keepnettest.CompanyUnmanagedID, keepnettest.SurveyName, []string{keepnettest.CompanyUnmanagedID, "matches no company"}},
+		{"unmanaged company ID", keepnettest.CompanyUnmanagedID, keepnettest.SurveyName, []string{keepnettest.CompanyUnmanagedID, "companies these credentials manage"}},
 		{"unmanaged company name", keepnettest.CompanyUnmanagedName, keepnettest.SurveyName, []string{keepnettest.CompanyUnmanagedName}},
 		{"unknown enrollment", keepnettest.CompanyAcmeName, "Winter Quiz", []string{"enrollment", `"Winter Quiz"`, "matches no enrollment"}},
 		{"ambiguous enrollment", keepnettest.CompanyAcmeName, "culture", []string{`"culture"`, "ambiguous", keepnettest.SurveyPilotName, keepnettest.EnrollmentAcmePilotID}},
