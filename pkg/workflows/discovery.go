@@ -81,6 +81,20 @@ func ListCompanies(ctx context.Context, c *keepnet.Client, search string) ([]Com
 	return filterByName(all, search, func(co Company) string { return co.Name }), nil
 }
 
+// catalogSearchFilter is the filter object of trainings/search and
+// target-groups/search/current-company: the spec declares it inline in both
+// operations (lower-case keys, unlike the other searches), so the generated
+// bodies share this literal type.
+type catalogSearchFilter = struct {
+	Condition            *string                   `json:"condition,omitempty"`
+	FilterGroups         *[]map[string]interface{} `json:"filterGroups,omitempty"`
+	SearchInputTextValue *string                   `json:"searchInputTextValue,omitempty"`
+}
+
+func catalogFilter(search string) *catalogSearchFilter {
+	return &catalogSearchFilter{Condition: new("AND"), SearchInputTextValue: new(strings.TrimSpace(search))}
+}
+
 // ListTrainings returns every training the company can enroll users in
 // (POST /api/trainings/search, all pages) whose name contains search,
 // case-insensitively; an empty search lists them all.
@@ -92,11 +106,7 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 			OrderBy:    new("Name"),
 			Ascending:  new(true),
 		}
-		body.Filter = &struct {
-			Condition            *string                   `json:"condition,omitempty"`
-			FilterGroups         *[]map[string]interface{} `json:"filterGroups,omitempty"`
-			SearchInputTextValue *string                   `json:"searchInputTextValue,omitempty"`
-		}{Condition: new("AND"), SearchInputTextValue: new(strings.TrimSpace(search))}
+		body.Filter = catalogFilter(search)
 		resp, err := scope.API().PostTrainingsSearchWithResponse(ctx, body)
 		if err != nil {
 			return nil, err
@@ -137,11 +147,7 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string
 			OrderBy:    new("Name"),
 			Ascending:  new(true),
 		}
-		body.Filter = &struct {
-			Condition            *string                   `json:"condition,omitempty"`
-			FilterGroups         *[]map[string]interface{} `json:"filterGroups,omitempty"`
-			SearchInputTextValue *string                   `json:"searchInputTextValue,omitempty"`
-		}{Condition: new("AND"), SearchInputTextValue: new(strings.TrimSpace(search))}
+		body.Filter = catalogFilter(search)
 		resp, err := scope.API().PostTargetGroupsSearchCurrentCompanyWithResponse(ctx, body)
 		if err != nil {
 			return nil, err
