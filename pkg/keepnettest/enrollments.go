@@ -85,6 +85,16 @@ func (s *Server) enrollmentRow(e *Enrollment) enrollmentRow {
 	return row
 }
 
+// pathEnrollment resolves the {id} enrollment of the request's path in the
+// request's company scope, answering the request itself when it cannot.
+func (s *Server) pathEnrollment(w http.ResponseWriter, r *http.Request) (*Enrollment, bool) {
+	scope, ok := s.scope(w, r, false)
+	if !ok {
+		return nil, false
+	}
+	return s.findEnrollment(w, scope, r.PathValue("id"))
+}
+
 // findEnrollment returns the enrollment id visible under scope, or writes 404.
 // s.mu must not be held.
 func (s *Server) findEnrollment(w http.ResponseWriter, scope, id string) (*Enrollment, bool) {
@@ -101,11 +111,7 @@ func (s *Server) findEnrollment(w http.ResponseWriter, scope, id string) (*Enrol
 
 // handleEnrollmentGet returns one enrollment's settings.
 func (s *Server) handleEnrollmentGet(w http.ResponseWriter, r *http.Request) {
-	scope, ok := s.scope(w, r, false)
-	if !ok {
-		return
-	}
-	e, ok := s.findEnrollment(w, scope, r.PathValue("id"))
+	e, ok := s.pathEnrollment(w, r)
 	if !ok {
 		return
 	}
@@ -265,11 +271,7 @@ func (s *Server) validateCreate(scope string, req createRequest) (*Enrollment, [
 // Sending one that is not Scheduled (sent before, or finished) is 400, with
 // the capitalised "Message" key some service errors carry.
 func (s *Server) handleEnrollmentSend(w http.ResponseWriter, r *http.Request) {
-	scope, ok := s.scope(w, r, false)
-	if !ok {
-		return
-	}
-	e, ok := s.findEnrollment(w, scope, r.PathValue("id"))
+	e, ok := s.pathEnrollment(w, r)
 	if !ok {
 		return
 	}

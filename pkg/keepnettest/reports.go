@@ -10,11 +10,7 @@ import (
 // handleSummary is GET training-reports/{id}/summary (trainingType=0 for
 // SCORM and survey enrollments).
 func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
-	scope, ok := s.scope(w, r, false)
-	if !ok {
-		return
-	}
-	e, ok := s.findEnrollment(w, scope, r.PathValue("id"))
+	e, ok := s.pathEnrollment(w, r)
 	if !ok {
 		return
 	}
@@ -88,11 +84,7 @@ type userRow struct {
 // handleUsersSearch pages through an enrollment's target users. Users are
 // generated for the asked page only, unless a search text needs them all.
 func (s *Server) handleUsersSearch(w http.ResponseWriter, r *http.Request) {
-	scope, ok := s.scope(w, r, false)
-	if !ok {
-		return
-	}
-	e, ok := s.findEnrollment(w, scope, r.PathValue("id"))
+	e, ok := s.pathEnrollment(w, r)
 	if !ok {
 		return
 	}
@@ -146,6 +138,21 @@ func (s *Server) userRow(e *Enrollment, u User) userRow {
 	return row
 }
 
+// pathUser resolves the {id} enrollment and {user} target user of a
+// per-user report path, answering the request itself when either is not
+// found. The enrollment is a copy, safe to read without the lock.
+func (s *Server) pathUser(w http.ResponseWriter, r *http.Request) (Enrollment, User, bool) {
+	e, ok := s.pathEnrollment(w, r)
+	if !ok {
+		return Enrollment{}, User{}, false
+	}
+	s.mu.Lock()
+	ev := cloneEnrollment(e)
+	s.mu.Unlock()
+	u, ok := s.findUser(w, &ev, r.PathValue("user"))
+	return ev, u, ok
+}
+
 // findUser resolves the {user} path value within e, or writes 404.
 func (s *Server) findUser(w http.ResponseWriter, e *Enrollment, id string) (User, bool) {
 	i, ok := userIndex(s.world.seed, e, id)
@@ -174,18 +181,7 @@ type interactionEvent struct {
 // handleInteractions is the user's event timeline. It holds no answers:
 // those are only in exam-result-sessions.
 func (s *Server) handleInteractions(w http.ResponseWriter, r *http.Request) {
-	scope, ok := s.scope(w, r, false)
-	if !ok {
-		return
-	}
-	e, ok := s.findEnrollment(w, scope, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	ev := cloneEnrollment(e)
-	s.mu.Unlock()
-	u, ok := s.findUser(w, &ev, r.PathValue("user"))
+	ev, u, ok := s.pathUser(w, r)
 	if !ok {
 		return
 	}
@@ -261,18 +257,7 @@ type sessionRow struct {
 // handleExamSessions returns the user's exam-result sessions, where survey
 // answers live. Users who never answered have none (data: []).
 func (s *Server) handleExamSessions(w http.ResponseWriter, r *http.Request) {
-	scope, ok := s.scope(w, r, false)
-	if !ok {
-		return
-	}
-	e, ok := s.findEnrollment(w, scope, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	ev := cloneEnrollment(e)
-	s.mu.Unlock()
-	u, ok := s.findUser(w, &ev, r.PathValue("user"))
+	ev, u, ok := s.pathUser(w, r)
 	if !ok {
 		return
 	}
