@@ -28,7 +28,7 @@ spec:
 	  http://*|https://*) curl -fsSL --retry 3 -o $(SPEC_FILE).tmp "$(SPEC)" ;; \
 	  *) [ -f "$(SPEC)" ] || { echo "make spec: $(SPEC): no such file" >&2; exit 2; }; cp "$(SPEC)" $(SPEC_FILE).tmp ;; \
 	esac
-	@$(GO) run ./internal/cmd/keepnet-overlay -check $(SPEC_FILE).tmp || { rm -f $(SPEC_FILE).tmp; exit 2; }
+	@$(GO) run ./internal/cmd/keepnet-overlay -check $(SPEC_FILE).tmp || { echo "make spec: refusing $(SPEC): not a spec keepnet-flow can generate from" >&2; rm -f $(SPEC_FILE).tmp; exit 2; }
 	@mv $(SPEC_FILE).tmp $(SPEC_FILE)
 	@cd api && sha256sum keepnet-api-spec.json > keepnet-api-spec.json.sha256
 	@echo "installed $(SPEC) as $(SPEC_FILE), pinned sha256 $$(cut -c1-16 $(SPEC_PIN))…"
