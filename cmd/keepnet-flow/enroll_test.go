@@ -1,36 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 )
-
-// enrollTestFake starts a spec-validating fake and points the CLI's
-// environment at it.
-func enrollTestFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
-	t.Helper()
-	srv := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
-	t.Cleanup(srv.Close)
-	t.Setenv(keepnet.EnvBaseURL, srv.URL)
-	t.Setenv(keepnet.EnvClientID, srv.ClientID)
-	t.Setenv(keepnet.EnvClientSecret, srv.ClientSecret)
-	return srv
-}
-
-// enrollTestRun runs the program and returns its exit code, stdout and
-// stderr.
-func enrollTestRun(args ...string) (int, string, string) {
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut)
-	return code, out.String(), errOut.String()
-}
 
 // writes counts the requests that could have changed the tenant.
 func writes(srv *keepnettest.Server) int {
@@ -43,8 +20,8 @@ var acmeEnrollArgs = []string{
 }
 
 func TestEnrollCommandByNamesThenRerun(t *testing.T) {
-	srv := enrollTestFake(t)
-	code, out, errOut := enrollTestRun(acmeEnrollArgs...)
+	srv := cliFake(t)
+	code, out, errOut := cliRun(acmeEnrollArgs...)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -58,7 +35,7 @@ func TestEnrollCommandByNamesThenRerun(t *testing.T) {
 		}
 	}
 
-	code, out, errOut = enrollTestRun(append(acmeEnrollArgs, "--output", "json")...)
+	code, out, errOut = cliRun(append(acmeEnrollArgs, "--output", "json")...)
 	if code != 0 {
 		t.Fatalf("rerun: exit %d, stderr %q", code, errOut)
 	}
@@ -75,8 +52,8 @@ func TestEnrollCommandByNamesThenRerun(t *testing.T) {
 }
 
 func TestEnrollCommandByIDs(t *testing.T) {
-	srv := enrollTestFake(t)
-	code, out, errOut := enrollTestRun("enroll", "--company", keepnettest.CompanyGlobexID,
+	srv := cliFake(t)
+	code, out, errOut := cliRun("enroll", "--company", keepnettest.CompanyGlobexID,
 		"--training", keepnettest.TrainingPasswordID, "--group", keepnettest.GroupGlobexFinanceID,
 		"--name", "Password Hygiene for Globex", "--schedule", "2026-06-01T08:00:00Z",
 		"--timezone", "W. Europe Standard Time", "--due", "2026-06-30T17:00:00+02:00",
@@ -94,8 +71,8 @@ func TestEnrollCommandByIDs(t *testing.T) {
 }
 
 func TestEnrollCommandDryRun(t *testing.T) {
-	srv := enrollTestFake(t)
-	code, out, errOut := enrollTestRun(append(acmeEnrollArgs, "--dry-run", "--schedule", "2026-04-01T09:00:00Z", "--timezone", "GMT Standard Time")...)
+	srv := cliFake(t)
+	code, out, errOut := cliRun(append(acmeEnrollArgs, "--dry-run", "--schedule", "2026-04-01T09:00:00Z", "--timezone", "GMT Standard Time")...)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -116,7 +93,7 @@ func TestEnrollCommandDryRun(t *testing.T) {
 		}
 	}
 
-	code, out, _ = enrollTestRun(append(acmeEnrollArgs, "--dry-run", "--output", "json")...)
+	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--output", "json")...)
 	var doc struct {
 		DryRun bool
 		Plan   struct {
@@ -136,9 +113,9 @@ func TestEnrollCommandDryRun(t *testing.T) {
 }
 
 func TestEnrollCommandCommitThenFail(t *testing.T) {
-	srv := enrollTestFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1))
+	srv := cliFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1))
 	for range 2 {
-		if code, _, errOut := enrollTestRun(acmeEnrollArgs...); code != 0 {
+		if code, _, errOut := cliRun(acmeEnrollArgs...); code != 0 {
 			t.Fatalf("exit %d, stderr %q", code, errOut)
 		}
 	}
@@ -190,11 +167,11 @@ func TestEnrollCommandBadInput(t *testing.T) {
 		{"plain http to a remote host", acmeEnrollArgs, map[string]string{keepnet.EnvBaseURL: "http://api.keepnet.example"}, "api.keepnet.example"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := enrollTestFake(t)
+			srv := cliFake(t)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			code, out, errOut := enrollTestRun(tc.args...)
+			code, out, errOut := cliRun(tc.args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2; stderr %q", code, errOut)
 			}
@@ -215,9 +192,9 @@ func TestEnrollCommandBadInput(t *testing.T) {
 }
 
 func TestEnrollCommandRejectedCredentials(t *testing.T) {
-	srv := enrollTestFake(t)
+	srv := cliFake(t)
 	t.Setenv(keepnet.EnvClientSecret, "not-the-secret")
-	code, _, errOut := enrollTestRun(acmeEnrollArgs...)
+	code, _, errOut := cliRun(acmeEnrollArgs...)
 	if code != 1 {
 		t.Errorf("exit %d, want 1; stderr %q", code, errOut)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestListingCommands(t *testing.T) {
-	enrollTestFake(t, keepnettest.WithPageSizeCap(2)) // every listing spans pages
+	cliFake(t, keepnettest.WithPageSizeCap(2)) // every listing spans pages
 	for _, tc := range []struct {
 		name      string
 		args      []string
@@ -27,7 +27,7 @@ func TestListingCommands(t *testing.T) {
 		{"enrollments searched", []string{"enrollments", "--company", "Acme Manufacturing", "--search", "2026"}, []string{keepnettest.EnrollmentAcmeTrainingID, "Finished"}, []string{keepnettest.EnrollmentAcmeSurveyID}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := enrollTestRun(tc.args...)
+			code, out, errOut := cliRun(tc.args...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
@@ -45,13 +45,13 @@ func TestListingCommands(t *testing.T) {
 				t.Errorf("%d lines, want %d:\n%s", n, tc.wantLines, out)
 			}
 
-			code, out, _ = enrollTestRun(append(tc.args, "--output", "json")...)
+			code, out, _ = cliRun(append(tc.args, "--output", "json")...)
 			var rows []map[string]any
 			if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil || len(rows) != tc.wantLines-1 {
 				t.Errorf("JSON: exit %d, %d rows (%v):\n%s", code, len(rows), err, out)
 			}
 
-			code, out, _ = enrollTestRun(append(tc.args, "--output", "csv")...)
+			code, out, _ = cliRun(append(tc.args, "--output", "csv")...)
 			records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 			if code != 0 || err != nil || len(records) != tc.wantLines || records[0][0] != "ID" {
 				t.Errorf("CSV: exit %d, %d records (%v):\n%s", code, len(records), err, out)
@@ -61,8 +61,8 @@ func TestListingCommands(t *testing.T) {
 }
 
 func TestListingEmptyJSONIsArray(t *testing.T) {
-	enrollTestFake(t)
-	code, out, _ := enrollTestRun("groups", "--company", "Acme Manufacturing", "--search", "no such group", "--output", "json")
+	cliFake(t)
+	code, out, _ := cliRun("groups", "--company", "Acme Manufacturing", "--search", "no such group", "--output", "json")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("exit %d, output %q; want []", code, out)
 	}
@@ -81,8 +81,8 @@ func TestListingCommandsBadInput(t *testing.T) {
 		{"unknown type", []string{"enrollments", "--company", "Globex Retail", "--type", "Webinar"}, "Webinar"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			enrollTestFake(t)
-			code, out, errOut := enrollTestRun(tc.args...)
+			cliFake(t)
+			code, out, errOut := cliRun(tc.args...)
 			if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.names) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line naming %q", code, out, errOut, tc.names)
 			}

@@ -216,16 +216,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	a := &app{out: stdout, errOut: stderr}
+	return execute(ctx, &app{out: stdout, errOut: stderr}, args)
+}
+
+// execute runs the command tree for a, prints a failure as one line on a's
+// stderr and returns the exit code.
+func execute(ctx context.Context, a *app, args []string) int {
 	defer a.close()
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	code := exitCode(err)
 	if err != nil {
-		fmt.Fprintf(stderr, "keepnet-flow: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", oneLine(err.Error()))
 	}
-	return code
+	return exitCode(err)
 }
 
 // exitCode maps an error to the exit code; this is the only place that does.

@@ -13,46 +13,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// surveyFake starts a spec-validating fake and points the CLI's environment
-// at it.
-func surveyFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
-	t.Helper()
-	srv := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
-	t.Cleanup(srv.Close)
-	t.Setenv(keepnet.EnvBaseURL, srv.URL)
-	t.Setenv(keepnet.EnvClientID, srv.ClientID)
-	t.Setenv(keepnet.EnvClientSecret, srv.ClientSecret)
-	return srv
-}
-
-// surveyRun runs the program as main does.
-func surveyRun(args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut)
-	return code, out.String(), errOut.String()
-}
-
-// surveyRunFastRetry runs the command tree as run does, with a client that
+// surveyRunFastRetry runs the program as run does, with a client that
 // retries without the default half-second backoff, for fault tests.
 func surveyRunFastRetry(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	a := &app{out: &out, errOut: &errOut, clientOpts: []keepnet.Option{keepnet.WithRetry(keepnet.RetryPolicy{
 		MaxAttempts: 8, MaxElapsed: 30 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond,
 	})}}
-	defer a.close()
-	root := newRootCmd(a)
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	if err != nil {
-		fmt.Fprintf(&errOut, "keepnet-flow: %s\n", oneLine(err.Error()))
-	}
-	return exitCode(err), out.String(), errOut.String()
+	code = execute(context.Background(), a, args)
+	return code, out.String(), errOut.String()
 }
 
 var acmeSurveyArgs = []string{"survey-results", "--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName}
@@ -75,8 +49,8 @@ func dirEntries(t *testing.T, dir string) []string {
 }
 
 func TestSurveyResultsDefaultsToNDJSONOnStdout(t *testing.T) {
-	srv := surveyFake(t, keepnettest.WithUsers(12))
-	code, out, errOut := surveyRun(acmeSurveyArgs...)
+	srv := cliFake(t, keepnettest.WithUsers(12))
+	code, out, errOut := cliRun(acmeSurveyArgs...)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -106,8 +80,8 @@ func TestSurveyResultsDefaultsToNDJSONOnStdout(t *testing.T) {
 }
 
 func TestSurveyResultsQuietWritesNothingOnStderr(t *testing.T) {
-	surveyFake(t, keepnettest.WithUsers(3))
-	code, _, errOut := surveyRun(append([]string{"--quiet"}, acmeSurveyArgs...)...)
+	cliFake(t, keepnettest.WithUsers(3))
+	code, _, errOut := cliRun(append([]string{"--quiet"}, acmeSurveyArgs...)...)
 	if code != 0 || errOut != "" {
 		t.Errorf("exit %d, stderr %q; want 0 and nothing", code, errOut)
 	}
@@ -116,7 +90,7 @@ func TestSurveyResultsQuietWritesNothingOnStderr(t *testing.T) {
 // TestSurveyResultsFormatsToFile checks each format's shape through -o.
 func TestSurveyResultsFormatsToFile(t *testing.T) {
 	const users = 25
-	srv := surveyFake(t, keepnettest.WithUsers(users))
+	srv := cliFake(t, keepnettest.WithUsers(users))
 	answers := 0
 	for u := range srv.Users(keepnettest.EnrollmentAcmeSurveyID) {
 		answers += max(1, len(srv.Answers(keepnettest.EnrollmentAcmeSurveyID, u.ID)))
@@ -184,7 +158,7 @@ func TestSurveyResultsFormatsToFile(t *testing.T) {
 		t.Run(tt.format, func(t *testing.T) {
 			dir := t.TempDir()
 			target := filepath.Join(dir, "results."+tt.format)
-			code, out, errOut := surveyRun(surveyArgs("--format", tt.format, "-o", target)...)
+			code, out, errOut := cliRun(surveyArgs("--format", tt.format, "-o", target)...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
@@ -244,7 +218,7 @@ func TestSurveyResultsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := surveyFake(t)
+			srv := cliFake(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
@@ -252,7 +226,7 @@ func TestSurveyResultsBadInput(t *testing.T) {
 			target := filepath.Join(dir, "results.out")
 			args := surveyArgs("-o", target)
 			args = append(args, tt.args...) // later flags win
-			code, out, errOut := surveyRun(args...)
+			code, out, errOut := cliRun(args...)
 			if code != 2 {
 				t.Fatalf("exit %d, want 2; stderr %q", code, errOut)
 			}
@@ -297,7 +271,7 @@ func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 	}
 	for _, format := range []string{"csv", "csv-wide"} {
 		t.Run(format, func(t *testing.T) {
-			surveyFake(t, keepnettest.WithUsers(users))
+			cliFake(t, keepnettest.WithUsers(users))
 			code, want, errOut := surveyRunFastRetry(surveyArgs("--format", format)...)
 			if code != 0 {
 				t.Fatalf("fault-free run: exit %d, stderr %q", code, errOut)
@@ -307,7 +281,7 @@ func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 					continue // the troubles all hit the pull, not the writer: one format is enough
 				}
 				t.Run(name, func(t *testing.T) {
-					srv := surveyFake(t, append(opts, keepnettest.WithUsers(users))...)
+					srv := cliFake(t, append(opts, keepnettest.WithUsers(users))...)
 					code, got, errOut := surveyRunFastRetry(surveyArgs("--format", format, "--concurrency", "4")...)
 					if code != 0 {
 						t.Fatalf("exit %d, stderr %q", code, errOut)
@@ -329,7 +303,7 @@ func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 // run exits 3.
 func TestSurveyResultsIncompleteExits3(t *testing.T) {
 	const users = 30
-	srv := surveyFake(t, keepnettest.WithUsers(users), keepnettest.WithFaults(keepnettest.Faults{
+	srv := cliFake(t, keepnettest.WithUsers(users), keepnettest.WithFaults(keepnettest.Faults{
 		Unavailable: 0.25, Routes: []string{keepnettest.RouteReportExamSessions},
 	}))
 	dir := t.TempDir()
@@ -374,7 +348,7 @@ func TestSurveyResultsIncompleteExits3(t *testing.T) {
 // TestSurveyResultsFailedRunLeavesNoFile: a pull that breaks off leaves the
 // target as it was, and no temporary file.
 func TestSurveyResultsFailedRunLeavesNoFile(t *testing.T) {
-	surveyFake(t, keepnettest.WithUsers(10), keepnettest.WithFaults(keepnettest.Faults{
+	cliFake(t, keepnettest.WithUsers(10), keepnettest.WithFaults(keepnettest.Faults{
 		InternalError: 1, Routes: []string{keepnettest.RouteReportUsersSearch},
 	}))
 	for _, format := range []string{"ndjson", "csv-wide"} {
@@ -384,7 +358,7 @@ func TestSurveyResultsFailedRunLeavesNoFile(t *testing.T) {
 			if err := os.WriteFile(target, []byte("previous run\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			code, _, errOut := surveyRun(surveyArgs("--format", format, "-o", target)...)
+			code, _, errOut := cliRun(surveyArgs("--format", format, "-o", target)...)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1; stderr %q", code, errOut)
 			}
