@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -24,17 +23,8 @@ var enrollRecheck = workflows.RecheckPolicy{Attempts: 3, Delay: time.Millisecond
 // startEnrollFake starts a spec-validating fake and a client for it.
 func startEnrollFake(t *testing.T, opts ...keepnettest.Option) (*keepnettest.Server, *keepnet.Client) {
 	t.Helper()
-	srv := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
-	t.Cleanup(srv.Close)
-	c, err := keepnet.New(
-		keepnet.WithBaseURL(srv.URL),
-		keepnet.WithCredentials(srv.ClientID, srv.ClientSecret),
-		keepnet.WithRetry(enrollRetry),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
+	srv := specFake(t, opts...)
+	return srv, fakeClient(t, srv, keepnet.WithRetry(enrollRetry))
 }
 
 // named returns the enrollments of company with this name.

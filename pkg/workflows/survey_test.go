@@ -20,8 +20,8 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// surveyServer starts the fake with spec validation on.
-func surveyServer(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
+// specFake starts the fake with spec validation on.
+func specFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
 	t.Helper()
 	srv := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
 	t.Cleanup(srv.Close)
@@ -32,7 +32,8 @@ func surveyServer(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server 
 // should not sleep half a second per injected fault.
 var fastRetry = keepnet.RetryPolicy{MaxAttempts: 8, MaxElapsed: 30 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}
 
-func surveyClient(t *testing.T, srv *keepnettest.Server, opts ...keepnet.Option) *keepnet.Client {
+// fakeClient is a client of srv with fast retries; opts come last, so they win.
+func fakeClient(t *testing.T, srv *keepnettest.Server, opts ...keepnet.Option) *keepnet.Client {
 	t.Helper()
 	c, err := keepnet.New(append([]keepnet.Option{
 		keepnet.WithBaseURL(srv.URL),
@@ -65,8 +66,8 @@ func pullAll(t *testing.T, c *keepnet.Client, req workflows.SurveyRequest) (*wor
 }
 
 func TestPullSurveyReportsWhatTheServerHolds(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(60), keepnettest.WithPageSizeCap(25))
-	pull, users := pullAll(t, surveyClient(t, srv), acmeSurvey)
+	srv := specFake(t, keepnettest.WithUsers(60), keepnettest.WithPageSizeCap(25))
+	pull, users := pullAll(t, fakeClient(t, srv), acmeSurvey)
 
 	if pull.Company.Name != keepnettest.CompanyAcmeName || pull.Enrollment.ID != keepnettest.EnrollmentAcmeSurveyID {
 		t.Errorf("resolved %+v / %+v, want Acme's survey %s", pull.Company, pull.Enrollment, keepnettest.EnrollmentAcmeSurveyID)
@@ -128,8 +129,8 @@ func TestPullSurveyReportsWhatTheServerHolds(t *testing.T) {
 }
 
 func TestPullSurveyIsDeterministic(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(40), keepnettest.WithJitter(3*time.Millisecond))
-	c := surveyClient(t, srv)
+	srv := specFake(t, keepnettest.WithUsers(40), keepnettest.WithJitter(3*time.Millisecond))
+	c := fakeClient(t, srv)
 	_, first := pullAll(t, c, acmeSurvey)
 	_, second := pullAll(t, c, workflows.SurveyRequest{Company: acmeSurvey.Company, Enrollment: acmeSurvey.Enrollment, Concurrency: 9})
 	if a, b := marshal(t, first), marshal(t, second); a != b {
@@ -152,7 +153,7 @@ func TestPullSurveyIsUnmovedByFaults(t *testing.T) {
 	// Fault-free baselines, by survey size.
 	baseline := map[int][]workflows.UserResult{}
 	for _, users := range []int{200, 30} {
-		_, baseline[users] = pullAll(t, surveyClient(t, surveyServer(t, keepnettest.WithUsers(users))), acmeSurvey)
+		_, baseline[users] = pullAll(t, fakeClient(t, specFake(t, keepnettest.WithUsers(users))), acmeSurvey)
 	}
 	countStatus := func(srv *keepnettest.Server, match func(int) bool) int {
 		n := 0
@@ -223,7 +224,7 @@ func TestPullSurveyIsUnmovedByFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := surveyServer(t, append(tt.opts, keepnettest.WithUsers(tt.users))...)
+			srv := specFake(t, append(tt.opts, keepnettest.WithUsers(tt.users))...)
 			want := baseline[tt.users]
 			req := acmeSurvey
 			// A Retry-After wait (a second at least) holds its request
@@ -233,7 +234,7 @@ func TestPullSurveyIsUnmovedByFaults(t *testing.T) {
 			if tt.during != nil {
 				go tt.during(srv)
 			}
-			_, got := pullAll(t, surveyClient(t, srv), req)
+			_, got := pullAll(t, fakeClient(t, srv), req)
 			if n := tt.bit(srv); n <= 0 {
 				t.Errorf("the trouble never happened (%d); the test proves nothing", n)
 			} else {
@@ -271,7 +272,7 @@ func (f *failUser) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestPullSurveyRecordsUsersThatKeepFailing(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(20))
+	srv := specFake(t, keepnettest.WithUsers(20))
 	var victim keepnettest.User
 	for u := range srv.Users(keepnettest.EnrollmentAcmeSurveyID) {
 		if u.Index == 7 {
@@ -279,7 +280,7 @@ func TestPullSurveyRecordsUsersThatKeepFailing(t *testing.T) {
 		}
 	}
 	ft := &failUser{base: http.DefaultTransport, userID: victim.ID}
-	_, users := pullAll(t, surveyClient(t, srv, keepnet.WithTransport(ft)), acmeSurvey)
+	_, users := pullAll(t, fakeClient(t, srv, keepnet.WithTransport(ft)), acmeSurvey)
 	if len(users) != 20 {
 		t.Fatalf("%d records, want all 20: a failing user must not be dropped", len(users))
 	}
@@ -322,11 +323,11 @@ func (f *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestPullSurveyBoundsRequestsInFlight(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(50), keepnettest.WithLatency(5*time.Millisecond))
+	srv := specFake(t, keepnettest.WithUsers(50), keepnettest.WithLatency(5*time.Millisecond))
 	tr := &inFlight{base: http.DefaultTransport}
 	req := acmeSurvey
 	req.Concurrency = 3
-	pull, err := workflows.OpenSurvey(context.Background(), surveyClient(t, srv, keepnet.WithTransport(tr)), req)
+	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,9 +350,9 @@ func TestPullSurveyBoundsRequestsInFlight(t *testing.T) {
 }
 
 func TestUsersStopsWhenTheLoopBreaks(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(500))
+	srv := specFake(t, keepnettest.WithUsers(500))
 	tr := &inFlight{base: http.DefaultTransport}
-	pull, err := workflows.OpenSurvey(context.Background(), surveyClient(t, srv, keepnet.WithTransport(tr)), acmeSurvey)
+	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,8 +386,8 @@ func TestUsersStopsWhenTheLoopBreaks(t *testing.T) {
 }
 
 func TestUsersReportsCancellation(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(200), keepnettest.WithLatency(2*time.Millisecond))
-	pull, err := workflows.OpenSurvey(context.Background(), surveyClient(t, srv), acmeSurvey)
+	srv := specFake(t, keepnettest.WithUsers(200), keepnettest.WithLatency(2*time.Millisecond))
+	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,8 +413,8 @@ func TestUsersReportsCancellation(t *testing.T) {
 }
 
 func TestOpenSurveyInputErrors(t *testing.T) {
-	srv := surveyServer(t)
-	c := surveyClient(t, srv)
+	srv := specFake(t)
+	c := fakeClient(t, srv)
 	tests := []struct {
 		name, company, enrollment string
 		want                      []string // substrings of the one-line reason
@@ -450,8 +451,8 @@ func TestOpenSurveyInputErrors(t *testing.T) {
 }
 
 func TestOpenSurveyResolvesNamesAndIDs(t *testing.T) {
-	srv := surveyServer(t)
-	c := surveyClient(t, srv)
+	srv := specFake(t)
+	c := fakeClient(t, srv)
 	tests := []struct {
 		name, company, enrollment, wantCompany, wantEnrollment string
 	}{
@@ -508,8 +509,8 @@ func (p pageOne) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestUsersEndsOnAServerThatIgnoresPaging(t *testing.T) {
-	srv := surveyServer(t, keepnettest.WithUsers(30), keepnettest.WithPageSizeCap(10))
-	pull, err := workflows.OpenSurvey(context.Background(), surveyClient(t, srv, keepnet.WithTransport(pageOne{http.DefaultTransport})), acmeSurvey)
+	srv := specFake(t, keepnettest.WithUsers(30), keepnettest.WithPageSizeCap(10))
+	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(pageOne{http.DefaultTransport})), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
