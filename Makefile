@@ -73,6 +73,7 @@ spec-diff: spec-verify
 
 vet:
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/') 2>/dev/null); [ -z "$$out" ] || { echo "gofmt needed: $$out" >&2; exit 1; }
 
 ## test: the README's test command; CI runs it.
