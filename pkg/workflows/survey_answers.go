@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -47,7 +46,7 @@ type sessionOption struct {
 // of its latest session.
 func decodeAnswers(r io.Reader) ([]Answer, error) {
 	var body sessionsBody
-	if err := json.NewDecoder(r).Decode(&body); err != nil {
+	if err := decodeServerJSON(r, &body); err != nil {
 		return nil, fmt.Errorf("decode exam-result sessions: %w", err)
 	}
 	return answersOf(body.Data), nil

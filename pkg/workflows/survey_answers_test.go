@@ -101,13 +101,15 @@ func TestAnswersOf(t *testing.T) {
 }
 
 // FuzzDecodeAnswers feeds raw exam-result-sessions bodies to the decoder:
-// whatever decodes must give one answer per question ID, never a panic.
+// whatever encoding/json decodes must decode the same way, and whatever
+// decodes must give one answer per question ID, never a panic.
 func FuzzDecodeAnswers(f *testing.F) {
 	f.Add(`{"data":[{"enrollmentSessionCreatedAt":"22/01/2026 13:30:09","interactionsHumanReadable":[{"source":"Qex","index":0,"scormId":"q1","question":"Q","type":"choice-single","answers":[{"option":"A","isUserAnswer":true}],"studentOrLearnerResponse":"4_Strongly_Agree","latency":"PT0H1M15S"}]}]}`)
 	f.Add(`{"data":[{"enrollmentSessionCreatedAt":"01/02/2026 01:02 PM"},{"enrollmentSessionCreatedAt":"2026/02/01 13:02"}]}`)
 	f.Add(`{"data":[{"interactionsHumanReadable":[{"index":3},{"index":3},{"scormId":""}]}]}`)
 	f.Add(`{"data":null}`)
 	f.Fuzz(func(t *testing.T, body string) {
+		agreesWithEncodingJSON[sessionsBody](t, body)
 		answers, err := decodeAnswers(strings.NewReader(body))
 		if err != nil {
 			return

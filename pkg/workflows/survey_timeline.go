@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -24,7 +23,7 @@ type timelineBody struct {
 // server's order.
 func decodeTimeline(r io.Reader) ([]Interaction, error) {
 	var body timelineBody
-	if err := json.NewDecoder(r).Decode(&body); err != nil {
+	if err := decodeServerJSON(r, &body); err != nil {
 		return []Interaction{}, fmt.Errorf("decode interactions: %w", err)
 	}
 	events := make([]Interaction, 0, len(body.Data))

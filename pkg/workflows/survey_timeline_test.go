@@ -35,11 +35,13 @@ func TestDecodeTimeline(t *testing.T) {
 	}
 }
 
-// FuzzDecodeTimeline: any body either decodes to a non-nil list or fails.
+// FuzzDecodeTimeline: any body decodes as encoding/json decodes it, and
+// either to a non-nil list or not at all.
 func FuzzDecodeTimeline(f *testing.F) {
 	f.Add(`{"data":[{"interaction":"Email Sent","eventTime":"22/01/2026 13:30:09"}]}`)
 	f.Add(`{"data":[{"eventTime":12345},{"interaction":null}]}`)
 	f.Fuzz(func(t *testing.T, body string) {
+		agreesWithEncodingJSON[timelineBody](t, body)
 		got, err := decodeTimeline(strings.NewReader(body))
 		if err == nil && got == nil {
 			t.Fatalf("nil timeline without error for %q", body)
