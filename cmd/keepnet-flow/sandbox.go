@@ -45,6 +45,9 @@ Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".`,
 				keepnettest.WithSeed(seed),
 				keepnettest.WithTokenTTL(tokenTTL),
 				keepnettest.WithLatency(latency),
+				// Nothing reads the log of a server that runs until
+				// interrupted, and it would grow with every request.
+				keepnettest.WithoutRequestLog(),
 			}
 			fake, err := keepnettest.Start(opts...)
 			if err != nil {

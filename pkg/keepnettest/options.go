@@ -107,5 +107,6 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 func WithPageSizeCap(n int) Option { return func(c *config) { c.pageSizeCap = n } }
 
 // WithoutRequestLog turns off the request log, for benchmarks that send
-// hundreds of thousands of requests.
+// hundreds of thousands of requests and servers that run until stopped
+// (the log keeps every request for the server's lifetime).
 func WithoutRequestLog() Option { return func(c *config) { c.noRequestLog = true } }
