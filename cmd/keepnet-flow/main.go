@@ -8,5 +8,6 @@ import (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	a := &app{out: os.Stdout, errOut: os.Stderr, ownsProcess: true}
+	os.Exit(runApp(context.Background(), a, os.Args[1:]))
 }

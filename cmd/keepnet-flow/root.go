@@ -36,6 +36,11 @@ type app struct {
 	out    io.Writer
 	errOut io.Writer
 
+	// ownsProcess is set when the app is the whole process (main), so a
+	// command may tune the Go runtime for itself; tests share their process
+	// and leave it unset.
+	ownsProcess bool
+
 	// fake is the in-process sandbox, started on first use by client() under
 	// --sandbox and closed when the run ends.
 	fake *keepnettest.Server
@@ -210,13 +215,19 @@ func markArgErrors(cmd *cobra.Command) {
 	}
 }
 
-// run executes the program with args (without the program name) and returns
-// its exit code. Interrupts (Ctrl-C, SIGTERM) cancel ctx.
+// run executes the program with args (without the program name), as part
+// of a process it shares, and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runApp(ctx, &app{out: stdout, errOut: stderr}, args)
+}
+
+// runApp executes the program for a and returns its exit code. Interrupts
+// (Ctrl-C, SIGTERM) cancel ctx.
+func runApp(ctx context.Context, a *app, args []string) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	return execute(ctx, &app{out: stdout, errOut: stderr}, args)
+	return execute(ctx, a, args)
 }
 
 // execute runs the command tree for a, prints a failure as one line on a's
