@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,11 +37,20 @@ const (
 	// benchUsers is small enough for the sequential baseline (two requests
 	// a user, 40 ms each: about 20 s) and large enough to cross pages.
 	benchUsers = 240
-	// cliUsers is the survey size the CLI's CPU per user is measured at,
-	// with the same latency: about five seconds.
-	cliUsers = 1_000
-	// rssUsers is the survey size the CLI's peak RSS is measured at.
-	rssUsers = 20_000
+	// cliUsers and cliUsersLarge are the survey sizes the CLI's CPU per
+	// user is measured at, with the same latency: about 5 and 16 seconds.
+	// The difference between the two runs is the cost of each further
+	// user, without the fixed cost of starting the process, resolving
+	// names and growing the heap to its working size.
+	cliUsers      = 1_000
+	cliUsersLarge = 3_000
+	// cliRepeats is how many times the 1,000-user CLI run is repeated; the
+	// median is reported, as CPU time on a shared VM varies by ±10%.
+	cliRepeats = 3
+	// rssUsers is the survey size the CLI's peak RSS is measured at, and
+	// smallUsers the baseline that shows whether memory grows with it.
+	rssUsers   = 20_000
+	smallUsers = 2_000
 )
 
 // serverTime sums the time requests spend between leaving and coming back:
@@ -171,17 +182,24 @@ func processCPU(b *testing.B) time.Duration {
 // in flight. It reports throughput, the speed-up over the baseline, how
 // close the concurrent pull comes to the ideal (the summed server time of
 // its requests divided by 16; the target is at most 1.3), and the client's
-// CPU per user against the bare-HTTP floor. The fake runs in a child
-// process (the CLI's sandbox command) so that this process's CPU time is
-// the client's alone.
+// CPU per user against the bare-HTTP floor, in process and for the CLI.
+// The fakes run in child processes (the CLI's sandbox command) so that
+// this process's CPU time is the client's alone.
 func BenchmarkSurveyPull(b *testing.B) {
 	bin := buildCLI(b)
 	target := startSandbox(b, bin, benchUsers, benchLatency)
 	cliTarget := startSandbox(b, bin, cliUsers, benchLatency)
+	cliTargetLarge := startSandbox(b, bin, cliUsersLarge, benchLatency)
 	for range b.N {
 		seq := timedPull(b, target, 1)
 		par := timedPull(b, target, benchConcurrency)
 		floor := bareFetch(b, target, par.userIDs)
+		// The CLI runs Go code on one thread (see tuneRuntimeForPull in
+		// cmd/keepnet-flow), which costs less CPU per request than two;
+		// its floor is the bare client on one thread too.
+		prev := runtime.GOMAXPROCS(1)
+		floor1 := bareFetch(b, target, par.userIDs)
+		runtime.GOMAXPROCS(prev)
 		ideal := par.server / benchConcurrency
 		b.ReportMetric(0, "ns/op") // one pull is not an op worth timing; the metrics below are
 		b.ReportMetric(float64(benchUsers)/par.wall.Seconds(), "users/s")
@@ -192,11 +210,23 @@ func BenchmarkSurveyPull(b *testing.B) {
 		b.ReportMetric(float64(par.cpu.Microseconds())/1000/benchUsers, "cpu-ms/user")
 		b.ReportMetric(float64(floor.Microseconds())/1000/benchUsers, "bare-http-cpu-ms/user")
 		b.ReportMetric(par.cpu.Seconds()/floor.Seconds(), "cpu-vs-bare-http")
-		// The CLI's CPU per user, from a survey large enough that starting
-		// the process and resolving names weigh little.
-		cli := runCLIAgainst(b, bin, cliTarget, cliUsers, "ndjson")
-		b.ReportMetric(cli.cpuMsPerUser, "cli-cpu-ms/user")
-		b.ReportMetric(cli.cpuMsPerUser/(float64(floor.Microseconds())/1000/benchUsers), "cli-cpu-vs-bare-http")
+		floor1MsPerUser := float64(floor1.Microseconds()) / 1000 / benchUsers
+		b.ReportMetric(floor1MsPerUser, "bare-http-1thread-cpu-ms/user")
+
+		// The CLI's CPU per user at 40 ms: all of its CPU time over the
+		// users (the median of cliRepeats runs), and the cost of each
+		// further user (from the larger survey).
+		runs := make([]float64, cliRepeats)
+		for i := range runs {
+			runs[i] = runCLIAgainst(b, bin, cliTarget, cliUsers, "ndjson").cpuMs
+		}
+		slices.Sort(runs)
+		cliMs := runs[len(runs)/2]
+		large := runCLIAgainst(b, bin, cliTargetLarge, cliUsersLarge, "ndjson")
+		marginal := (large.cpuMs - cliMs) / (cliUsersLarge - cliUsers)
+		b.ReportMetric(cliMs/cliUsers, "cli-cpu-ms/user")
+		b.ReportMetric(marginal, "cli-cpu-ms/further-user")
+		b.ReportMetric(marginal/floor1MsPerUser, "cli-further-user-vs-bare-http")
 	}
 }
 
@@ -240,14 +270,15 @@ func startSandbox(b *testing.B, bin string, users int, latency time.Duration) pu
 func BenchmarkSurveyCLIPeakRSS(b *testing.B) {
 	bin := buildCLI(b)
 	for range b.N {
-		small := runCLI(b, bin, 2_000, "ndjson")
+		small := runCLI(b, bin, smallUsers, "ndjson")
 		b.ReportMetric(small.rssMiB, "MiB-rss-ndjson-2k")
 		for _, format := range []string{"ndjson", "csv"} {
 			r := runCLI(b, bin, rssUsers, format)
 			b.ReportMetric(r.rssMiB, "MiB-rss-"+format+"-20k")
-			b.ReportMetric(r.cpuMsPerUser, "cpu-ms/user-"+format)
+			b.ReportMetric(r.cpuMs/rssUsers, "cpu-ms/user-"+format)
 			if format == "ndjson" {
 				b.ReportMetric(r.rssMiB/small.rssMiB, "rss-20k/2k")
+				b.ReportMetric((r.cpuMs-small.cpuMs)/(rssUsers-smallUsers), "cpu-ms/further-user-ndjson")
 			}
 		}
 	}
@@ -270,8 +301,8 @@ func buildCLI(b *testing.B) string {
 }
 
 type cliRun struct {
-	rssMiB       float64
-	cpuMsPerUser float64
+	rssMiB float64
+	cpuMs  float64 // user and system CPU time of the whole run
 }
 
 // runCLI pulls a survey of users, served by the fake in this process
@@ -309,7 +340,7 @@ func runCLIAgainst(b *testing.B, bin string, target pullTarget, users int, forma
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return cliRun{
-		rssMiB:       float64(ru.Maxrss) / 1024, // Linux reports KiB
-		cpuMsPerUser: float64(cpu.Microseconds()) / 1000 / float64(users),
+		rssMiB: float64(ru.Maxrss) / 1024, // Linux reports KiB
+		cpuMs:  float64(cpu.Microseconds()) / 1000,
 	}
 }
