@@ -56,6 +56,10 @@ Records come out in the order the service lists the users, as soon as they
 are complete, so memory stays flat however large the survey. With -o the
 file appears only when the pull finished; a failed run leaves none.
 
+The pull waits on the network, so it runs Go code on one thread and with
+GOGC=200, which costs the least CPU per user; set GOMAXPROCS or GOGC to
+choose otherwise.
+
 Exit status: 0 all users complete; 3 some users' data could not be fetched
 after retries (their records carry an "error" field, everything else is
 written); 2 bad input (nothing written); 1 other failures.`,
@@ -246,12 +250,12 @@ func (p *surveyProgress) stop() {
 //     40 ms latency and at full speed alike, for no gain in wall time.
 //   - The live heap is small and does not grow with the survey (a window
 //     of users in flight), so the default GOGC=100 collects very often for
-//     little gain. GOGC=200 used less CPU per user than both 100 and 400:
-//     against 400 it is the same at full speed but touches 3,100 fresh
-//     pages instead of 5,100 (23 against 31 MiB peak RSS), and a page
-//     fault costs several microseconds in a VM. The soft memory limit
-//     makes the collector work harder again should the heap ever approach
-//     it.
+//     little gain. GOGC=200 costs the same CPU as 400 at full speed but
+//     touches 3,100 fresh pages instead of 5,100 (22 against 31 MiB peak
+//     RSS), and a page fault costs several microseconds in a VM; 100
+//     touched more pages again, as the scavenger returned memory that the
+//     next cycle faulted back in. The soft memory limit makes the
+//     collector work harder should the heap ever approach it.
 //
 // See docs/benchmarks.md for the measurements.
 func tuneRuntimeForPull() {
