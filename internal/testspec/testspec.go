@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest/speccheck"
 )
 
 // SpecPath is the spec's place relative to the module root, where
@@ -22,18 +22,18 @@ const SpecPath = "api/keepnet-api-spec.json"
 var errNotInstalled = errors.New("vendor spec not installed: run `make spec`")
 
 // load reads the spec once per test binary: it is 3 MB and takes about a
-// second to load, and a *keepnettest.Spec is safe to share.
-var load = sync.OnceValues(func() (*keepnettest.Spec, error) {
+// second to load, and a *speccheck.Spec is safe to share.
+var load = sync.OnceValues(func() (*speccheck.Spec, error) {
 	path, err := Path()
 	if err != nil {
 		return nil, err
 	}
-	return keepnettest.LoadSpec(path)
+	return speccheck.Load(path)
 })
 
 // Load returns the vendor spec, loaded once per process, or fails t: with
 // "vendor spec not installed: run `make spec`" when it is missing.
-func Load(t testing.TB) *keepnettest.Spec {
+func Load(t testing.TB) *speccheck.Spec {
 	t.Helper()
 	spec, err := load()
 	if err != nil {

@@ -14,8 +14,8 @@
 // cap, dates in the company's display format, answers that live only in
 // exam-result sessions, enrollments that stay Scheduled until sent, and error
 // bodies whose key casing varies. With WithSpec every request is also checked
-// against the vendor's OpenAPI document, so a client that sends what the spec
-// does not allow fails its test.
+// against the vendor's OpenAPI document (see package speccheck), so a client
+// that sends what the spec does not allow fails its test.
 //
 // Faults (latency, 429s with and without Retry-After, HTML 5xx pages, dropped
 // connections, a server-side rate limit, and "commit then fail" on create and

@@ -14,7 +14,7 @@ type config struct {
 	seed         uint64
 	surveyUsers  int
 	tokenTTL     time.Duration
-	spec         *Spec
+	spec         RequestValidator
 	t            testing.TB
 	latency      time.Duration
 	jitter       time.Duration
@@ -58,9 +58,10 @@ func WithUsers(n int) Option { return func(c *config) { c.surveyUsers = n } }
 // WithTokenTTL sets how long issued tokens live (the service: one hour).
 func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
 
-// WithSpec validates every request against the vendor's spec: a request the
-// spec does not allow gets 400 and is recorded (Server.SpecViolations).
-func WithSpec(s *Spec) Option { return func(c *config) { c.spec = s } }
+// WithSpec validates every request with v, usually the vendor's spec
+// loaded by speccheck.Load: a request the spec does not allow gets 400 and
+// is recorded (Server.SpecViolations).
+func WithSpec(v RequestValidator) Option { return func(c *config) { c.spec = v } }
 
 // WithT makes spec violations fail t (t.Errorf), so the test whose client
 // sent the request fails even if it tolerates the 400.

@@ -136,7 +136,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.cfg.spec != nil {
-		if err := s.cfg.spec.validate(r, body); err != nil {
+		if err := s.cfg.spec.ValidateRequest(r, body); err != nil {
 			s.reportViolation(rec, r, err)
 			return
 		}

@@ -62,9 +62,3 @@ func TestSpecAllowsWhatTheServiceRejects(t *testing.T) {
 		t.Errorf("violations %q, want none", v)
 	}
 }
-
-func TestLoadSpecReportsAMissingFile(t *testing.T) {
-	if _, err := keepnettest.LoadSpec(t.TempDir() + "/nope.json"); err == nil {
-		t.Error("LoadSpec of a missing file: no error")
-	}
-}
