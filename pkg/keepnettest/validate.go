@@ -10,8 +10,8 @@ import (
 // against an API description. speccheck.Spec checks against the vendor's
 // OpenAPI document with kin-openapi; it lives in its own package so that
 // programs serving the fake without validation (the CLI's sandbox) do not
-// link kin-openapi, whose initialisation alone took 10 ms of each CLI
-// start.
+// link kin-openapi, whose initialisation took almost half of every CLI
+// start (11 of 25 ms of CPU).
 type RequestValidator interface {
 	ValidateRequest(r *http.Request, body []byte) error
 }
