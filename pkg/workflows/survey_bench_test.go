@@ -37,15 +37,14 @@ const (
 	// benchUsers is small enough for the sequential baseline (two requests
 	// a user, 40 ms each: about 20 s) and large enough to cross pages.
 	benchUsers = 240
-	// cliUsers and cliUsersLarge are the survey sizes the CLI's CPU per
-	// user is measured at, with the same latency: about 5 and 16 seconds.
-	// The difference between the two runs is the cost of each further
-	// user, without the fixed cost of starting the process, resolving
-	// names and growing the heap to its working size.
-	cliUsers      = 1_000
-	cliUsersLarge = 3_000
-	// cliRepeats is how many times the 1,000-user CLI run is repeated; the
-	// median is reported, as CPU time on a shared VM varies by ±10%.
+	// cliUsers and cliUsersTiny are the survey sizes the CLI's CPU per
+	// user is measured at, with the same latency: about 5 and 0.5 seconds.
+	// The difference between the two is the cost of each further user,
+	// without the fixed cost of starting the process and resolving names.
+	cliUsers     = 1_000
+	cliUsersTiny = 20
+	// cliRepeats is how many times each CLI run is repeated; the median is
+	// reported, as CPU time on a shared VM varies by ±10% or more.
 	cliRepeats = 3
 	// rssUsers is the survey size the CLI's peak RSS is measured at, and
 	// smallUsers the baseline that shows whether memory grows with it.
@@ -189,7 +188,7 @@ func BenchmarkSurveyPull(b *testing.B) {
 	bin := buildCLI(b)
 	target := startSandbox(b, bin, benchUsers, benchLatency)
 	cliTarget := startSandbox(b, bin, cliUsers, benchLatency)
-	cliTargetLarge := startSandbox(b, bin, cliUsersLarge, benchLatency)
+	cliTargetTiny := startSandbox(b, bin, cliUsersTiny, benchLatency)
 	for range b.N {
 		seq := timedPull(b, target, 1)
 		par := timedPull(b, target, benchConcurrency)
@@ -214,20 +213,27 @@ func BenchmarkSurveyPull(b *testing.B) {
 		b.ReportMetric(floor1MsPerUser, "bare-http-1thread-cpu-ms/user")
 
 		// The CLI's CPU per user at 40 ms: all of its CPU time over the
-		// users (the median of cliRepeats runs), and the cost of each
-		// further user (from the larger survey).
-		runs := make([]float64, cliRepeats)
-		for i := range runs {
-			runs[i] = runCLIAgainst(b, bin, cliTarget, cliUsers, "ndjson").cpuMs
-		}
-		slices.Sort(runs)
-		cliMs := runs[len(runs)/2]
-		large := runCLIAgainst(b, bin, cliTargetLarge, cliUsersLarge, "ndjson")
-		marginal := (large.cpuMs - cliMs) / (cliUsersLarge - cliUsers)
+		// users, and the cost of each further user (against the tiny
+		// survey).
+		cliMs := medianCLICPU(b, bin, cliTarget, cliUsers)
+		tinyMs := medianCLICPU(b, bin, cliTargetTiny, cliUsersTiny)
+		marginal := (cliMs - tinyMs) / (cliUsers - cliUsersTiny)
 		b.ReportMetric(cliMs/cliUsers, "cli-cpu-ms/user")
 		b.ReportMetric(marginal, "cli-cpu-ms/further-user")
 		b.ReportMetric(marginal/floor1MsPerUser, "cli-further-user-vs-bare-http")
 	}
+}
+
+// medianCLICPU runs the CLI against target cliRepeats times and returns the
+// median of its CPU times, in milliseconds.
+func medianCLICPU(b *testing.B, bin string, target pullTarget, users int) float64 {
+	b.Helper()
+	runs := make([]float64, cliRepeats)
+	for i := range runs {
+		runs[i] = runCLIAgainst(b, bin, target, users, "ndjson").cpuMs
+	}
+	slices.Sort(runs)
+	return runs[len(runs)/2]
 }
 
 // startSandbox runs `keepnet-flow sandbox` serving a survey of users with
