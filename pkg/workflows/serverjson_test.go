@@ -32,6 +32,7 @@ func TestDecodeServerJSONMatchesEncodingJSON(t *testing.T) {
 		`{"data":[{"ScormId":"q1","QUESTION":"Q","answers":[{"Option":"A","isuseranswer":true}]}]}`,
 		`{"data":[{"scorm_id":"q1","scormId":"q2"}]}`,
 		`{"data":[{"scormId":"q1","scormId":"q2"}]}`,
+		`{"data":[{"scormId":"a","question":"Q","answers":[{"option":"A"},{"option":"B"}]}],"data":[{"scormId":"b","answers":[{"isUserAnswer":true}]}]}`,
 		"{\"data\":[{\"scormId\":\"q\xff1\",\"question\":\"caf\xc3\"}]}",
 		`{"data":[{"index":null,"scormId":null,"answers":null}],"extra":{"nested":[1,2,{"a":null}]}}`,
 		`{"data":[{"enrollmentSessionCreatedAt":12345,"interactionsHumanReadable":[{"latency":"PT1S"}]}]}`,
