@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 )
 
 // This file holds the whole retry and limit policy: which requests may be
@@ -86,16 +88,7 @@ type realClock struct{}
 
 func (realClock) now() time.Time { return time.Now() }
 
-func (realClock) sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func (realClock) sleep(ctx context.Context, d time.Duration) error { return ctxsleep.Sleep(ctx, d) }
 
 func (realClock) jitter(d time.Duration) time.Duration {
 	if d <= 0 {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 )
 
 // Faults are failures injected before a request reaches its endpoint. Rates
@@ -91,17 +93,7 @@ func (s *Server) delay(r *http.Request, key uint64) bool {
 	if s.cfg.jitter > 0 {
 		d += time.Duration(unit(mix(key, "jitter")) * float64(s.cfg.jitter))
 	}
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
+	return ctxsleep.Sleep(r.Context(), d) == nil
 }
 
 // injectFault answers the request with a fault if the dice say so; true if

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
@@ -173,14 +173,7 @@ func (r RecheckPolicy) wait(ctx context.Context, attempt int) error {
 	if attempt == 0 {
 		return nil
 	}
-	t := time.NewTimer(r.Delay << (attempt - 1))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return ctxsleep.Sleep(ctx, r.Delay<<(attempt-1))
 }
 
 // findByName lists the company's enrollments with the plan's name. It reads
