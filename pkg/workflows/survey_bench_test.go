@@ -44,9 +44,9 @@ const (
 	// without the fixed cost of starting the process and resolving names.
 	cliUsers     = 1_000
 	cliUsersTiny = 20
-	// cliRepeats is how many times each CPU measurement is repeated; the
+	// cpuRepeats is how many times each CPU measurement is repeated; the
 	// median is reported, as CPU time on a shared VM varies by ±10% or more.
-	cliRepeats = 3
+	cpuRepeats = 3
 	// rssUsers is the survey size the CLI's peak RSS is measured at, and
 	// smallUsers the baseline that shows whether memory grows with it.
 	rssUsers   = 20_000
@@ -193,15 +193,15 @@ func BenchmarkSurveyPull(b *testing.B) {
 	for range b.N {
 		seq := timedPull(b, target, 1)
 		par := timedPull(b, target, benchConcurrency)
-		// CPU figures are medians of cliRepeats runs: a single run on the
+		// CPU figures are medians of cpuRepeats runs: a single run on the
 		// shared VM was now and then several times the others.
-		parCPU := median(cliRepeats, func() time.Duration { return timedPull(b, target, benchConcurrency).cpu })
-		floor := median(cliRepeats, func() time.Duration { return bareFetch(b, target, par.userIDs) })
+		parCPU := median(cpuRepeats, func() time.Duration { return timedPull(b, target, benchConcurrency).cpu })
+		floor := median(cpuRepeats, func() time.Duration { return bareFetch(b, target, par.userIDs) })
 		// The CLI runs Go code on one thread (see tuneRuntimeForPull in
 		// cmd/keepnet-flow), which costs less CPU per request than two;
 		// its floor is the bare client on one thread too.
 		prev := runtime.GOMAXPROCS(1)
-		floor1 := median(cliRepeats, func() time.Duration { return bareFetch(b, target, par.userIDs) })
+		floor1 := median(cpuRepeats, func() time.Duration { return bareFetch(b, target, par.userIDs) })
 		runtime.GOMAXPROCS(prev)
 		ideal := par.server / benchConcurrency
 		b.ReportMetric(0, "ns/op") // one pull is not an op worth timing; the metrics below are
@@ -228,11 +228,11 @@ func BenchmarkSurveyPull(b *testing.B) {
 	}
 }
 
-// medianCLICPU runs the CLI against target cliRepeats times and returns the
+// medianCLICPU runs the CLI against target cpuRepeats times and returns the
 // median of its CPU times, in milliseconds.
 func medianCLICPU(b *testing.B, bin string, target pullTarget, users int) float64 {
 	b.Helper()
-	return median(cliRepeats, func() float64 { return runCLIAgainst(b, bin, target, users, "ndjson").cpuMs })
+	return median(cpuRepeats, func() float64 { return runCLIAgainst(b, bin, target, users, "ndjson").cpuMs })
 }
 
 // median runs measure n times and returns the median result.
