@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -153,7 +154,14 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	}
 	bar := newSurveyProgress(a)
 	done, failed := 0, 0
+	var shortfall error
 	for user, err := range pull.Users(ctx) {
+		if errors.Is(err, workflows.ErrIncomplete) {
+			// Every user listed is written; the listing itself came up
+			// short. The output is kept and the run exits 3.
+			shortfall = err
+			break
+		}
 		if err != nil {
 			_ = w.Discard() // the pull's error is the one to report
 			bar.stop()
@@ -186,6 +194,9 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}
 	fmt.Fprintln(a.progress())
+	if shortfall != nil {
+		return fmt.Errorf("the output is incomplete: %w", shortfall)
+	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d users could not be fetched completely (their records carry the error): %w", failed, done, workflows.ErrIncomplete)
 	}

@@ -3,20 +3,20 @@
 package surveyout
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
-	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // Header is what a pull knows before its first user.
 type Header struct {
-	Company    workflows.Company               `json:"company"`
-	Enrollment workflows.SurveyEnrollment      `json:"enrollment"`
-	Summary    *gen.EnrollmentSummaryReportDTO `json:"summary"`
+	Company    workflows.Company          `json:"company"`
+	Enrollment workflows.SurveyEnrollment `json:"enrollment"`
+	Summary    json.RawMessage            `json:"summary"`
 }
 
 // Writer writes one survey's records.

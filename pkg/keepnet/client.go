@@ -75,6 +75,7 @@ func New(opts ...Option) (*Client, error) {
 		log:       cfg.logger,
 		userAgent: cfg.userAgent,
 		scrub:     scrub,
+		maxBody:   cfg.maxResponseBytes,
 	}
 	return &Client{server: server, doer: d, api: newGenClient(server, d, nil)}, nil
 }
@@ -177,26 +178,53 @@ func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
 	return &hc
 }
 
-// readBody reads a response body whole. io.ReadAll grows its buffer in
-// steps and copies the pieces into a final slice: for a 7 KB
+// readBody reads a response body whole, refusing one longer than limit
+// bytes (0: no limit) rather than allocating for it. io.ReadAll grows its
+// buffer in steps and copies the pieces into a final slice: for a 7 KB
 // exam-result-sessions body, 16 KB in 11 allocations. Sized from the
 // Content-Length the server declares, it is 8 KB in 2. A declared size is
 // trusted only up to maxPresizedBody, so a wrong header cannot make the
 // client allocate gigabytes up front.
-func readBody(resp *http.Response) (*bytes.Buffer, error) {
+func readBody(resp *http.Response, limit int64) (*bytes.Buffer, error) {
 	var body bytes.Buffer
+	if limit > 0 && resp.ContentLength > limit {
+		return nil, &bodyTooLargeError{limit: limit, declared: resp.ContentLength}
+	}
 	if n := resp.ContentLength; n > 0 && n <= maxPresizedBody {
 		// ReadFrom grows the buffer whenever less than MinRead is free,
 		// even when the body has been read whole: leave room for it.
 		body.Grow(int(n) + bytes.MinRead)
 	}
-	_, err := body.ReadFrom(resp.Body)
-	return &body, err
+	r := io.Reader(resp.Body)
+	if limit > 0 {
+		r = io.LimitReader(resp.Body, limit+1)
+	}
+	if _, err := body.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	if limit > 0 && int64(body.Len()) > limit {
+		return nil, &bodyTooLargeError{limit: limit}
+	}
+	return &body, nil
 }
 
 // maxPresizedBody is the largest declared body readBody allocates for up
 // front.
 const maxPresizedBody = 8 << 20
+
+// bodyTooLargeError is a response body over the client's limit (see
+// WithMaxResponseBytes). It is not retried: the same request would get the
+// same body.
+type bodyTooLargeError struct {
+	limit, declared int64
+}
+
+func (e *bodyTooLargeError) Error() string {
+	if e.declared > 0 {
+		return fmt.Sprintf("response body of %d bytes exceeds the limit of %d bytes (WithMaxResponseBytes)", e.declared, e.limit)
+	}
+	return fmt.Sprintf("response body exceeds the limit of %d bytes (WithMaxResponseBytes)", e.limit)
+}
 
 // defaultIdleConnsPerHost is the idle connections kept to the API when the
 // caller brings no transport: enough for the concurrency the workflows use.
@@ -214,6 +242,7 @@ type doer struct {
 	log       *slog.Logger
 	userAgent string
 	scrub     func(string) string
+	maxBody   int64 // bytes; 0 means no limit
 }
 
 // attempt is the result of sending a request once.
@@ -224,6 +253,10 @@ type attempt struct {
 	sent        bool
 	generation  uint64 // of the token used
 	accessToken string // the token used, to keep it out of error texts
+	// hollow is set when the server answered 2xx with a body that is not
+	// what the operation returns (see checkBody).
+	hollow error
+	body   []byte // the buffered body of resp
 }
 
 // Do sends req, retrying as the policy allows. It returns the response for
@@ -239,7 +272,14 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	for n := 1; ; {
 		a := d.once(ctx, req)
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
-			return a.resp, nil
+			err := checkBody(ctx, a.resp.Header.Get("Content-Type"), a.body)
+			if err == nil {
+				return a.resp, nil
+			}
+			if !errors.Is(err, ErrHollowResponse) {
+				return nil, fmt.Errorf("keepnet: %s %s: %w", req.Method, req.URL.Path, err)
+			}
+			a.hollow = err
 		}
 		failure := d.failure(req, a)
 		if ctx.Err() != nil {
@@ -319,23 +359,28 @@ func (d *doer) once(ctx context.Context, req *http.Request) attempt {
 	// The body is read here, inside the in-flight slot, so the limit covers
 	// the whole exchange and a failure while reading counts as a failure of
 	// this attempt.
-	body, err := readBody(resp)
-	_ = resp.Body.Close() // fully read or failed; the connection is released either way
+	body, err := readBody(resp, d.maxBody)
+	_ = resp.Body.Close() // fully read, failed or refused; the connection is released either way
 	if err != nil {
 		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation, accessToken: tok.AccessToken}
 	}
+	raw := body.Bytes()
 	resp.Body = io.NopCloser(body)
 	// The response handed to callers points at their own request, which
 	// carries no token, rather than at the copy with the Authorization
 	// header: a dumped response must not show the token.
 	resp.Request = req
-	return attempt{resp: resp, sent: true, generation: generation, accessToken: tok.AccessToken}
+	return attempt{resp: resp, body: raw, sent: true, generation: generation, accessToken: tok.AccessToken}
 }
 
 // retryable reports whether a failed attempt may be repeated.
 func (d *doer) retryable(a attempt, safe bool) bool {
 	var te *tokenError
 	switch {
+	case a.hollow != nil:
+		// A 2xx the caller cannot use is retried like a 5xx: the edge or
+		// the application failed after answering success.
+		return safe
 	case a.resp != nil:
 		// A 429 turns the request away before it is processed, so even a
 		// create may be repeated; the 5xx statuses may come after the
@@ -359,6 +404,9 @@ func (d *doer) retryable(a attempt, safe bool) bool {
 
 // failure describes a failed attempt as an error.
 func (d *doer) failure(req *http.Request, a attempt) error {
+	if a.hollow != nil {
+		return fmt.Errorf("keepnet: %s %s: HTTP %d: %w", req.Method, req.URL.Path, a.resp.StatusCode, a.hollow)
+	}
 	if a.resp == nil {
 		var te *tokenError
 		if errors.As(a.err, &te) {
@@ -383,7 +431,7 @@ func (d *doer) final(a attempt, safe bool, failure error) error {
 	if safe || !a.sent {
 		return failure
 	}
-	if a.resp != nil && a.resp.StatusCode < 500 {
+	if a.resp != nil && a.resp.StatusCode < 500 && a.hollow == nil {
 		return failure // the server answered clearly: 4xx means not done
 	}
 	return &outcomeUnknownError{cause: failure}
@@ -391,6 +439,9 @@ func (d *doer) final(a attempt, safe bool, failure error) error {
 
 // reason names a failure for the retry log without any request details.
 func reason(a attempt) string {
+	if a.hollow != nil {
+		return a.resp.Status + " without the expected content"
+	}
 	if a.resp != nil {
 		return a.resp.Status
 	}

@@ -44,6 +44,7 @@ type config struct {
 	rateLimit              float64
 	maxInFlight            int
 	userAgent              string
+	maxResponseBytes       int64
 	logger                 *slog.Logger
 	trace                  io.Writer
 	problem                *ConfigError // first invalid option value
@@ -125,6 +126,26 @@ func WithMaxInFlight(n int) Option {
 	}
 }
 
+// DefaultMaxResponseBytes is the largest response body a client reads when
+// [WithMaxResponseBytes] is not given. The pages and sessions the flows read
+// are kilobytes; a body this large is a fault, not data.
+const DefaultMaxResponseBytes = 32 << 20
+
+// WithMaxResponseBytes bounds the size of a response body (default
+// DefaultMaxResponseBytes). A longer body fails its call instead of being
+// read into memory; it is not retried. Zero keeps the default.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.reject("WithMaxResponseBytes", "the limit must not be negative, got %d", n)
+			return
+		}
+		if n > 0 {
+			c.maxResponseBytes = n
+		}
+	}
+}
+
 // WithUserAgent sets the User-Agent header; the default is
 // "keepnet-flow/<version>".
 func WithUserAgent(ua string) Option {
@@ -157,7 +178,8 @@ func withEnv(getenv func(string) string) Option {
 
 func defaultConfig() config {
 	return config{
-		getenv: os.Getenv,
-		clock:  realClock{},
+		getenv:           os.Getenv,
+		clock:            realClock{},
+		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 }

@@ -3,10 +3,12 @@ package workflows
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // searchPageSize is what the listings ask for; the service caps pages at 100
@@ -25,6 +27,21 @@ type Training struct {
 	Duration   string   `json:"duration,omitempty"`
 	Languages  []string `json:"languages,omitempty"`
 	VendorName string   `json:"vendorName,omitempty"`
+	// Error says what of the listing row could not be read; empty when
+	// all of it could.
+	Error string `json:"error,omitempty"`
+}
+
+// trainingRow is a trainings/search result as the listings read it.
+type trainingRow struct {
+	TrainingID   string   `json:"trainingId"`
+	TrainingName string   `json:"trainingName"`
+	Type         string   `json:"type"`
+	Category     string   `json:"category"`
+	Level        string   `json:"level"`
+	Duration     string   `json:"duration"`
+	Languages    []string `json:"languages"`
+	VendorName   string   `json:"vendorName"`
 }
 
 // TargetGroup is one group of a company's target users.
@@ -34,6 +51,16 @@ type TargetGroup struct {
 	Name      string `json:"name"`
 	UserCount int    `json:"userCount"`
 	Priority  string `json:"priority,omitempty"`
+	// Error says what of the listing row could not be read.
+	Error string `json:"error,omitempty"`
+}
+
+// targetGroupRow is a target-groups/search result as the listings read it.
+type targetGroupRow struct {
+	ResourceID string `json:"resourceId"`
+	Name       string `json:"name"`
+	UserCount  int    `json:"userCount"`
+	Priority   string `json:"priority"`
 }
 
 // EnrollmentInfo is one enrollment as enrollments/search lists it.
@@ -50,6 +77,19 @@ type EnrollmentInfo struct {
 	// the company displays dates.
 	StartDate  string `json:"startDate,omitempty"`
 	CreateTime string `json:"createTime,omitempty"`
+	// Error says what of the listing row could not be read.
+	Error string `json:"error,omitempty"`
+}
+
+// enrollmentRow is an enrollments/search result as the flows read it.
+type enrollmentRow struct {
+	EnrollmentID string           `json:"enrollmentId"`
+	Name         string           `json:"name"`
+	Type         string           `json:"type"`
+	Status       string           `json:"status"`
+	TrainingName string           `json:"trainingName"`
+	StartDate    keepnetdate.Time `json:"startDate"`
+	CreateTime   keepnetdate.Time `json:"createTime"`
 }
 
 // EnrollmentQuery narrows ListEnrollments.
@@ -68,15 +108,15 @@ type EnrollmentQuery struct {
 // here rather than sent: the service would drop a matching sub-company whose
 // parent does not match.
 func ListCompanies(ctx context.Context, c *keepnet.Client, search string) ([]Company, error) {
-	dtos, err := collect(allPages(ctx, companySearchPageSize, func(ctx context.Context, page, size int) ([]gen.SearchCompanyDto, error) {
+	rows, err := collect(allPages(ctx, companySearchPageSize, func(ctx context.Context, page, size int) ([][]Company, error) {
 		return searchCompanies(ctx, c.API(), page, size)
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("list companies: %w", err)
 	}
 	var all []Company
-	for _, dto := range dtos {
-		all = appendCompany(all, dto)
+	for _, row := range rows {
+		all = append(all, row...)
 	}
 	return filterByName(all, search, func(co Company) string { return co.Name }), nil
 }
@@ -107,24 +147,25 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 			Ascending:  new(true),
 		}
 		body.Filter = catalogFilter(search)
-		resp, err := scope.API().PostTrainingsSearchWithResponse(ctx, body)
+		answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+			return scope.API().PostTrainingsSearch(ctx, body)
+		}, checkSearchPage[trainingRow])
 		if err != nil {
 			return nil, err
 		}
-		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
-			return nil, nil
-		}
-		rows := make([]Training, 0, len(*resp.JSON200.Data.Results))
-		for _, t := range *resp.JSON200.Data.Results {
+		found, problems := answer.rows(report)
+		rows := make([]Training, 0, len(found))
+		for i, t := range found {
 			rows = append(rows, Training{
-				ID:         orZero(t.TrainingId),
-				Name:       orZero(t.TrainingName),
-				Type:       orZero(t.Type),
-				Category:   orZero(t.Category),
-				Level:      orZero(t.Level),
-				Duration:   orZero(t.Duration),
-				Languages:  orZero(t.Languages),
-				VendorName: orZero(t.VendorName),
+				ID:         t.TrainingID,
+				Name:       t.TrainingName,
+				Type:       t.Type,
+				Category:   t.Category,
+				Level:      t.Level,
+				Duration:   t.Duration,
+				Languages:  t.Languages,
+				VendorName: t.VendorName,
+				Error:      problems[i],
 			})
 		}
 		return rows, nil
@@ -148,20 +189,21 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string
 			Ascending:  new(true),
 		}
 		body.Filter = catalogFilter(search)
-		resp, err := scope.API().PostTargetGroupsSearchCurrentCompanyWithResponse(ctx, body)
+		answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+			return scope.API().PostTargetGroupsSearchCurrentCompany(ctx, body)
+		}, checkSearchPage[targetGroupRow])
 		if err != nil {
 			return nil, err
 		}
-		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
-			return nil, nil
-		}
-		rows := make([]TargetGroup, 0, len(*resp.JSON200.Data.Results))
-		for _, g := range *resp.JSON200.Data.Results {
+		found, problems := answer.rows(report)
+		rows := make([]TargetGroup, 0, len(found))
+		for i, g := range found {
 			rows = append(rows, TargetGroup{
-				ID:        orZero(g.ResourceId),
-				Name:      orZero(g.Name),
-				UserCount: int(orZero(g.UserCount)),
-				Priority:  orZero(g.Priority),
+				ID:        g.ResourceID,
+				Name:      g.Name,
+				UserCount: g.UserCount,
+				Priority:  g.Priority,
+				Error:     problems[i],
 			})
 		}
 		return rows, nil
@@ -188,29 +230,25 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 		}
 		body.Filter.Condition = new("AND")
 		body.Filter.SearchInputTextValue = new(strings.TrimSpace(q.Search))
-		resp, err := scope.API().PostEnrollmentsSearchWithResponse(ctx, body)
+		answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+			return scope.API().PostEnrollmentsSearch(ctx, body)
+		}, checkSearchPage[enrollmentRow])
 		if err != nil {
 			return nil, err
 		}
-		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
-			return nil, nil
-		}
-		rows := make([]EnrollmentInfo, 0, len(*resp.JSON200.Data.Results))
-		for _, e := range *resp.JSON200.Data.Results {
-			info := EnrollmentInfo{
-				ID:           orZero(e.EnrollmentId),
-				Name:         orZero(e.Name),
-				Type:         orZero(e.Type),
-				Status:       orZero(e.Status),
-				TrainingName: orZero(e.TrainingName),
-			}
-			if e.StartDate != nil {
-				info.StartDate = e.StartDate.String()
-			}
-			if e.CreateTime != nil {
-				info.CreateTime = e.CreateTime.String()
-			}
-			rows = append(rows, info)
+		found, problems := answer.rows(report)
+		rows := make([]EnrollmentInfo, 0, len(found))
+		for i, e := range found {
+			rows = append(rows, EnrollmentInfo{
+				ID:           e.EnrollmentID,
+				Name:         e.Name,
+				Type:         e.Type,
+				Status:       e.Status,
+				TrainingName: e.TrainingName,
+				StartDate:    e.StartDate.String(),
+				CreateTime:   e.CreateTime.String(),
+				Error:        problems[i],
+			})
 		}
 		return rows, nil
 	}

@@ -38,3 +38,20 @@ func IsInputError(err error) bool {
 // other record is complete, and the failed ones say what is missing. The CLI
 // exits 3 on it.
 var ErrIncomplete = errors.New("some records could not be fetched")
+
+// ShortListingError means a paged listing ended (on an empty or short page)
+// with fewer records than the server said it had: records were lost on the
+// way, so the result is incomplete. It wraps ErrIncomplete.
+type ShortListingError struct {
+	// Listing names the search ("users/search").
+	Listing string
+	// Reported is the server's totalNumberOfRecords; Listed is how many
+	// records its pages held.
+	Reported, Listed int
+}
+
+func (e *ShortListingError) Error() string {
+	return fmt.Sprintf("%s reported %d records but its pages listed %d: %d are missing", e.Listing, e.Reported, e.Listed, e.Reported-e.Listed)
+}
+
+func (e *ShortListingError) Unwrap() error { return ErrIncomplete }

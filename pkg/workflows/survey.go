@@ -2,9 +2,11 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -36,8 +38,9 @@ type SurveyEnrollment struct {
 	Status    string           `json:"status,omitempty"`
 	Type      string           `json:"type,omitempty"`
 	StartDate keepnetdate.Time `json:"startDate,omitzero"`
-	// Details is the enrollment as GET /api/enrollments/{id} returns it.
-	Details *gen.GetEnrollmentByIdResponse `json:"details,omitempty"`
+	// Details is the enrollment as GET /api/enrollments/{id} returns it
+	// (the envelope's data), the JSON exactly as the server sent it.
+	Details json.RawMessage `json:"details,omitempty"`
 }
 
 // UserResult is one target user's survey record. The JSON field names are
@@ -93,8 +96,10 @@ type Interaction struct {
 type SurveyPull struct {
 	Company    Company
 	Enrollment SurveyEnrollment
-	// Summary is the enrollment's summary report (trainingType=0).
-	Summary *gen.EnrollmentSummaryReportDTO
+	// Summary is the enrollment's summary report (trainingType=0), the
+	// envelope's data exactly as the server sent it: nothing of it is lost
+	// to a field the generated type would not fit.
+	Summary json.RawMessage
 
 	scope       *keepnet.Company
 	concurrency int
@@ -119,21 +124,22 @@ func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Sur
 	}
 	// Details and summary do not depend on each other: fetch them at once.
 	api := scope.API()
-	var (
-		details *gen.GetEnrollmentsResourceIdResponse
-		summary *gen.GetTrainingReportsEnrollmentIdSummaryResponse
-	)
+	var details, summary json.RawMessage
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		details, err = api.GetEnrollmentsResourceIdWithResponse(gctx, enrollment.ID)
+		details, err = fetchData(gctx, func(ctx context.Context) (*http.Response, error) {
+			return api.GetEnrollmentsResourceId(ctx, enrollment.ID)
+		})
 		if err != nil {
 			return fmt.Errorf("enrollment %s details: %w", enrollment.ID, err)
 		}
 		return nil
 	})
 	g.Go(func() (err error) {
-		summary, err = api.GetTrainingReportsEnrollmentIdSummaryWithResponse(gctx, enrollment.ID,
-			&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
+		summary, err = fetchData(gctx, func(ctx context.Context) (*http.Response, error) {
+			return api.GetTrainingReportsEnrollmentIdSummary(ctx, enrollment.ID,
+				&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
+		})
 		if err != nil {
 			return fmt.Errorf("enrollment %s summary: %w", enrollment.ID, err)
 		}
@@ -142,9 +148,7 @@ func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Sur
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if details.JSON200 != nil {
-		enrollment.Details = details.JSON200.Data
-	}
+	enrollment.Details = details
 	pull := &SurveyPull{
 		Company:     company,
 		Enrollment:  enrollment,
@@ -154,9 +158,7 @@ func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Sur
 	if pull.concurrency == 0 {
 		pull.concurrency = DefaultSurveyConcurrency
 	}
-	if summary.JSON200 != nil {
-		pull.Summary = summary.JSON200.Data
-	}
+	pull.Summary = summary
 	pull.total.Store(-1)
 	return pull, nil
 }

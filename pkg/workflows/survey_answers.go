@@ -1,11 +1,12 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
@@ -17,7 +18,7 @@ import (
 // generated type's JSON names; encoding/json matches them case-insensitively,
 // as the service's casing varies.
 type sessionsBody struct {
-	Data []session `json:"data"`
+	Data *[]session `json:"data"`
 }
 
 // session is one exam-result session.
@@ -42,14 +43,29 @@ type sessionOption struct {
 	IsUserAnswer bool   `json:"isUserAnswer"`
 }
 
+// answersOfBody returns the answers of the latest session of a decoded
+// exam-result-sessions body. Everything sessionsBody holds is read, so any
+// field that could not be decoded fails the user's answers rather than
+// leaving an answer silently empty; a body without data is hollow.
+func answersOfBody(body *sessionsBody, r *keepnet.DecodeReport) ([]Answer, error) {
+	if !r.OK() {
+		return nil, errors.New(problemText(r.Problems))
+	}
+	if body.Data == nil {
+		return nil, keepnet.HollowError("the exam-result-sessions answer has no data")
+	}
+	return answersOf(*body.Data), nil
+}
+
 // decodeAnswers reads an exam-result-sessions body and returns the answers
 // of its latest session.
-func decodeAnswers(r io.Reader) ([]Answer, error) {
+func decodeAnswers(data []byte) ([]Answer, error) {
 	var body sessionsBody
-	if err := decodeServerJSON(r, &body); err != nil {
+	r, err := keepnet.Decode(data, &body)
+	if err != nil {
 		return nil, fmt.Errorf("decode exam-result sessions: %w", err)
 	}
-	return answersOf(body.Data), nil
+	return answersOfBody(&body, r)
 }
 
 // answersOf turns a user's exam-result sessions into answers: those of the

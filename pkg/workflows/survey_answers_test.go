@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
-
-	"strings"
 )
 
 func seconds(v float64) *float64 { return &v }
@@ -87,7 +85,7 @@ func TestAnswersOf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decodeAnswers(strings.NewReader(tt.body))
+			got, err := decodeAnswers([]byte(tt.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +108,7 @@ func FuzzDecodeAnswers(f *testing.F) {
 	f.Add(`{"data":null}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		agreesWithEncodingJSON[sessionsBody](t, body)
-		answers, err := decodeAnswers(strings.NewReader(body))
+		answers, err := decodeAnswers([]byte(body))
 		if err != nil {
 			return
 		}

@@ -1,9 +1,10 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
-	"io"
 
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
@@ -13,22 +14,35 @@ import (
 // agent, geolocation, IP addresses), which saves CPU per user and keeps
 // personal data the output does not carry out of memory.
 type timelineBody struct {
-	Data []struct {
+	Data *[]struct {
 		Interaction string           `json:"interaction"`
 		EventTime   keepnetdate.Time `json:"eventTime"`
 	} `json:"data"`
 }
 
-// decodeTimeline reads an interactions body into the user's events, in the
-// server's order.
-func decodeTimeline(r io.Reader) ([]Interaction, error) {
-	var body timelineBody
-	if err := decodeServerJSON(r, &body); err != nil {
-		return []Interaction{}, fmt.Errorf("decode interactions: %w", err)
+// timelineOf returns a decoded interactions body's events, in the server's
+// order. Like answersOfBody, it fails on any field that could not be
+// decoded, and on a body without data.
+func timelineOf(body *timelineBody, r *keepnet.DecodeReport) ([]Interaction, error) {
+	if !r.OK() {
+		return []Interaction{}, errors.New(problemText(r.Problems))
 	}
-	events := make([]Interaction, 0, len(body.Data))
-	for _, e := range body.Data {
+	if body.Data == nil {
+		return []Interaction{}, keepnet.HollowError("the interactions answer has no data")
+	}
+	events := make([]Interaction, 0, len(*body.Data))
+	for _, e := range *body.Data {
 		events = append(events, Interaction{Event: e.Interaction, Time: e.EventTime})
 	}
 	return events, nil
+}
+
+// decodeTimeline reads an interactions body into the user's events.
+func decodeTimeline(data []byte) ([]Interaction, error) {
+	var body timelineBody
+	r, err := keepnet.Decode(data, &body)
+	if err != nil {
+		return []Interaction{}, fmt.Errorf("decode interactions: %w", err)
+	}
+	return timelineOf(&body, r)
 }

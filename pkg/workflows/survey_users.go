@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"sync"
 	"sync/atomic"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // usersPageSize is what users/search is asked for; the service caps pages
@@ -60,7 +63,7 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 		// yielded: enough to keep every worker busy while a slow user holds
 		// up the ones behind it, few enough to keep memory small.
 		window := 4 * p.concurrency
-		rows := make(chan gen.TrainingReportUsersSearchView, usersPageSize)
+		rows := make(chan userRow, usersPageSize)
 		pending := make(chan *userSlot, window)
 		pageErr := make(chan error, 1)
 		var producers sync.WaitGroup
@@ -124,27 +127,43 @@ type userSlot struct {
 	user UserResult
 	// parts counts the requests still running; the last one to finish
 	// closes done.
-	parts                   atomic.Int32
-	done                    chan struct{}
-	timelineErr, answersErr error
+	parts                           atomic.Int32
+	done                            chan struct{}
+	rowErr, timelineErr, answersErr error
 }
 
-func newUserSlot(row gen.TrainingReportUsersSearchView) *userSlot {
+// userRow is a users/search result as the pull reads it.
+type userRow struct {
+	TargetUserResourceID string           `json:"targetUserResourceId"`
+	Email                string           `json:"email"`
+	FirstName            string           `json:"firstName"`
+	LastName             string           `json:"lastName"`
+	Department           string           `json:"department"`
+	Status               string           `json:"status"`
+	LastInteractionDate  keepnetdate.Time `json:"lastInteractionDate"`
+
+	// problem is what of the row could not be read; it becomes part of the
+	// user's error.
+	problem string
+}
+
+func newUserSlot(row userRow) *userSlot {
 	slot := &userSlot{
 		user: UserResult{
-			TargetUserResourceID: orZero(row.TargetUserResourceId),
-			Email:                orZero(row.Email),
-			FirstName:            orZero(row.FirstName),
-			LastName:             orZero(row.LastName),
-			Department:           orZero(row.Department),
-			Status:               orZero(row.Status),
+			TargetUserResourceID: row.TargetUserResourceID,
+			Email:                row.Email,
+			FirstName:            row.FirstName,
+			LastName:             row.LastName,
+			Department:           row.Department,
+			Status:               row.Status,
+			LastInteractionDate:  row.LastInteractionDate,
 			Answers:              []Answer{},
 			Interactions:         []Interaction{},
 		},
 		done: make(chan struct{}),
 	}
-	if row.LastInteractionDate != nil {
-		slot.user.LastInteractionDate = *row.LastInteractionDate
+	if row.problem != "" {
+		slot.rowErr = fmt.Errorf("users/search: %s", row.problem)
 	}
 	return slot
 }
@@ -158,7 +177,7 @@ func (s *userSlot) partDone() {
 
 // result is the finished record; call it only after done is closed.
 func (s *userSlot) result() UserResult {
-	if err := errors.Join(s.timelineErr, s.answersErr); err != nil {
+	if err := errors.Join(s.rowErr, s.timelineErr, s.answersErr); err != nil {
 		s.user.Error = err.Error()
 	}
 	return s.user
@@ -189,16 +208,16 @@ func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(
 
 // listUsers sends every users/search row to rows; each page is one request
 // on the workers, like every other.
-func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, rows chan<- gen.TrainingReportUsersSearchView) error {
+func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, rows chan<- userRow) error {
 	type pageResult struct {
-		rows []gen.TrainingReportUsersSearchView
+		rows []userRow
 		err  error
 	}
 	// A server that ignores pageNumber would send page 1 forever, every one
 	// full; allPages would stop only at its page cap, after millions of
 	// duplicates. A page that starts where the previous one did ends it.
 	var previousFirst string
-	fetch := func(ctx context.Context, page, size int) ([]gen.TrainingReportUsersSearchView, error) {
+	fetch := func(ctx context.Context, page, size int) ([]userRow, error) {
 		result := make(chan pageResult, 1)
 		if !submit(func() {
 			rows, err := p.fetchUsersPage(ctx, page, size)
@@ -210,29 +229,37 @@ func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, ro
 		if r.err != nil || len(r.rows) == 0 {
 			return nil, r.err
 		}
-		first := orZero(r.rows[0].TargetUserResourceId)
+		first := r.rows[0].TargetUserResourceID
 		if page > 1 && first != "" && first == previousFirst {
 			return nil, fmt.Errorf("users/search sent the same rows for page %d as for page %d; it ignores paging", page, page-1)
 		}
 		previousFirst = first
 		return r.rows, nil
 	}
+	listed := int64(0)
 	for row, err := range allPages(ctx, usersPageSize, fetch) {
 		if err != nil {
 			return fmt.Errorf("list survey users of enrollment %s: %w", p.Enrollment.ID, err)
 		}
 		select {
 		case rows <- row:
+			listed++
 		case <-ctx.Done():
 			return nil
 		}
+	}
+	// Paging ends on an empty or short page. If the server said there are
+	// more users than it then listed, some were lost on the way (a page
+	// that came back short): the pull must not look complete.
+	if total := p.total.Load(); total > listed {
+		return &ShortListingError{Listing: "users/search", Reported: int(total), Listed: int(listed)}
 	}
 	return nil
 }
 
 // fetchUsersPage fetches one users/search page and notes the server's
 // user count from the first.
-func (p *SurveyPull) fetchUsersPage(ctx context.Context, page, size int) ([]gen.TrainingReportUsersSearchView, error) {
+func (p *SurveyPull) fetchUsersPage(ctx context.Context, page, size int) ([]userRow, error) {
 	body := gen.PostTrainingReportsEnrollmentIdUsersSearchJSONRequestBody{
 		PageNumber:   page,
 		PageSize:     size,
@@ -242,32 +269,31 @@ func (p *SurveyPull) fetchUsersPage(ctx context.Context, page, size int) ([]gen.
 	}
 	body.Filter.Condition = new("AND")
 	body.Filter.SearchInputTextValue = new("")
-	resp, err := p.scope.API().PostTrainingReportsEnrollmentIdUsersSearchWithResponse(ctx, p.Enrollment.ID, body)
+	answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return p.scope.API().PostTrainingReportsEnrollmentIdUsersSearch(ctx, p.Enrollment.ID, body)
+	}, checkSearchPage[userRow])
 	if err != nil {
 		return nil, err
 	}
-	if resp.JSON200 == nil || resp.JSON200.Data == nil {
-		return nil, nil
+	if page == 1 {
+		p.total.Store(answer.total())
 	}
-	data := resp.JSON200.Data
-	if page == 1 && data.TotalNumberOfRecords != nil && *data.TotalNumberOfRecords >= 0 {
-		p.total.Store(int64(*data.TotalNumberOfRecords))
+	found, problems := answer.rows(report)
+	for i := range found {
+		found[i].problem = problems[i]
 	}
-	if data.Results == nil {
-		return nil, nil
-	}
-	return *data.Results, nil
+	return found, nil
 }
 
 func (p *SurveyPull) fetchInteractions(ctx context.Context, userID string) ([]Interaction, error) {
-	// The raw response, decoded by decodeTimeline: see timelineBody.
-	resp, err := p.scope.API().GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceId(ctx, p.Enrollment.ID, userID,
-		&gen.GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceIdParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
-	if err != nil {
-		return []Interaction{}, fmt.Errorf("interactions: %w", err)
-	}
-	defer resp.Body.Close() // the connection layer has buffered the body; closing cannot fail
-	events, err := decodeTimeline(resp.Body)
+	var events []Interaction
+	_, _, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return p.scope.API().GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceId(ctx, p.Enrollment.ID, userID,
+			&gen.GetTrainingReportsEnrollmentIdInteractionsTargetUserResourceIdParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
+	}, func(body *timelineBody, r *keepnet.DecodeReport) (err error) {
+		events, err = timelineOf(body, r)
+		return err
+	})
 	if err != nil {
 		return []Interaction{}, fmt.Errorf("interactions: %w", err)
 	}
@@ -275,14 +301,13 @@ func (p *SurveyPull) fetchInteractions(ctx context.Context, userID string) ([]In
 }
 
 func (p *SurveyPull) fetchAnswers(ctx context.Context, userID string) ([]Answer, error) {
-	// The raw response, decoded by decodeAnswers: see sessionsBody for why
-	// not the generated type.
-	resp, err := p.scope.API().GetTrainingReportsExamResultSessionsTargetUserResourceId(ctx, p.Enrollment.ID, userID)
-	if err != nil {
-		return []Answer{}, fmt.Errorf("answers: %w", err)
-	}
-	defer resp.Body.Close() // the connection layer has buffered the body; closing cannot fail
-	answers, err := decodeAnswers(resp.Body)
+	var answers []Answer
+	_, _, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return p.scope.API().GetTrainingReportsExamResultSessionsTargetUserResourceId(ctx, p.Enrollment.ID, userID)
+	}, func(body *sessionsBody, r *keepnet.DecodeReport) (err error) {
+		answers, err = answersOfBody(body, r)
+		return err
+	})
 	if err != nil {
 		return []Answer{}, fmt.Errorf("answers: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -25,19 +26,37 @@ const maxTimeZoneSuggestions = 5
 // ListTimeZones returns the time zones the service lists
 // (GET /api/timezone/timezones), in the service's order.
 func ListTimeZones(ctx context.Context, scope *keepnet.Company) ([]TimeZone, error) {
-	resp, err := scope.API().GetTimezoneTimezonesWithResponse(ctx)
+	type zoneRow struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"displayName"`
+	}
+	type zonesBody struct {
+		Data *struct {
+			TimeZoneList *[]zoneRow `json:"timeZoneList"`
+		} `json:"data"`
+	}
+	body, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return scope.API().GetTimezoneTimezones(ctx)
+	}, func(b *zonesBody, r *keepnet.DecodeReport) error {
+		if prob, bad := r.Problem("data.timeZoneList"); bad {
+			return fmt.Errorf("unusable time-zone list: %s", prob)
+		}
+		if b.Data == nil || b.Data.TimeZoneList == nil {
+			return keepnet.HollowError("the time-zone answer has no data.timeZoneList")
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list time zones: %w", err)
 	}
-	if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.TimeZoneList == nil {
-		return nil, fmt.Errorf("list time zones: the response has no data.timeZoneList")
-	}
 	var zones []TimeZone
-	for _, z := range *resp.JSON200.Data.TimeZoneList {
-		if orZero(z.Id) == "" {
+	for i, z := range *body.Data.TimeZoneList {
+		// A zone whose ID could not be read cannot be chosen; one whose
+		// display name could not be read still can.
+		if z.ID == "" || len(report.Within(fmt.Sprintf("data.timeZoneList[%d].id", i))) > 0 {
 			continue
 		}
-		zones = append(zones, TimeZone{ID: orZero(z.Id), DisplayName: orZero(z.DisplayName)})
+		zones = append(zones, TimeZone{ID: z.ID, DisplayName: z.DisplayName})
 	}
 	return zones, nil
 }
