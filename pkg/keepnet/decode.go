@@ -145,6 +145,12 @@ func Decode(data []byte, v any) (*DecodeReport, error) {
 	if strictErr == nil {
 		return &DecodeReport{}, nil
 	}
+	return decodeWalking(data, rv)
+}
+
+// decodeWalking is Decode's slow path: the field-by-field walk, for a body
+// the fast path refused.
+func decodeWalking(data []byte, rv reflect.Value) (*DecodeReport, error) {
 	if !jsontext.Value(data).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
 		return nil, &hollowError{what: "the body is not JSON: " + bodySnippet(data)}
 	}
@@ -158,7 +164,7 @@ func Decode(data []byte, v any) (*DecodeReport, error) {
 // generated client's raw methods, leniently into a new T. It takes the
 // method's two results as they are, so a call reads as
 //
-//	page, report, err := keepnet.DecodeResponse[gen.SearchCompanyDtoPageResponse](
+//	page, report, err := keepnet.DecodeResponse[gen.SearchCompanyDtoCustomCompanyPageResult](
 //		client.API().PostCompaniesSearch(ctx, body))
 //
 // The body is closed. An error from the call is returned as it is.
@@ -243,7 +249,13 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 		return
 	}
 	if kind == 'n' {
-		return // null leaves a value as it is, as encoding/json does
+		// As in encoding/json: null empties an interface, map or slice and
+		// leaves anything else as it is.
+		switch rv.Kind() {
+		case reflect.Interface, reflect.Map, reflect.Slice:
+			rv.SetZero()
+		}
+		return
 	}
 	switch rv.Kind() {
 	case reflect.Interface:
@@ -374,11 +386,11 @@ func (d *lenientDecoder) objectMembers(raw jsontext.Value, path string, f func(n
 		if err != nil {
 			return
 		}
+		name := nameTok.String() // before the next read, which invalidates the token
 		member, err := dec.ReadValue()
 		if err != nil {
 			return
 		}
-		name := nameTok.String()
 		f(name, member, memberPath(path, name))
 	}
 }

@@ -48,9 +48,11 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	return json.Marshal(t.raw)
 }
 
-// UnmarshalJSON accepts any JSON value and never fails on a well-formed one:
-// strings are kept verbatim, null is the zero Time, and anything else (a
-// number, say) is kept as its JSON text.
+// UnmarshalJSON accepts any JSON scalar and never fails on one: strings are
+// kept verbatim, null is the zero Time, and a number or boolean is kept as
+// its JSON text. An object or array is refused: no date reading could come
+// of it, and keeping its text would pass it off as a date. A lenient decode
+// (keepnet.Decode) reports the field instead of failing the response.
 func (t *Time) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	switch {
@@ -62,6 +64,8 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("keepnetdate: %w", err)
 		}
 		t.raw = s
+	case data[0] == '{' || data[0] == '[':
+		return fmt.Errorf("keepnetdate: a JSON %s is not a date", map[byte]string{'{': "object", '[': "array"}[data[0]])
 	default:
 		t.raw = string(data)
 	}

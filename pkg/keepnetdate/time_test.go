@@ -1,6 +1,7 @@
 package keepnetdate
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -23,6 +24,7 @@ func TestUnmarshalKeepsServerText(t *testing.T) {
 		{`""`, "", true},
 		{`null`, "", true},
 		{`1769088609`, "1769088609", false},
+		{`true`, "true", false},
 	}
 	for _, tt := range tests {
 		var got struct {
@@ -131,6 +133,12 @@ func FuzzUnmarshal(f *testing.F) {
 			return
 		}
 		var v Time
+		if trimmed := bytes.TrimSpace(data); trimmed[0] == '{' || trimmed[0] == '[' {
+			if json.Unmarshal(data, &v) == nil {
+				t.Fatalf("Unmarshal(%s) took an object or array as a date", data)
+			}
+			return
+		}
 		if err := json.Unmarshal(data, &v); err != nil {
 			t.Fatalf("Unmarshal(%s): %v", data, err)
 		}
@@ -152,4 +160,15 @@ func FuzzUnmarshal(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestUnmarshalRefusesContainers(t *testing.T) {
+	for _, body := range []string{`{"at":{}}`, `{"at":{"date":"22/01/2026"}}`, `{"at":[]}`, `{"at":["22/01/2026"]}`} {
+		var got struct {
+			At Time `json:"at"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err == nil {
+			t.Errorf("Unmarshal(%s) = %q, want an error: no date reading could come of it", body, got.At.String())
+		}
+	}
 }
