@@ -21,4 +21,15 @@
 // connections, a server-side rate limit, and "commit then fail" on create and
 // send) are deterministic for a given seed, so a failing reliability test
 // fails the same way twice.
+//
+// Two further faults are about what a 2xx response holds. WithTypeDrift
+// (or SetTypeDrift) sends JSON types the spec does not promise but the
+// live service may send: integers as strings, digit strings as numbers,
+// arrays the flows do not read as null or objects, and an unknown member in
+// every object, on every route but the token endpoint. The arrays the flows
+// do read stay arrays; they are listed in one place, neededArrays in
+// drift.go. WithHollow (or SetHollow) makes a route answer some of its
+// successes with nothing usable in them: an HTML page, "data": null,
+// "data.results": null or an empty body, all labelled 200; or the right
+// JSON labelled text/plain. See docs/api-behaviour.md for why.
 package keepnettest
