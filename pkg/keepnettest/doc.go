@@ -7,15 +7,16 @@
 // customer companies, trainings, target groups, enrollments and survey
 // answers) that tests inspect and change through Server's methods.
 //
-// The fake behaves like the live service as recorded in the project's notes
-// on the API, not like the vendor's idealised spec: form-encoded tokens that
-// expire, 401 with an empty body, company scope through two headers, search
-// bodies that fail on nulls (with an HTML 500 for a null filter), a page-size
-// cap, dates in the company's display format, answers that live only in
-// exam-result sessions, enrollments that stay Scheduled until sent, and error
-// bodies whose key casing varies. With WithSpec every request is also checked
-// against the vendor's OpenAPI document (see package speccheck), so a client
-// that sends what the spec does not allow fails its test.
+// The fake behaves like the live service as recorded in the repository's
+// docs/api-behaviour.md, not like the vendor's idealised spec: form-encoded
+// tokens that expire, 401 with an empty body, company scope through two
+// headers, search bodies that fail on nulls (with an HTML 500 for a null
+// filter), a page-size cap, dates in the company's display format, answers
+// that live only in exam-result sessions, enrollments that stay Scheduled
+// until sent, and error bodies whose key casing varies. With WithSpec every
+// request is also checked against the vendor's OpenAPI document (see package
+// speccheck), so a client that sends what the spec does not allow fails its
+// test.
 //
 // Faults (latency, 429s with and without Retry-After, HTML 5xx pages, dropped
 // connections, a server-side rate limit, and "commit then fail" on create and
