@@ -26,14 +26,18 @@ const (
 	HollowTextPlainJSON
 )
 
-var hollowKindNames = map[HollowKind]string{
-	HollowHTML: "HollowHTML", HollowDataNull: "HollowDataNull", HollowResultsNull: "HollowResultsNull",
-	HollowEmptyBody: "HollowEmptyBody", HollowTextPlainJSON: "HollowTextPlainJSON",
-}
-
 func (k HollowKind) String() string {
-	if name, ok := hollowKindNames[k]; ok {
-		return name
+	switch k {
+	case HollowHTML:
+		return "HollowHTML"
+	case HollowDataNull:
+		return "HollowDataNull"
+	case HollowResultsNull:
+		return "HollowResultsNull"
+	case HollowEmptyBody:
+		return "HollowEmptyBody"
+	case HollowTextPlainJSON:
+		return "HollowTextPlainJSON"
 	}
 	return fmt.Sprintf("HollowKind(%d)", int(k))
 }
