@@ -32,6 +32,10 @@ type app struct {
 	sandbox bool
 	debug   bool
 	quiet   bool
+	// sandboxDrift is --sandbox-drift's seed, meant only when
+	// sandboxDriftSet (0 is a seed like any other).
+	sandboxDrift    uint64
+	sandboxDriftSet bool
 
 	out    io.Writer
 	errOut io.Writer
@@ -101,7 +105,11 @@ func (a *app) startSandbox(ctx context.Context) (*keepnettest.Server, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	fake, err := keepnettest.Start()
+	var opts []keepnettest.Option
+	if a.sandboxDriftSet {
+		opts = append(opts, keepnettest.WithTypeDrift(a.sandboxDrift))
+	}
+	fake, err := keepnettest.Start(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
@@ -172,6 +180,10 @@ no credentials needed.`,
 			if err := cmd.ValidateFlagGroups(); err != nil {
 				return &usageError{err: err, cmd: cmd.CommandPath()}
 			}
+			a.sandboxDriftSet = cmd.Flags().Changed("sandbox-drift")
+			if a.sandboxDriftSet && !a.sandbox {
+				return &usageError{err: errors.New("--sandbox-drift needs --sandbox"), cmd: cmd.CommandPath()}
+			}
 			return nil
 		},
 	}
@@ -186,6 +198,7 @@ no credentials needed.`,
 
 	flags := root.PersistentFlags()
 	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed)")
+	flags.Uint64Var(&a.sandboxDrift, "sandbox-drift", 0, "with --sandbox: the fake sends JSON types other than the spec's, as the live service may, drifted by this seed")
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 

@@ -20,6 +20,7 @@ func newSandboxCmd(a *app) *cobra.Command {
 		seed     uint64
 		tokenTTL time.Duration
 		latency  time.Duration
+		drift    uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -33,10 +34,15 @@ The fake holds a seeded world: companies "Acme Manufacturing", "Acme
 Manufacturing Europe" and "Globex Retail"; the survey enrollment "Security
 Culture Survey" in Acme Manufacturing and in Globex Retail; trainings
 "Phishing Fundamentals", "Phishing Fundamentals Advanced" and "Password
-Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".`,
+Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".
+
+With --drift SEED the fake sends JSON types other than the spec's, as the
+live service may: integers as strings, digit strings as numbers, arrays no
+flow reads as null or objects, an unknown member in every object.`,
 		Example: `  keepnet-flow sandbox --addr 127.0.0.1:8089
   # in another shell, paste the printed export lines, then:
-  keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"`,
+  keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"
+  keepnet-flow sandbox --drift 7   # the same world, with type drift`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts := []keepnettest.Option{
@@ -48,6 +54,9 @@ Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".`,
 				// Nothing reads the log of a server that runs until
 				// interrupted, and it would grow with every request.
 				keepnettest.WithoutRequestLog(),
+			}
+			if cmd.Flags().Changed("drift") {
+				opts = append(opts, keepnettest.WithTypeDrift(drift))
 			}
 			fake, err := keepnettest.Start(opts...)
 			if err != nil {
@@ -72,6 +81,7 @@ Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".`,
 	f.Uint64Var(&seed, "seed", 1, "seed for generated users, answers and IDs")
 	f.DurationVar(&tokenTTL, "token-ttl", time.Hour, "lifetime of issued tokens (the real service: 1h)")
 	f.DurationVar(&latency, "latency", 0, "delay added to every response")
+	f.Uint64Var(&drift, "drift", 0, "send JSON types other than the spec's, drifted by this seed (see keepnettest.WithTypeDrift)")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -71,5 +72,102 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestSandboxDriftNeedsSandbox(t *testing.T) {
+	code, stdout, stderr := cliRun("--sandbox-drift", "3", "companies")
+	if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--sandbox-drift needs --sandbox") {
+		t.Errorf("--sandbox-drift alone: exit %d, stdout %q, stderr %q; want exit 2 and one line", code, stdout, stderr)
+	}
+}
+
+func TestSandboxDriftDriftsTheInProcessFake(t *testing.T) {
+	cases := []struct {
+		args      []string
+		wantDrift bool
+	}{
+		{[]string{"--sandbox", "companies"}, false},
+		{[]string{"--sandbox", "--sandbox-drift", "0", "companies"}, true}, // 0 is a seed, not "off"
+		{[]string{"--sandbox", "--sandbox-drift", "9", "companies"}, true},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			a := &app{out: &out, errOut: &errOut}
+			defer a.close()
+			root := newRootCmd(a)
+			root.SetArgs(c.args)
+			// Whether companies gets through drift is the decoder's
+			// business; here only the fake it ran against matters.
+			_ = root.ExecuteContext(context.Background())
+			if a.fake == nil {
+				t.Fatalf("no sandbox started; stderr %s", errOut.String())
+			}
+			body := timeZonesFrom(t, a.fake.URL, a.fake.ClientID, a.fake.ClientSecret)
+			if got := strings.Contains(body, `"x-drift-`); got != c.wantDrift {
+				t.Errorf("fake drifts: %v, want %v; body %s", got, c.wantDrift, body)
+			}
+		})
+	}
+}
+
+// timeZonesFrom fetches the time-zone list from a fake at base.
+func timeZonesFrom(t *testing.T, base, id, secret string) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "scope": {"api1"}}
+	resp, err := http.PostForm(base+"/connect/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("GET", base+"/api/timezone/timezones", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestSandboxCommandDrift(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, outWriter := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{"--quiet", "sandbox", "--users", "5", "--drift", "4"}, outWriter, io.Discard)
+		outWriter.Close()
+		done <- code
+	}()
+	env := map[string]string{}
+	lines := bufio.NewScanner(out)
+	for len(env) < 3 && lines.Scan() {
+		name, value, _ := strings.Cut(strings.TrimPrefix(lines.Text(), "export "), "=")
+		env[name] = strings.Trim(value, "'")
+	}
+	go io.Copy(io.Discard, out)
+	body := timeZonesFrom(t, env[keepnet.EnvBaseURL], env[keepnet.EnvClientID], env[keepnet.EnvClientSecret])
+	if !strings.Contains(body, `"x-drift-`) {
+		t.Errorf("sandbox --drift served undrifted JSON: %s", body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("interrupted sandbox exited %d", code)
 	}
 }

@@ -17,7 +17,7 @@ import (
 var permissions = []string{"Company.Search", "Enrollment.Create", "Enrollment.Search", "Enrollment.Send", "TrainingReport.View"}
 
 // handleToken is POST /connect/token: client credentials, form-encoded only,
-// credentials in the form body (as the notes on the live service say).
+// credentials in the form body (as docs/api-behaviour.md records).
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType != "application/x-www-form-urlencoded" {

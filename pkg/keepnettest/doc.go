@@ -7,18 +7,30 @@
 // customer companies, trainings, target groups, enrollments and survey
 // answers) that tests inspect and change through Server's methods.
 //
-// The fake behaves like the live service as recorded in the project's notes
-// on the API, not like the vendor's idealised spec: form-encoded tokens that
-// expire, 401 with an empty body, company scope through two headers, search
-// bodies that fail on nulls (with an HTML 500 for a null filter), a page-size
-// cap, dates in the company's display format, answers that live only in
-// exam-result sessions, enrollments that stay Scheduled until sent, and error
-// bodies whose key casing varies. With WithSpec every request is also checked
-// against the vendor's OpenAPI document (see package speccheck), so a client
-// that sends what the spec does not allow fails its test.
+// The fake behaves like the live service as recorded in the repository's
+// docs/api-behaviour.md, not like the vendor's idealised spec: form-encoded
+// tokens that expire, 401 with an empty body, company scope through two
+// headers, search bodies that fail on nulls (with an HTML 500 for a null
+// filter), a page-size cap, dates in the company's display format, answers
+// that live only in exam-result sessions, enrollments that stay Scheduled
+// until sent, and error bodies whose key casing varies. With WithSpec every
+// request is also checked against the vendor's OpenAPI document (see package
+// speccheck), so a client that sends what the spec does not allow fails its
+// test.
 //
 // Faults (latency, 429s with and without Retry-After, HTML 5xx pages, dropped
 // connections, a server-side rate limit, and "commit then fail" on create and
 // send) are deterministic for a given seed, so a failing reliability test
 // fails the same way twice.
+//
+// Two further faults are about what a 2xx response holds. WithTypeDrift
+// (or SetTypeDrift) sends JSON types the spec does not promise but the
+// live service may send: integers as strings, digit strings as numbers,
+// arrays the flows do not read as null or objects, and an unknown member in
+// every object, on every route but the token endpoint. The arrays the flows
+// do read stay arrays; they are listed in one place, neededArrays in
+// drift.go. WithHollow (or SetHollow) makes a route answer some of its
+// successes with nothing usable in them: an HTML page, "data": null,
+// "data.results": null or an empty body, all labelled 200; or the right
+// JSON labelled text/plain. See docs/api-behaviour.md for why.
 package keepnettest

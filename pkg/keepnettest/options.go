@@ -26,6 +26,8 @@ type config struct {
 	addr         string
 	pageSizeCap  int
 	noRequestLog bool
+	drift        *drift
+	hollows      map[string]Hollow
 }
 
 func defaultConfig() config {

@@ -24,13 +24,32 @@ type capitalEnvelope struct {
 	ValidationMessages []string `json:"validationMessages,omitempty"`
 }
 
+const jsonContentType = "application/json; charset=utf-8"
+
+// writeJSON is where every JSON response leaves the fake. The writer serve
+// hands the endpoints carries the server's response shape (type drift,
+// hollow bodies) when one applies, so the endpoints keep their plain
+// signatures.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b := mustMarshal(v)
+	if rec, ok := w.(*statusRecorder); ok && rec.shape != nil {
+		rec.shape.writeJSON(rec, status, b)
+		return
+	}
+	sendJSON(w, status, jsonContentType, b)
+}
+
+func mustMarshal(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		// Every value written is built by this package from plain types.
 		panic(fmt.Sprintf("keepnettest: encoding response: %v", err))
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	return b
+}
+
+func sendJSON(w http.ResponseWriter, status int, contentType string, b []byte) {
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // the client hanging up is not the fake's problem
 }

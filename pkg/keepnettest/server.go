@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -38,6 +39,13 @@ type Server struct {
 	faults      Faults
 	occurrences map[uint64]int // fault key -> times seen, so retries differ
 	commitFail  map[string]int // route -> failures left (-1 = always)
+
+	// shaping is set once drift or a hollow rule was ever on, so serve
+	// skips looking for them (and the lock) on servers that have neither.
+	shaping      atomic.Bool
+	drift        *drift
+	hollows      map[string]Hollow // route -> rule, Times = responses left (-1 = always)
+	hollowServed map[string]int
 }
 
 // maxBody bounds what the fake reads of a request body.
@@ -69,10 +77,17 @@ func Start(opts ...Option) (*Server, error) {
 		faults:       cfg.faults,
 		occurrences:  map[uint64]int{},
 		commitFail:   map[string]int{},
+		drift:        cfg.drift,
+		hollows:      map[string]Hollow{},
+		hollowServed: map[string]int{},
 	}
 	for route, n := range cfg.commitFail {
 		s.commitFail[route] = n
 	}
+	for route, h := range cfg.hollows {
+		s.hollows[route] = h
+	}
+	s.shaping.Store(s.drift != nil || len(s.hollows) > 0)
 	if cfg.rateLimit > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), cfg.rateBurst)
 	}
@@ -128,7 +143,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	_, route := s.mux.Handler(r)
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &statusRecorder{ResponseWriter: w, shape: s.shapeFor(route, body)}
 	defer s.logRequest(r, route, body, rec)
 
 	key := s.requestKey(r, body)
@@ -153,11 +168,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 }
 
-// statusRecorder remembers the status for the request log. Unwrap lets
-// http.ResponseController reach the connection to drop it.
+// statusRecorder remembers the status for the request log, and carries
+// the response's shape to writeJSON. Unwrap lets http.ResponseController
+// reach the connection to drop it.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	shape  *responseShape // nil: JSON goes out as encoded
 }
 
 func (r *statusRecorder) WriteHeader(code int) {

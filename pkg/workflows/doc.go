@@ -7,5 +7,5 @@
 //
 // Connections, tokens, company scope, retries and typed API errors live in
 // package keepnet; this package chains calls and applies the behaviour the
-// live service really has (see ../shared/keepnet-api/NOTES.md).
+// live service really has (docs/api-behaviour.md in the repository).
 package workflows
