@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -37,7 +38,10 @@ type csvWide struct {
 type question struct{ id, text string }
 
 func newCSVWide(w io.Writer, spoolDir string) (*csvWide, error) {
-	spool, err := os.CreateTemp(spoolDir, "keepnet-flow-csv-wide-*.ndjson")
+	// The spool holds names, emails and answers: it has no name at any
+	// time, so a run that ends in any way (a closed pipe, a kill) leaves
+	// none of it behind.
+	spool, err := atomicfile.Anonymous(spoolDir)
 	if err != nil {
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
@@ -117,13 +121,12 @@ func (c *csvWide) headers() []string {
 	return names
 }
 
-// Discard removes the spool.
+// Discard frees the spool.
 func (c *csvWide) Discard() error {
 	if c.spool == nil {
 		return nil
 	}
-	name := c.spool.Name()
-	err := errors.Join(c.spool.Close(), os.Remove(name))
+	err := c.spool.Close()
 	c.spool = nil
 	if err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)

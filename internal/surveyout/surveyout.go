@@ -34,7 +34,7 @@ type Writer interface {
 // Options tune the writers.
 type Options struct {
 	// SpoolDir is where csv-wide keeps records until the question set is
-	// known; empty means os.TempDir().
+	// known, in a file with no name; empty means os.TempDir().
 	SpoolDir string
 }
 
