@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -14,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -75,7 +73,7 @@ written); 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringVar(&f.format, "format", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
-	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
+	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
@@ -109,24 +107,20 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 	if a.ownsProcess {
 		tuneRuntimeForPull()
 	}
-	if f.output == "" || f.output == "-" {
-		return pullSurveyTo(cmd, a, f, a.stdout(), "", func() error { return nil })
-	}
-	// The output file is created (as a temporary file beside the target)
-	// before any API call, so an unwritable path costs nothing.
-	file, err := atomicfile.Create(f.output)
+	// The output is opened before any API call, so an unwritable path
+	// costs nothing. A file is written as a nameless temporary file in the
+	// target's directory until the pull has finished.
+	out, err := output.Open(f.output, a.stdout())
 	if err != nil {
 		return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
 	}
-	defer file.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
-	// csv-wide spools beside the output: a directory known to be writable,
-	// on the file system the user chose for the data.
-	return pullSurveyTo(cmd, a, f, file, filepath.Dir(f.output), file.Commit)
+	defer out.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
+	return pullSurveyTo(cmd, a, f, out)
 }
 
-// pullSurveyTo runs the pull into dest and calls commit once everything is
-// written; on any failure commit is not called.
-func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writer, spoolDir string, commit func() error) error {
+// pullSurveyTo runs the pull into out and commits it once everything is
+// written; on any failure it is not committed.
+func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.Target) error {
 	ctx := cmd.Context()
 	if f.rate > 0 {
 		a.clientOpts = append(a.clientOpts, keepnet.WithRateLimit(f.rate))
@@ -147,7 +141,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 		return err
 	}
 	header := surveyout.Header{Company: pull.Company, Enrollment: pull.Enrollment, Summary: pull.Summary}
-	w, err := surveyout.New(f.format, dest, header, surveyout.Options{SpoolDir: spoolDir})
+	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir()})
 	if err != nil {
 		return err
 	}
@@ -174,14 +168,10 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	if err := w.Close(); err != nil {
 		return err
 	}
-	if err := commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		return err
 	}
-	where := "stdout"
-	if f.output != "" && f.output != "-" {
-		where = f.output
-	}
-	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, pull.Company.Name, where)
+	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, pull.Company.Name, out.Name())
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}
