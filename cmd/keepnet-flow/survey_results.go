@@ -52,15 +52,22 @@ Formats:
 
 Records come out in the order the service lists the users, as soon as they
 are complete, so memory stays flat however large the survey. With -o the
-file appears only when the pull finished; a failed run leaves none.
+file appears only when the pull finished; a failed, interrupted or killed
+run leaves none, and no temporary file either.
 
 The pull waits on the network, so it runs Go code on one thread and with
 GOGC=200, which costs the least CPU per user; set GOMAXPROCS or GOGC to
 choose otherwise.
 
+-o FILE replaces FILE (or, for a symlink, the file it points to) when the
+pull has finished, keeping its mode; a new file gets mode 0600, as the data
+is personal. A FIFO, a device, /dev/stdout or /dev/fd/N (process
+substitution) is written straight through; -o - is stdout.
+
 Exit status: 0 all users complete; 3 some users' data could not be fetched
 after retries (their records carry an "error" field, everything else is
-written); 2 bad input (nothing written); 1 other failures.`,
+written); 2 bad input (nothing written); 130, 143, 129 stopped by SIGINT,
+SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 		Example: `  keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"
   keepnet-flow survey-results --company k3AcmeMfg001 --enrollment e7AcmeSrv001 --format csv-wide -o results.csv
   keepnet-flow survey-results --company Globex --enrollment "Culture" --format json --concurrency 16 --rate 20`,
@@ -128,11 +135,26 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 	// The pull keeps this many requests in flight; the client then keeps as
 	// many idle connections, so none is dialled twice.
 	a.clientOpts = append(a.clientOpts, keepnet.WithMaxInFlight(f.concurrency))
+	var (
+		pull         *workflows.SurveyPull
+		done, failed int
+	)
+	a.howFar = func() string {
+		howFar := "while looking up the company and the enrollment"
+		switch {
+		case pull == nil:
+		case pull.Total() >= 0:
+			howFar = fmt.Sprintf("after %d of %d users", done, pull.Total())
+		default:
+			howFar = fmt.Sprintf("after %d users", done)
+		}
+		return howFar + "; " + out.Unfinished()
+	}
 	client, err := a.client(ctx)
 	if err != nil {
 		return err
 	}
-	pull, err := workflows.OpenSurvey(ctx, client, workflows.SurveyRequest{
+	pull, err = workflows.OpenSurvey(ctx, client, workflows.SurveyRequest{
 		Company:     f.company,
 		Enrollment:  f.enrollment,
 		Concurrency: f.concurrency,
@@ -146,7 +168,6 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 		return err
 	}
 	bar := newSurveyProgress(a)
-	done, failed := 0, 0
 	for user, err := range pull.Users(ctx) {
 		if err != nil {
 			_ = w.Discard() // the pull's error is the one to report
