@@ -26,6 +26,7 @@ type surveyResultsFlags struct {
 	output      string
 	concurrency int
 	rate        float64
+	csvRaw      bool
 }
 
 // newSurveyResultsCmd pulls one survey's results, user by user.
@@ -49,6 +50,12 @@ Formats:
   csv-wide  one row per user, one column per question (the header is the
             question text); records are spooled to a temporary file until
             the last user has shown which questions exist
+
+In csv and csv-wide, a cell that a spreadsheet would run as a formula (one
+starting with =, +, -, @, a tab or a carriage return: names and departments
+come from customers' directories) gets a leading single quote, as OWASP
+recommends; --csv-raw writes them as sent. ndjson and json always keep the
+text as sent.
 
 Records come out in the order the service lists the users, as soon as they
 are complete, so memory stays flat however large the survey. With -o the
@@ -83,6 +90,7 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
@@ -163,7 +171,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 		return err
 	}
 	header := surveyout.Header{Company: pull.Company, Enrollment: pull.Enrollment, Summary: pull.Summary}
-	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir()})
+	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw})
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,12 @@ type csvWide struct {
 	enc       *json.Encoder
 	questions []question
 	column    map[string]int // question ID -> index in questions
+	raw       bool
 }
 
 type question struct{ id, text string }
 
-func newCSVWide(w io.Writer, spoolDir string) (*csvWide, error) {
+func newCSVWide(w io.Writer, spoolDir string, raw bool) (*csvWide, error) {
 	// The spool holds names, emails and answers: it has no name at any
 	// time, so a run that ends in any way (a closed pipe, a kill) leaves
 	// none of it behind.
@@ -46,7 +47,7 @@ func newCSVWide(w io.Writer, spoolDir string) (*csvWide, error) {
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
 	buf := bufio.NewWriter(spool)
-	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}}, nil
+	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}, raw: raw}, nil
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
@@ -74,7 +75,7 @@ func (c *csvWide) replay() error {
 	if _, err := c.spool.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)
 	}
-	w := csv.NewWriter(c.out)
+	w := newCSVRows(csv.NewWriter(c.out), c.raw)
 	fixed := len(csvWideColumns)
 	row := make([]string, fixed+len(c.questions))
 	copy(row, csvWideColumns)
