@@ -34,10 +34,12 @@ const (
 // the state commands share. Commands receive it in their constructors; there
 // are no package-level variables.
 type app struct {
-	sandbox bool
-	debug   bool
-	quiet   bool
+	sandbox    bool
+	debug      bool
+	quiet      bool
+	secretFile string // --client-secret-file
 
+	in     io.Reader // for --client-secret-file -; nil when there is none
 	out    io.Writer
 	errOut io.Writer
 
@@ -95,6 +97,14 @@ func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, keepnet.WithBaseURL(fake.URL), keepnet.WithCredentials(fake.ClientID, fake.ClientSecret))
+	} else {
+		creds, err := a.secretFileOption()
+		if err != nil {
+			return nil, fmt.Errorf("connecting to Keepnet: %w", err)
+		}
+		if creds != nil {
+			opts = append(opts, creds)
+		}
 	}
 	c, err := keepnet.New(opts...)
 	if err != nil {
@@ -152,7 +162,10 @@ customer companies: pulling survey results user by user, and creating and
 sending training enrollments exactly once.
 
 Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Platform >
-Company > API); KEEPNET_BASE_URL overrides https://api.keepnetlabs.com.
+Company > API); the secret can instead be read from a file named by
+KEEPNET_CLIENT_SECRET_FILE or --client-secret-file (- reads stdin). No flag
+takes the secret itself. KEEPNET_BASE_URL overrides
+https://api.keepnetlabs.com.
 With --sandbox every command runs against a built-in fake API instead, with
 no credentials needed.`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
@@ -199,6 +212,7 @@ no credentials needed.`,
 	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed)")
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
+	flags.StringVar(&a.secretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
 
 	root.AddCommand(newSandboxCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
