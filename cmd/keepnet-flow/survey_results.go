@@ -88,7 +88,7 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringVar(&f.format, "format", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout")
-	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
+	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
@@ -96,6 +96,11 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
+
+// maxConcurrency bounds --concurrency. Every request in flight holds a
+// goroutine, a connection and a user's records; ten million of them ran
+// the runtime out of memory, and the service answers 429 long before 256.
+const maxConcurrency = 256
 
 // validate checks the flags that need no API call, so that bad input fails
 // before anything is fetched or written.
@@ -109,6 +114,8 @@ func (f surveyResultsFlags) validate() error {
 		return &workflows.InputError{Field: "format", Value: f.format, Reason: "is not one of " + strings.Join(surveyout.Formats(), ", ")}
 	case f.concurrency < 1:
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
+	case f.concurrency > maxConcurrency:
+		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: fmt.Sprintf("must be at most %d; the service rate-limits long before that", maxConcurrency)}
 	case f.rate < 0 || f.rate != f.rate: // NaN is not a rate either
 		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
 	}

@@ -200,6 +200,8 @@ func TestSurveyResultsBadInput(t *testing.T) {
 		{name: "not a survey", args: []string{"--enrollment", keepnettest.TrainingEnrollmentName}, want: []string{keepnettest.TrainingEnrollmentName, "not a survey"}},
 		{name: "unknown format", args: []string{"--format", "xlsx"}, want: []string{"format", `"xlsx"`}, offline: true},
 		{name: "concurrency 0", args: []string{"--concurrency", "0"}, want: []string{"concurrency"}, offline: true},
+		{name: "concurrency above the bound", args: []string{"--concurrency", "257"}, want: []string{"concurrency", "257", "at most 256"}, offline: true},
+		{name: "concurrency ten million", args: []string{"--concurrency", "10000000"}, want: []string{"concurrency", "at most 256"}, offline: true},
 		{name: "negative rate", args: []string{"--rate", "-1"}, want: []string{"rate"}, offline: true},
 		{name: "output in a missing directory", args: []string{"-o", "/nonexistent-dir/results.csv"}, want: []string{"/nonexistent-dir/results.csv"}, offline: true},
 		{name: "output is a directory", args: []string{"-o", os.TempDir()}, want: []string{os.TempDir()}, offline: true},
@@ -369,5 +371,14 @@ func TestSurveyResultsFailedRunLeavesNoFile(t *testing.T) {
 				t.Errorf("directory holds %v, want only the untouched target", names)
 			}
 		})
+	}
+}
+
+func TestSurveyResultsConcurrencyBounds(t *testing.T) {
+	for n, ok := range map[int]bool{0: false, 1: true, 256: true, 257: false} {
+		f := surveyResultsFlags{company: "Acme", enrollment: "Survey", format: "ndjson", concurrency: n}
+		if err := f.validate(); (err == nil) != ok {
+			t.Errorf("--concurrency %d: validate() = %v", n, err)
+		}
 	}
 }
