@@ -382,3 +382,47 @@ func TestSurveyResultsConcurrencyBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestSurveyResultsOutputTargets checks -o through the command for the
+// targets that are not a plain file; internal/output has the full table.
+func TestSurveyResultsOutputTargets(t *testing.T) {
+	cliFake(t, keepnettest.WithUsers(5))
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.ndjson")
+	if err := os.WriteFile(real, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "latest.ndjson")
+	if err := os.Symlink("real.ndjson", link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		target     string
+		wantStdout bool
+	}{
+		{"-", true},
+		{"/dev/stdout", true},
+		{"/dev/null", false},
+		{link, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			code, out, errOut := cliRun(surveyArgs("-o", tt.target)...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if lines := strings.Count(out, "\n"); tt.wantStdout != (lines == 5) || !tt.wantStdout && out != "" {
+				t.Errorf("stdout has %d lines, want records there: %v", lines, tt.wantStdout)
+			}
+		})
+	}
+	if dest, err := os.Readlink(link); err != nil || dest != "real.ndjson" {
+		t.Errorf("the symlink was replaced: %q, %v", dest, err)
+	}
+	if b, _ := os.ReadFile(real); strings.Count(string(b), "\n") != 5 {
+		t.Errorf("the link's target holds %q, want the 5 records", b)
+	}
+	if names := dirEntries(t, dir); len(names) != 2 {
+		t.Errorf("directory holds %v, want the file and the link", names)
+	}
+}
