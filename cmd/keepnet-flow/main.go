@@ -8,6 +8,6 @@ import (
 )
 
 func main() {
-	a := &app{out: os.Stdout, errOut: os.Stderr, ownsProcess: true}
+	a := &app{in: os.Stdin, out: os.Stdout, errOut: os.Stderr, ownsProcess: true}
 	os.Exit(runApp(context.Background(), a, os.Args[1:]))
 }

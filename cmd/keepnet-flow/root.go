@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
@@ -23,20 +25,25 @@ const (
 	exitFailure    = 1 // the API or the network failed, or anything unforeseen
 	exitUsage      = 2 // bad flags or arguments, bad input, bad configuration
 	exitIncomplete = 3 // finished, but some records could not be fetched
+	// After a signal: 128 + its number, as shells report a process the
+	// signal killed (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+	exitSignalBase = 128
 )
 
 // app is one run of the program: the global flags, where output goes, and
 // the state commands share. Commands receive it in their constructors; there
 // are no package-level variables.
 type app struct {
-	sandbox bool
-	debug   bool
-	quiet   bool
+	sandbox    bool
+	debug      bool
+	quiet      bool
+	secretFile string // --client-secret-file
 	// sandboxDrift is --sandbox-drift's seed, meant only when
 	// sandboxDriftSet (0 is a seed like any other).
 	sandboxDrift    uint64
 	sandboxDriftSet bool
 
+	in     io.Reader // for --client-secret-file -; nil when there is none
 	out    io.Writer
 	errOut io.Writer
 
@@ -53,6 +60,12 @@ type app struct {
 	// clientOpts are options a command adds from its own flags (say,
 	// survey-results' --rate) before its first call to client().
 	clientOpts []keepnet.Option
+
+	// stoppedBy holds the syscall.Signal that stopped the run, if any.
+	stoppedBy atomic.Value
+	// howFar, set by a command, says how far it got and what it leaves
+	// at its output, for the line printed when a signal stops it.
+	howFar func() string
 }
 
 // stdout is where a command writes its data (CSV, JSON, tables).
@@ -88,6 +101,14 @@ func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, keepnet.WithBaseURL(fake.URL), keepnet.WithCredentials(fake.ClientID, fake.ClientSecret))
+	} else {
+		creds, err := a.secretFileOption()
+		if err != nil {
+			return nil, fmt.Errorf("connecting to Keepnet: %w", err)
+		}
+		if creds != nil {
+			opts = append(opts, creds)
+		}
 	}
 	c, err := keepnet.New(opts...)
 	if err != nil {
@@ -149,7 +170,10 @@ customer companies: pulling survey results user by user, and creating and
 sending training enrollments exactly once.
 
 Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Platform >
-Company > API); KEEPNET_BASE_URL overrides https://api.keepnetlabs.com.
+Company > API); the secret can instead be read from a file named by
+KEEPNET_CLIENT_SECRET_FILE or --client-secret-file (- reads stdin). No flag
+takes the secret itself. KEEPNET_BASE_URL overrides
+https://api.keepnetlabs.com.
 With --sandbox every command runs against a built-in fake API instead, with
 no credentials needed.`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
@@ -201,6 +225,7 @@ no credentials needed.`,
 	flags.Uint64Var(&a.sandboxDrift, "sandbox-drift", 0, "with --sandbox: the fake sends JSON types other than the spec's, as the live service may, drifted by this seed")
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
+	flags.StringVar(&a.secretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
 
 	root.AddCommand(newSandboxCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
@@ -234,13 +259,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runApp(ctx, &app{out: stdout, errOut: stderr}, args)
 }
 
-// runApp executes the program for a and returns its exit code. Interrupts
-// (Ctrl-C, SIGTERM) cancel ctx.
+// runApp executes the program for a and returns its exit code. SIGINT
+// (Ctrl-C), SIGTERM and SIGHUP end a run cleanly: ctx is cancelled,
+// nothing is committed, and the exit code says which signal it was. A
+// second signal ends the process at once, which leaves nothing behind
+// either, as no file has a name before it is complete.
 func runApp(ctx context.Context, a *app, args []string) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case sig := <-sigs:
+			signal.Stop(sigs) // the next one takes the default action
+			a.stoppedBy.Store(sig)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	return execute(ctx, a, args)
+}
+
+// stoppedError is a run that a signal cut short.
+type stoppedError struct {
+	sig    syscall.Signal
+	howFar string
+}
+
+func (e *stoppedError) Error() string {
+	return "stopped by " + unix.SignalName(e.sig) + " " + e.howFar
 }
 
 // execute runs the command tree for a, prints a failure as one line on a's
@@ -250,6 +299,15 @@ func execute(ctx context.Context, a *app, args []string) int {
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	// A run that completed despite a late signal is a success; any other
+	// outcome after a signal is reported as the signal's.
+	if sig, ok := a.stoppedBy.Load().(syscall.Signal); ok && err != nil {
+		howFar := "before it finished; no output file was written"
+		if a.howFar != nil {
+			howFar = a.howFar()
+		}
+		err = &stoppedError{sig: sig, howFar: howFar}
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", oneLine(err.Error()))
 	}
@@ -262,10 +320,13 @@ func exitCode(err error) int {
 		usage  *usageError
 		input  *workflows.InputError
 		config *keepnet.ConfigError
+		signal *stoppedError
 	)
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &signal):
+		return exitSignalBase + int(signal.sig)
 	case errors.As(err, &usage), errors.As(err, &input), errors.As(err, &config):
 		return exitUsage
 	case errors.Is(err, workflows.ErrIncomplete):

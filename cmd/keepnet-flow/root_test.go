@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
@@ -27,7 +28,10 @@ func TestExitCodeIsDecidedByErrorKind(t *testing.T) {
 		{"incomplete", fmt.Errorf("pull: %w", workflows.ErrIncomplete), 3},
 		{"api failure", &keepnet.APIError{Method: "POST", Path: "/api/enrollments", StatusCode: 500}, 1},
 		{"anything else", errors.New("boom"), 1},
-		{"interrupted", context.Canceled, 1},
+		{"cancelled without a signal", context.Canceled, 1},
+		{"SIGINT", &stoppedError{sig: syscall.SIGINT}, 130},
+		{"SIGTERM", &stoppedError{sig: syscall.SIGTERM}, 143},
+		{"SIGHUP", &stoppedError{sig: syscall.SIGHUP}, 129},
 	}
 	for _, c := range cases {
 		if got := exitCode(c.err); got != c.want {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // newSandboxCmd serves the fake Keepnet API on a loopback port until
@@ -45,6 +48,9 @@ flow reads as null or objects, an unknown member in every object.`,
   keepnet-flow sandbox --drift 7   # the same world, with type drift`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkLoopback(addr); err != nil {
+				return err
+			}
 			opts := []keepnettest.Option{
 				keepnettest.WithAddr(addr),
 				keepnettest.WithUsers(users),
@@ -76,13 +82,32 @@ flow reads as null or objects, an unknown member in every object.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free one)")
+	f.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on, HOST:PORT with HOST 127.0.0.1, ::1 or localhost (port 0 picks a free one)")
 	f.IntVar(&users, "users", keepnettest.DefaultSurveyUsers, `users in Acme Manufacturing's "Security Culture Survey"`)
 	f.Uint64Var(&seed, "seed", 1, "seed for generated users, answers and IDs")
 	f.DurationVar(&tokenTTL, "token-ttl", time.Hour, "lifetime of issued tokens (the real service: 1h)")
 	f.DurationVar(&latency, "latency", 0, "delay added to every response")
 	f.Uint64Var(&drift, "drift", 0, "send JSON types other than the spec's, drifted by this seed (see keepnettest.WithTypeDrift)")
 	return cmd
+}
+
+// checkLoopback refuses listen addresses that other machines could reach:
+// the fake hands out tokens to anyone with its published credentials, and
+// serves made-up personal data. An empty host (":0") and the unspecified
+// addresses (0.0.0.0, [::]) mean every interface.
+func checkLoopback(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &workflows.InputError{Field: "addr", Value: addr, Reason: "is not HOST:PORT, e.g. 127.0.0.1:8089"}
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return &workflows.InputError{Field: "addr", Value: addr, Reason: "has no valid port (0 picks a free one)"}
+	}
+	ip := net.ParseIP(host)
+	if !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return &workflows.InputError{Field: "addr", Value: addr, Reason: "is not a loopback address; the sandbox listens only on 127.0.0.1, ::1 or localhost"}
+	}
+	return nil
 }
 
 // shellQuote quotes s for POSIX shells.

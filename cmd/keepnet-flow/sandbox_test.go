@@ -171,3 +171,28 @@ func TestSandboxCommandDrift(t *testing.T) {
 		t.Errorf("interrupted sandbox exited %d", code)
 	}
 }
+
+func TestSandboxRefusesNonLoopbackAddresses(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", ":8089", "192.0.2.10:8089", "example.com:8089", "localhost.example.com:0", "127.0.0.1", "127.0.0.1:http", "127.0.0.1:70000"} {
+		t.Run(addr, func(t *testing.T) {
+			code, out, errOut := cliRun("sandbox", "--addr", addr)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr %q", code, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout %q: the sandbox printed credentials", out)
+			}
+			if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, addr) {
+				t.Errorf("stderr %q, want one line naming %s", errOut, addr)
+			}
+		})
+	}
+}
+
+func TestSandboxAcceptsLoopbackAddresses(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:0", "127.0.0.2:0", "[::1]:0", "localhost:0"} {
+		if err := checkLoopback(addr); err != nil {
+			t.Errorf("checkLoopback(%s) = %v", addr, err)
+		}
+	}
+}

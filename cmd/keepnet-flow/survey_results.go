@@ -3,9 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -15,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -29,6 +27,7 @@ type surveyResultsFlags struct {
 	output      string
 	concurrency int
 	rate        float64
+	csvRaw      bool
 }
 
 // newSurveyResultsCmd pulls one survey's results, user by user.
@@ -53,17 +52,30 @@ Formats:
             question text); records are spooled to a temporary file until
             the last user has shown which questions exist
 
+In csv and csv-wide, a cell that a spreadsheet would run as a formula (one
+starting with =, +, -, @, a tab or a carriage return: names and departments
+come from customers' directories) gets a leading single quote, as OWASP
+recommends; --csv-raw writes them as sent. ndjson and json always keep the
+text as sent.
+
 Records come out in the order the service lists the users, as soon as they
 are complete, so memory stays flat however large the survey. With -o the
-file appears only when the pull finished; a failed run leaves none.
+file appears only when the pull finished; a failed, interrupted or killed
+run leaves none, and no temporary file either.
 
 The pull waits on the network, so it runs Go code on one thread and with
 GOGC=200, which costs the least CPU per user; set GOMAXPROCS or GOGC to
 choose otherwise.
 
+-o FILE replaces FILE (or, for a symlink, the file it points to) when the
+pull has finished, keeping its mode; a new file gets mode 0600, as the data
+is personal. A FIFO, a device, /dev/stdout or /dev/fd/N (process
+substitution) is written straight through; -o - is stdout.
+
 Exit status: 0 all users complete; 3 some users' data could not be fetched
 after retries (their records carry an "error" field, everything else is
-written); 2 bad input (nothing written); 1 other failures.`,
+written); 2 bad input (nothing written); 130, 143, 129 stopped by SIGINT,
+SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 		Example: `  keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"
   keepnet-flow survey-results --company k3AcmeMfg001 --enrollment e7AcmeSrv001 --format csv-wide -o results.csv
   keepnet-flow survey-results --company Globex --enrollment "Culture" --format json --concurrency 16 --rate 20`,
@@ -76,14 +88,20 @@ written); 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringVar(&f.format, "format", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
-	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
-	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
+	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout")
+	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
+
+// maxConcurrency bounds --concurrency. Every request in flight holds a
+// goroutine, a connection and a user's records; ten million of them ran
+// the runtime out of memory, and the service answers 429 long before 256.
+const maxConcurrency = 256
 
 // validate checks the flags that need no API call, so that bad input fails
 // before anything is fetched or written.
@@ -97,6 +115,8 @@ func (f surveyResultsFlags) validate() error {
 		return &workflows.InputError{Field: "format", Value: f.format, Reason: "is not one of " + strings.Join(surveyout.Formats(), ", ")}
 	case f.concurrency < 1:
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
+	case f.concurrency > maxConcurrency:
+		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: fmt.Sprintf("must be at most %d; the service rate-limits long before that", maxConcurrency)}
 	case f.rate < 0 || f.rate != f.rate: // NaN is not a rate either
 		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
 	}
@@ -110,24 +130,20 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 	if a.ownsProcess {
 		tuneRuntimeForPull()
 	}
-	if f.output == "" || f.output == "-" {
-		return pullSurveyTo(cmd, a, f, a.stdout(), "", func() error { return nil })
-	}
-	// The output file is created (as a temporary file beside the target)
-	// before any API call, so an unwritable path costs nothing.
-	file, err := atomicfile.Create(f.output)
+	// The output is opened before any API call, so an unwritable path
+	// costs nothing. A file is written as a nameless temporary file in the
+	// target's directory until the pull has finished.
+	out, err := output.Open(f.output, a.stdout())
 	if err != nil {
 		return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
 	}
-	defer file.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
-	// csv-wide spools beside the output: a directory known to be writable,
-	// on the file system the user chose for the data.
-	return pullSurveyTo(cmd, a, f, file, filepath.Dir(f.output), file.Commit)
+	defer out.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
+	return pullSurveyTo(cmd, a, f, out)
 }
 
-// pullSurveyTo runs the pull into dest and calls commit once everything is
-// written; on any failure commit is not called.
-func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writer, spoolDir string, commit func() error) error {
+// pullSurveyTo runs the pull into out and commits it once everything is
+// written; on any failure it is not committed.
+func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.Target) error {
 	ctx := cmd.Context()
 	if f.rate > 0 {
 		a.clientOpts = append(a.clientOpts, keepnet.WithRateLimit(f.rate))
@@ -135,11 +151,26 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	// The pull keeps this many requests in flight; the client then keeps as
 	// many idle connections, so none is dialled twice.
 	a.clientOpts = append(a.clientOpts, keepnet.WithMaxInFlight(f.concurrency))
+	var (
+		pull         *workflows.SurveyPull
+		done, failed int
+	)
+	a.howFar = func() string {
+		howFar := "while looking up the company and the enrollment"
+		switch {
+		case pull == nil:
+		case pull.Total() >= 0:
+			howFar = fmt.Sprintf("after %d of %d users", done, pull.Total())
+		default:
+			howFar = fmt.Sprintf("after %d users", done)
+		}
+		return howFar + "; " + out.Unfinished()
+	}
 	client, err := a.client(ctx)
 	if err != nil {
 		return err
 	}
-	pull, err := workflows.OpenSurvey(ctx, client, workflows.SurveyRequest{
+	pull, err = workflows.OpenSurvey(ctx, client, workflows.SurveyRequest{
 		Company:     f.company,
 		Enrollment:  f.enrollment,
 		Concurrency: f.concurrency,
@@ -148,12 +179,11 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 		return err
 	}
 	header := surveyout.Header{Company: pull.Company, Enrollment: pull.Enrollment, Summary: pull.Summary}
-	w, err := surveyout.New(f.format, dest, header, surveyout.Options{SpoolDir: spoolDir})
+	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw})
 	if err != nil {
 		return err
 	}
 	bar := newSurveyProgress(a)
-	done, failed := 0, 0
 	var shortfall error
 	for user, err := range pull.Users(ctx) {
 		if errors.Is(err, workflows.ErrIncomplete) {
@@ -182,14 +212,10 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	if err := w.Close(); err != nil {
 		return err
 	}
-	if err := commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		return err
 	}
-	where := "stdout"
-	if f.output != "" && f.output != "-" {
-		where = f.output
-	}
-	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, pull.Company.Name, where)
+	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, pull.Company.Name, out.Name())
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}

@@ -200,6 +200,8 @@ func TestSurveyResultsBadInput(t *testing.T) {
 		{name: "not a survey", args: []string{"--enrollment", keepnettest.TrainingEnrollmentName}, want: []string{keepnettest.TrainingEnrollmentName, "not a survey"}},
 		{name: "unknown format", args: []string{"--format", "xlsx"}, want: []string{"format", `"xlsx"`}, offline: true},
 		{name: "concurrency 0", args: []string{"--concurrency", "0"}, want: []string{"concurrency"}, offline: true},
+		{name: "concurrency above the bound", args: []string{"--concurrency", "257"}, want: []string{"concurrency", "257", "at most 256"}, offline: true},
+		{name: "concurrency ten million", args: []string{"--concurrency", "10000000"}, want: []string{"concurrency", "at most 256"}, offline: true},
 		{name: "negative rate", args: []string{"--rate", "-1"}, want: []string{"rate"}, offline: true},
 		{name: "output in a missing directory", args: []string{"-o", "/nonexistent-dir/results.csv"}, want: []string{"/nonexistent-dir/results.csv"}, offline: true},
 		{name: "output is a directory", args: []string{"-o", os.TempDir()}, want: []string{os.TempDir()}, offline: true},
@@ -369,5 +371,58 @@ func TestSurveyResultsFailedRunLeavesNoFile(t *testing.T) {
 				t.Errorf("directory holds %v, want only the untouched target", names)
 			}
 		})
+	}
+}
+
+func TestSurveyResultsConcurrencyBounds(t *testing.T) {
+	for n, ok := range map[int]bool{0: false, 1: true, 256: true, 257: false} {
+		f := surveyResultsFlags{company: "Acme", enrollment: "Survey", format: "ndjson", concurrency: n}
+		if err := f.validate(); (err == nil) != ok {
+			t.Errorf("--concurrency %d: validate() = %v", n, err)
+		}
+	}
+}
+
+// TestSurveyResultsOutputTargets checks -o through the command for the
+// targets that are not a plain file; internal/output has the full table.
+func TestSurveyResultsOutputTargets(t *testing.T) {
+	cliFake(t, keepnettest.WithUsers(5))
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.ndjson")
+	if err := os.WriteFile(real, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "latest.ndjson")
+	if err := os.Symlink("real.ndjson", link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		target     string
+		wantStdout bool
+	}{
+		{"-", true},
+		{"/dev/stdout", true},
+		{"/dev/null", false},
+		{link, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			code, out, errOut := cliRun(surveyArgs("-o", tt.target)...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if lines := strings.Count(out, "\n"); tt.wantStdout != (lines == 5) || !tt.wantStdout && out != "" {
+				t.Errorf("stdout has %d lines, want records there: %v", lines, tt.wantStdout)
+			}
+		})
+	}
+	if dest, err := os.Readlink(link); err != nil || dest != "real.ndjson" {
+		t.Errorf("the symlink was replaced: %q, %v", dest, err)
+	}
+	if b, _ := os.ReadFile(real); strings.Count(string(b), "\n") != 5 {
+		t.Errorf("the link's target holds %q, want the 5 records", b)
+	}
+	if names := dirEntries(t, dir); len(names) != 2 {
+		t.Errorf("directory holds %v, want the file and the link", names)
 	}
 }

@@ -104,3 +104,93 @@ func TestCreateFailsUpFront(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingHasANameUntilCommit is what makes a kill harmless: while the
+// data is written, the directory shows nothing, so a process that dies
+// leaves nothing to clean up.
+func TestNothingHasANameUntilCommit(t *testing.T) {
+	for name, open := range map[string]func(t *testing.T, target string) *File{
+		"O_TMPFILE or its fallback": func(t *testing.T, target string) *File {
+			f, err := Create(target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		},
+		"unlinked temporary file": func(t *testing.T, target string) *File {
+			tmp, err := unlinkedTemp(filepath.Dir(target))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &File{tmp: tmp, target: target, mode: perm}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			target := filepath.Join(dir, "results.csv")
+			f := open(t, target)
+			if _, err := f.Write([]byte("email\nuser@example.test\n")); err != nil {
+				t.Fatal(err)
+			}
+			if names := entries(t, dir); len(names) != 0 {
+				t.Fatalf("while writing, the directory holds %v", names)
+			}
+			if err := f.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := os.ReadFile(target); string(got) != "email\nuser@example.test\n" {
+				t.Errorf("target = %q", got)
+			}
+			if names := entries(t, dir); len(names) != 1 {
+				t.Errorf("after commit the directory holds %v, want only the target", names)
+			}
+		})
+	}
+}
+
+func TestCommitOverTargetCreatedMeanwhile(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "results.csv")
+	f, err := Create(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, []byte("someone else's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("target = %q, want the committed data", got)
+	}
+	if names := entries(t, dir); len(names) != 1 {
+		t.Errorf("directory holds %v", names)
+	}
+}
+
+func TestAnonymousSpoolHasNoName(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Anonymous(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("spooled record"); err != nil {
+		t.Fatal(err)
+	}
+	if names := entries(t, dir); len(names) != 0 {
+		t.Errorf("spool directory holds %v", names)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, _ := f.Read(buf)
+	if string(buf[:n]) != "spooled record" {
+		t.Errorf("read back %q", buf[:n])
+	}
+}

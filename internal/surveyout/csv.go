@@ -18,12 +18,12 @@ var csvLongColumns = []string{
 // csvLong writes one row per answer; a user without answers gets one row
 // with the question columns empty, so every user appears.
 type csvLong struct {
-	w   *csv.Writer
+	w   *csvRows
 	row []string
 }
 
-func newCSVLong(w io.Writer) (*csvLong, error) {
-	c := &csvLong{w: csv.NewWriter(w), row: make([]string, len(csvLongColumns))}
+func newCSVLong(w io.Writer, raw bool) (*csvLong, error) {
+	c := &csvLong{w: newCSVRows(csv.NewWriter(w), raw), row: make([]string, len(csvLongColumns))}
 	if err := c.w.Write(csvLongColumns); err != nil {
 		return nil, fmt.Errorf("write csv header: %w", err)
 	}

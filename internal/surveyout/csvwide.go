@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -32,17 +33,21 @@ type csvWide struct {
 	enc       *json.Encoder
 	questions []question
 	column    map[string]int // question ID -> index in questions
+	raw       bool
 }
 
 type question struct{ id, text string }
 
-func newCSVWide(w io.Writer, spoolDir string) (*csvWide, error) {
-	spool, err := os.CreateTemp(spoolDir, "keepnet-flow-csv-wide-*.ndjson")
+func newCSVWide(w io.Writer, spoolDir string, raw bool) (*csvWide, error) {
+	// The spool holds names, emails and answers: it has no name at any
+	// time, so a run that ends in any way (a closed pipe, a kill) leaves
+	// none of it behind.
+	spool, err := atomicfile.Anonymous(spoolDir)
 	if err != nil {
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
 	buf := bufio.NewWriter(spool)
-	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}}, nil
+	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}, raw: raw}, nil
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
@@ -70,7 +75,7 @@ func (c *csvWide) replay() error {
 	if _, err := c.spool.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)
 	}
-	w := csv.NewWriter(c.out)
+	w := newCSVRows(csv.NewWriter(c.out), c.raw)
 	fixed := len(csvWideColumns)
 	row := make([]string, fixed+len(c.questions))
 	copy(row, csvWideColumns)
@@ -117,13 +122,12 @@ func (c *csvWide) headers() []string {
 	return names
 }
 
-// Discard removes the spool.
+// Discard frees the spool.
 func (c *csvWide) Discard() error {
 	if c.spool == nil {
 		return nil
 	}
-	name := c.spool.Name()
-	err := errors.Join(c.spool.Close(), os.Remove(name))
+	err := c.spool.Close()
 	c.spool = nil
 	if err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)

@@ -34,8 +34,13 @@ type Writer interface {
 // Options tune the writers.
 type Options struct {
 	// SpoolDir is where csv-wide keeps records until the question set is
-	// known; empty means os.TempDir().
+	// known, in a file with no name; empty means os.TempDir().
 	SpoolDir string
+	// CSVRaw writes csv and csv-wide cells exactly as the service sent
+	// them. By default a cell a spreadsheet would run as a formula (one
+	// starting with =, +, -, @, a tab or a carriage return) gets a leading
+	// single quote. ndjson and json always keep the text as sent.
+	CSVRaw bool
 }
 
 // The formats, as the --format flag spells them.
@@ -63,9 +68,9 @@ func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	case JSON:
 		return newJSONDocument(w, h)
 	case CSV:
-		return newCSVLong(w)
+		return newCSVLong(w, opts.CSVRaw)
 	case CSVWide:
-		return newCSVWide(w, opts.SpoolDir)
+		return newCSVWide(w, opts.SpoolDir, opts.CSVRaw)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }

@@ -153,7 +153,8 @@ func resolveCredentials(cfg *config) error {
 
 // buildHTTPClient returns the client used for API and token requests: a
 // shallow copy of the caller's (so it is never modified), with the chosen
-// transport and, when asked, the trace around it.
+// transport, the same-origin redirect policy (the token request gets a
+// stricter one in newTokens) and, when asked, the trace around it.
 func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
 	var hc http.Client
 	if cfg.httpClient != nil {
@@ -172,6 +173,7 @@ func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
 		t.MaxIdleConnsPerHost = max(defaultIdleConnsPerHost, cfg.maxInFlight+1) // +1: the token request
 		hc.Transport = t
 	}
+	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
 	if cfg.trace != nil {
 		hc.Transport = &traceTransport{next: hc.Transport, w: cfg.trace, mu: &sync.Mutex{}, seq: &atomic.Uint64{}, scrub: scrub}
 	}

@@ -77,7 +77,10 @@ func WithCredentials(clientID, clientSecret string) Option {
 
 // WithHTTPClient sets the HTTP client used for API and token requests (its
 // transport, timeout, redirect policy). The client is not modified. The
-// default has a 60-second timeout per exchange.
+// default has a 60-second timeout per exchange. Whatever the client's
+// redirect policy, the token request follows no redirect, and API calls
+// follow one only within the base URL's origin (scheme, host and port);
+// the client's own policy is consulted after that.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) { c.httpClient = hc }
 }

@@ -52,8 +52,11 @@ type tokens struct {
 
 func newTokens(conf *clientcredentials.Config, hc *http.Client, scrub func(string) string) *tokens {
 	// The token request goes through the same HTTP client as API calls, so
-	// a custom transport, the trace and httptest servers apply to it too.
-	base := context.WithValue(context.Background(), oauth2.HTTPClient, hc)
+	// a custom transport, the trace and httptest servers apply to it too;
+	// only its redirect policy differs, as the form body holds the secret.
+	tokenHC := *hc
+	tokenHC.CheckRedirect = refuseRedirects
+	base := context.WithValue(context.Background(), oauth2.HTTPClient, &tokenHC)
 	fetch := &tokenFetcher{conf: conf, base: base, tokenURL: conf.TokenURL, scrub: scrub}
 	return &tokens{fetch: fetch, src: oauth2.ReuseTokenSourceWithExpiry(nil, fetch, reuseExpiryDelta)}
 }
@@ -130,6 +133,12 @@ func (f *tokenFetcher) Token() (*oauth2.Token, error) {
 // describe turns a token failure into an error that never carries the
 // token endpoint's raw body, which oauth2.RetrieveError's message includes.
 func (f *tokenFetcher) describe(err error) *tokenError {
+	var redirect *redirectError
+	if errors.As(err, &redirect) {
+		// The bare refusal: net/http's wrapping would repeat the target
+		// with its query.
+		return &tokenError{tokenURL: f.tokenURL, cause: redirect}
+	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		return &tokenError{tokenURL: f.tokenURL, cause: err, transient: connectionError(err)}
