@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -309,9 +310,35 @@ func execute(ctx context.Context, a *app, args []string) int {
 		err = &stoppedError{sig: sig, howFar: howFar}
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(a.stderr(), "keepnet-flow: %s%s\n", oneLine(err.Error()), hint(err))
 	}
 	return exitCode(err)
+}
+
+// hint is what the CLI adds to an error the library reports in its own
+// terms: which command lists the names it takes, which settings hold the
+// credentials. The library's errors name no command or variable the caller
+// did not use.
+func hint(err error) string {
+	var input *workflows.InputError
+	switch {
+	case errors.Is(err, keepnet.ErrCredentialsRejected):
+		return " (check " + keepnet.EnvClientID + " and " + keepnet.EnvClientSecret + ", or --client-secret-file)"
+	case errors.As(err, &input) && input.Unknown():
+		if command, ok := listingCommands[input.Field]; ok {
+			return " ('keepnet-flow " + command + "' lists them)"
+		}
+	}
+	return ""
+}
+
+// listingCommands names the command that lists each kind of name a flow
+// takes.
+var listingCommands = map[string]string{
+	"company":    "companies",
+	"training":   "trainings --company …",
+	"group":      "groups --company …",
+	"enrollment": "enrollments --company …",
 }
 
 // exitCode maps an error to the exit code; this is the only place that does.
@@ -337,6 +364,9 @@ func exitCode(err error) int {
 }
 
 // oneLine keeps the error on one line of stderr, as scripts expect.
+// oneLine makes an error's text one line that is safe on a terminal: the
+// text may carry server strings (names, API messages) with control
+// characters in them.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return termsafe.String(strings.Join(strings.Fields(s), " "))
 }

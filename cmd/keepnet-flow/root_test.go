@@ -120,3 +120,18 @@ func TestMissingCredentialsAreAConfigError(t *testing.T) {
 		t.Errorf("client() without credentials: %v (exit %d), want a ConfigError and exit 2", err, exitCode(err))
 	}
 }
+
+// TestHintsAreTheCLIs: the library names no command or variable; the CLI
+// adds where to look.
+func TestHintsAreTheCLIs(t *testing.T) {
+	code, _, stderr := cliRun("--quiet", "--sandbox", "survey-results", "--company", "No Such Company", "--enrollment", "x")
+	if code != exitUsage || !strings.Contains(stderr, "('keepnet-flow companies' lists them)") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("unknown company: exit %d, stderr %q", code, stderr)
+	}
+	if got := hint(fmt.Errorf("token: %w", keepnet.ErrCredentialsRejected)); !strings.Contains(got, keepnet.EnvClientSecret) || !strings.Contains(got, "--client-secret-file") {
+		t.Errorf("hint for rejected credentials = %q", got)
+	}
+	if strings.Contains(keepnet.ErrCredentialsRejected.Error(), "KEEPNET_") {
+		t.Errorf("the library's error %q names environment variables", keepnet.ErrCredentialsRejected)
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -215,7 +216,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 	if err := out.Commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, pull.Company.Name, out.Name())
+	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, termsafe.String(pull.Company.Name), out.Name())
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}

@@ -139,9 +139,20 @@ func loopbackHost(host string) bool {
 }
 
 func resolveCredentials(cfg *config) error {
-	if !cfg.credentialsGiven {
-		cfg.clientID, cfg.clientSecret = cfg.getenv(EnvClientID), cfg.getenv(EnvClientSecret)
+	if cfg.credentialsGiven {
+		// Name what the caller used, not environment variables it never
+		// set.
+		switch {
+		case cfg.clientID == "" && cfg.clientSecret == "":
+			return &ConfigError{Setting: "WithCredentials", Problem: "the client ID and secret are empty"}
+		case cfg.clientID == "":
+			return &ConfigError{Setting: "WithCredentials", Problem: "the client ID is empty"}
+		case cfg.clientSecret == "":
+			return &ConfigError{Setting: "WithCredentials", Problem: "the client secret is empty"}
+		}
+		return nil
 	}
+	cfg.clientID, cfg.clientSecret = cfg.getenv(EnvClientID), cfg.getenv(EnvClientSecret)
 	if cfg.clientID == "" {
 		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID + ""}
 	}

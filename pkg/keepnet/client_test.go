@@ -36,7 +36,10 @@ func TestNewRejectsConfiguration(t *testing.T) {
 	}{
 		{"no credentials anywhere", []Option{env(nil)}, EnvClientID},
 		{"secret missing from env", []Option{env(map[string]string{EnvClientID: testClientID})}, EnvClientSecret},
-		{"empty secret given", []Option{env(nil), WithCredentials(testClientID, "")}, EnvClientSecret},
+		// Given in code, the error names the option, not environment
+		// variables the caller never used.
+		{"empty secret given", []Option{env(nil), WithCredentials(testClientID, "")}, "WithCredentials"},
+		{"empty ID given", []Option{env(map[string]string{EnvClientID: testClientID, EnvClientSecret: "x"}), WithCredentials("", "s")}, "WithCredentials"},
 		{"plain http to the vendor", []Option{creds, WithBaseURL("http://api.keepnetlabs.com")}, "WithBaseURL"},
 		{"plain http to a private address", []Option{creds, WithBaseURL("http://10.0.0.5:8080")}, "WithBaseURL"},
 		{"plain http to a name that looks local", []Option{creds, WithBaseURL("http://localhost.example.com")}, "WithBaseURL"},
@@ -63,6 +66,9 @@ func TestNewRejectsConfiguration(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.wantSetting) {
 				t.Errorf("error %q does not name %s", err, tt.wantSetting)
+			}
+			if tt.wantSetting == "WithCredentials" && strings.Contains(err.Error(), "KEEPNET_") {
+				t.Errorf("error %q names an environment variable the caller did not use", err)
 			}
 			if leaked := leakedSecrets(err.Error(), testClientSecret); leaked != nil {
 				t.Errorf("error %q leaks the secret", err)

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
 // ErrOutcomeUnknown is wrapped by the error of a request that may have
@@ -24,7 +26,7 @@ var ErrOutcomeUnknown = errors.New("the request may have reached the Keepnet ser
 
 // ErrCredentialsRejected is wrapped by the error returned when the token
 // endpoint refuses the client ID and secret (OAuth error invalid_client).
-var ErrCredentialsRejected = errors.New("the Keepnet token endpoint rejected the client credentials; check KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET")
+var ErrCredentialsRejected = errors.New("the Keepnet token endpoint rejected the client ID and secret")
 
 // ConfigError reports a problem with the client's configuration, found by
 // [New] before any connection is made: missing credentials or a base URL
@@ -162,20 +164,27 @@ func decodeAPIError(method, path string, statusCode int, contentType string, bod
 		var fields map[string]json.RawMessage
 		if json.Unmarshal(body, &fields) == nil {
 			decodeEnvelope(e, fields)
-			e.Status = scrub(truncate(e.Status, snippetLimit))
-			e.Message = scrub(truncate(e.Message, envelopeTextLimit))
+			e.Status = serverText(scrub, e.Status, snippetLimit)
+			e.Message = serverText(scrub, e.Message, envelopeTextLimit)
 			for i, m := range e.ValidationMessages {
-				e.ValidationMessages[i] = scrub(truncate(m, envelopeTextLimit))
+				e.ValidationMessages[i] = serverText(scrub, m, envelopeTextLimit)
 			}
 			return e
 		}
 	}
 	if strings.Contains(strings.ToLower(contentType), "html") || body[0] == '<' {
-		e.Message = scrub(truncate(htmlText(body), snippetLimit))
+		e.Message = serverText(scrub, htmlText(body), snippetLimit)
 		return e
 	}
-	e.Message = scrub(truncate(collapseSpace(string(body)), snippetLimit))
+	e.Message = serverText(scrub, collapseSpace(string(body)), snippetLimit)
 	return e
+}
+
+// serverText makes text the server sent fit for an error message: secrets
+// it echoed removed, cut to limit, and control characters made visible, so
+// that printing the error cannot drive the user's terminal.
+func serverText(scrub func(string) string, s string, limit int) string {
+	return termsafe.String(scrub(truncate(s, limit)))
 }
 
 // decodeEnvelope fills e from a JSON object. Keys are matched without regard

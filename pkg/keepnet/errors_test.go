@@ -189,3 +189,23 @@ func FuzzDecodeAPIError(f *testing.F) {
 		}
 	})
 }
+
+// TestAPIErrorTextIsTerminalSafe: whatever the server puts in an error
+// body, the error's text cannot drive a terminal.
+func TestAPIErrorTextIsTerminalSafe(t *testing.T) {
+	bodies := []struct{ contentType, body string }{
+		{"application/json", `{"status":"INPUT_\u001b[2J","message":"bad \u001b]0;owned\u0007 name","validationMessages":["field\u202eevil"]}`},
+		{"text/html", "<html><head><title>Oops\x1b[31m</title></head></html>"},
+		{"text/plain", "plain \x1b[5m blinking"},
+	}
+	for _, b := range bodies {
+		e := decodeAPIError("POST", "/api/x", 400, b.contentType, []byte(b.body), func(s string) string { return s })
+		text := e.Error()
+		if strings.ContainsAny(text, "\x1b\x07\u202e") {
+			t.Errorf("error text %q carries control characters", text)
+		}
+		if !strings.Contains(text, `\x1b`) && !strings.Contains(text, `\u202e`) {
+			t.Errorf("error text %q dropped the control characters instead of showing them", text)
+		}
+	}
+}

@@ -28,6 +28,11 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
 }
 
+// Unknown reports whether the value matches nothing (as opposed to several
+// things, or being malformed), so a caller may say where the valid values
+// are listed.
+func (e *InputError) Unknown() bool { return e.unknown }
+
 // IsInputError reports whether err is, or wraps, an *InputError.
 func IsInputError(err error) bool {
 	var ie *InputError
