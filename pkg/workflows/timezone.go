@@ -23,18 +23,19 @@ type TimeZone struct {
 // error lists, so the reason stays one readable line.
 const maxTimeZoneSuggestions = 5
 
+// zonesBody is a timezones answer as the enroll flow reads it.
+type zonesBody struct {
+	Data *struct {
+		TimeZoneList *[]struct {
+			ID          string `json:"id"`
+			DisplayName string `json:"displayName"`
+		} `json:"timeZoneList"`
+	} `json:"data"`
+}
+
 // ListTimeZones returns the time zones the service lists
 // (GET /api/timezone/timezones), in the service's order.
 func ListTimeZones(ctx context.Context, scope *keepnet.Company) ([]TimeZone, error) {
-	type zoneRow struct {
-		ID          string `json:"id"`
-		DisplayName string `json:"displayName"`
-	}
-	type zonesBody struct {
-		Data *struct {
-			TimeZoneList *[]zoneRow `json:"timeZoneList"`
-		} `json:"data"`
-	}
 	body, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
 		return scope.API().GetTimezoneTimezones(ctx)
 	}, func(b *zonesBody, r *keepnet.DecodeReport) error {
