@@ -400,7 +400,7 @@ func codeNumber(code string) (int, bool) {
 // incomplete.
 func ReportSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (SurveyReport, int, error) {
 	b := NewSurveyReportBuilder()
-	incomplete, err := b.AddSurvey(ctx, c, req)
+	_, incomplete, err := b.AddSurvey(ctx, c, req)
 	if err != nil {
 		return SurveyReport{}, 0, err
 	}
@@ -408,27 +408,27 @@ func ReportSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (Su
 }
 
 // AddSurvey pulls one survey into the builder, under its company and
-// enrollment, and returns the number of users whose data could not be
-// fetched completely.
-func (b *SurveyReportBuilder) AddSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (int, error) {
+// enrollment, and returns the number of users counted and of those whose
+// data could not be fetched completely.
+func (b *SurveyReportBuilder) AddSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (users, incomplete int, err error) {
 	pull, err := OpenSurvey(ctx, c, req)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	key := SurveyReportKey{
 		CompanyID: pull.Company.ID, CompanyName: pull.Company.Name,
 		EnrollmentID: pull.Enrollment.ID, EnrollmentName: pull.Enrollment.Name,
 	}
 	b.Start(key)
-	incomplete := 0
 	for u, err := range pull.Users(ctx) {
 		if err != nil {
-			return incomplete, fmt.Errorf("survey %q in %q: %w", pull.Enrollment.Name, pull.Company.Name, err)
+			return users, incomplete, fmt.Errorf("survey %q in %q: %w", pull.Enrollment.Name, pull.Company.Name, err)
 		}
+		users++
 		if u.Error != "" {
 			incomplete++
 		}
 		b.Add(key, u)
 	}
-	return incomplete, nil
+	return users, incomplete, nil
 }
