@@ -52,8 +52,10 @@ type QuestionAggregate struct {
 	Answered int `json:"answered"`
 	// Options are in the order the survey's sessions list them, including
 	// options nobody chose. A user who chose several options counts once in
-	// each. Free-text questions, and questions whose distinct unlisted
-	// answers exceed MaxUnlistedOptions, have none.
+	// each. Free-text questions have none: those whose answers are their
+	// own response codes, those without an option list in records that
+	// list options elsewhere, and those whose distinct unlisted answers
+	// exceed MaxUnlistedOptions.
 	Options []OptionCount `json:"options"`
 
 	// codes holds the SCORM response code seen for each option, where a
@@ -176,6 +178,11 @@ func (c *companyBuilder) question(id, text string) *QuestionAggregate {
 func (q *QuestionAggregate) add(a Answer) {
 	if len(a.Options) > 0 && !q.listed {
 		q.listOptions(a.Options)
+	}
+	if len(a.Options) == 0 && !q.listed && a.Answer != "" && a.Answer == a.AnswerCode {
+		// The pull gives a free-text answer as its response code; a chosen
+		// option has a code of its own ("4_Strongly_Agree").
+		q.becomeFreeText()
 	}
 	chosen := q.chosen(a)
 	if len(chosen) == 0 && a.Answer == "" {
@@ -325,12 +332,15 @@ func (b *SurveyReportBuilder) overall() SurveyAggregate {
 			}
 		}
 	}
+	// Records that list options for some questions list them for every
+	// choice question: a question without a list is then free text.
+	anyListed := slices.ContainsFunc(all.questions, func(q *QuestionAggregate) bool { return q.listed })
 	out := SurveyAggregate{Users: all.users, Statuses: all.statuses, Questions: make([]QuestionAggregate, 0, len(all.questions))}
 	for _, q := range all.questions {
 		if !q.listed && q.codes != nil {
 			sortByNumberedCodes(q)
 		}
-		if len(q.Options) > MaxUnlistedOptions && !q.listed {
+		if !q.listed && (anyListed || len(q.Options) > MaxUnlistedOptions) {
 			q.becomeFreeText()
 		}
 		out.Questions = append(out.Questions, *q)

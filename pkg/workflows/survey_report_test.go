@@ -190,15 +190,27 @@ func TestSurveyReportBuilder(t *testing.T) {
 }
 
 func TestSurveyReportFreeTextIsCountedNotListed(t *testing.T) {
-	b := workflows.NewSurveyReportBuilder()
-	key := workflows.SurveyReportKey{CompanyName: "Example"}
-	for i := range workflows.MaxUnlistedOptions + 5 {
-		text := "idea " + string(rune('A'+i%26)) + string(rune('a'+i/26))
-		b.Add(key, workflows.UserResult{Status: "Completed", Answers: []workflows.Answer{{QuestionID: "free", Answer: text, AnswerCode: text}}})
+	tests := []struct {
+		name  string
+		users int
+		code  func(text string) string
+	}{
+		{"answers that are their own response codes", 3, func(text string) string { return text }},
+		{"more distinct unlisted answers than a choice has", workflows.MaxUnlistedOptions + 5, func(string) string { return "" }},
 	}
-	q := b.Report().Overall.Questions[0]
-	if q.Answered != workflows.MaxUnlistedOptions+5 || len(q.Options) != 0 {
-		t.Errorf("free text: answered %d with %d options, want %d with none", q.Answered, len(q.Options), workflows.MaxUnlistedOptions+5)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := workflows.NewSurveyReportBuilder()
+			key := workflows.SurveyReportKey{CompanyName: "Example"}
+			for i := range tt.users {
+				text := "idea " + string(rune('A'+i%26)) + string(rune('a'+i/26))
+				b.Add(key, workflows.UserResult{Status: "Completed", Answers: []workflows.Answer{{QuestionID: "free", Answer: text, AnswerCode: tt.code(text)}}})
+			}
+			q := b.Report().Overall.Questions[0]
+			if q.Answered != tt.users || len(q.Options) != 0 {
+				t.Errorf("free text: answered %d with %d options, want %d with none", q.Answered, len(q.Options), tt.users)
+			}
+		})
 	}
 }
 
