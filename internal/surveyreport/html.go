@@ -298,10 +298,10 @@ func questionOf(i int, q workflows.QuestionAggregate, rows []compared) questionV
 	}
 	var ss []series
 	for _, r := range rows {
-		rq := r.agg.Questions[i]
+		rq := questionIn(r.agg, i, q.QuestionID)
 		s := series{Label: r.label, Total: rq.Answered, Bold: r.bold}
 		for _, j := range order {
-			s.Counts = append(s.Counts, rq.Options[j].Count)
+			s.Counts = append(s.Counts, optionCount(rq, j, q.Options[j].Option))
 		}
 		ss = append(ss, s)
 	}
@@ -323,6 +323,34 @@ func questionOf(i int, q workflows.QuestionAggregate, rows []compared) questionV
 		v.Chart = stackedChart(title, ss, colors)
 	}
 	return v
+}
+
+// questionIn finds question id in a company's aggregate: at position i, as
+// the builder lays reports out, else by ID (a report put together by other
+// means); a company without it has a question nobody answered.
+func questionIn(a workflows.SurveyAggregate, i int, id string) workflows.QuestionAggregate {
+	if i < len(a.Questions) && a.Questions[i].QuestionID == id {
+		return a.Questions[i]
+	}
+	for _, q := range a.Questions {
+		if q.QuestionID == id {
+			return q
+		}
+	}
+	return workflows.QuestionAggregate{QuestionID: id}
+}
+
+// optionCount is the count of option j (text opt) in q, found the same way.
+func optionCount(q workflows.QuestionAggregate, j int, opt string) int {
+	if j < len(q.Options) && q.Options[j].Option == opt {
+		return q.Options[j].Count
+	}
+	for _, o := range q.Options {
+		if o.Option == opt {
+			return o.Count
+		}
+	}
+	return 0
 }
 
 // kindClass is the CSS class of a question's kind badge.

@@ -106,3 +106,15 @@ func TestHTMLShowsResponseRateAndStatuses(t *testing.T) {
 		}
 	}
 }
+
+// A report put together by hand, say decoded from survey-report's JSON and
+// filtered, need not list every question in every company.
+func TestHTMLToleratesCompaniesWithoutAQuestion(t *testing.T) {
+	r := sampleReport("Example One", "Example Two")
+	r.Companies[1].Questions = r.Companies[1].Questions[1:]
+	r.Companies[0].Questions[1].Options = r.Companies[0].Questions[1].Options[:1]
+	page := render(t, r)
+	if !strings.Contains(section(t, page, "rate"), "no answers") {
+		t.Error("the company without the question is not shown as unanswered")
+	}
+}
