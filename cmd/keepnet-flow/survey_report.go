@@ -199,14 +199,37 @@ func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflow
 	}
 	var st surveyreport.Stats
 	for _, company := range f.companies() {
-		users, incomplete, err := b.AddSurvey(ctx, client, workflows.SurveyRequest{Company: company, Enrollment: f.enrollment, Concurrency: f.concurrency})
-		st.Users += users
-		st.Incomplete += incomplete
-		if err != nil {
+		if err := pullIntoReport(cmd, a, client, workflows.SurveyRequest{Company: company, Enrollment: f.enrollment, Concurrency: f.concurrency}, b, &st); err != nil {
 			return st, err
 		}
 	}
 	return st, nil
+}
+
+// pullIntoReport pulls one survey into b, with survey-results' progress
+// bar: a pull of thousands of users takes minutes.
+func pullIntoReport(cmd *cobra.Command, a *app, client *keepnet.Client, req workflows.SurveyRequest, b *workflows.SurveyReportBuilder, st *surveyreport.Stats) error {
+	ctx := cmd.Context()
+	pull, err := workflows.OpenSurvey(ctx, client, req)
+	if err != nil {
+		return err
+	}
+	key := pull.ReportKey()
+	b.Start(key)
+	bar := newSurveyProgress(a)
+	defer bar.stop()
+	for user, err := range pull.Users(ctx) {
+		if err != nil {
+			return err
+		}
+		st.Users++
+		if user.Error != "" {
+			st.Incomplete++
+		}
+		b.Add(key, user)
+		bar.step(pull.Total())
+	}
+	return nil
 }
 
 func writeReport(w io.Writer, f surveyReportFlags, r workflows.SurveyReport) error {

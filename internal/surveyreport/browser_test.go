@@ -85,8 +85,8 @@ func pageErrors(stderr string) []string {
 
 // TestReportRendersInChromium renders the report of a keepnettest survey in
 // two companies to a PNG with headless chromium, and fails when the
-// browser reports errors, when the rendered DOM lacks the charts, or when
-// the screenshot is blank.
+// browser reports errors, when the rendered DOM lacks the charts, when the
+// screenshot is blank, or when the page does not print.
 func TestReportRendersInChromium(t *testing.T) {
 	bin := chromium(t)
 	c := fakeClient(t, keepnettest.WithUsers(60))
@@ -132,7 +132,18 @@ func TestReportRendersInChromium(t *testing.T) {
 		t.Errorf("the browser reported errors taking the screenshot:\n%s", strings.Join(errs, "\n"))
 	}
 	checkNotBlank(t, shot)
-	t.Logf("screenshot: %s (page: %s)", shot, page)
+
+	// Printing must work too: chromium lays the page out for paper (the
+	// page's @media print rules) and writes a PDF of several pages.
+	pdf := filepath.Join(dir, "survey-report.pdf")
+	_, stderr = runChromium(t, bin, url, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	if errs := pageErrors(stderr); len(errs) > 0 {
+		t.Errorf("the browser reported errors printing:\n%s", strings.Join(errs, "\n"))
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) || !bytes.Contains(b, []byte("/Type /Page")) {
+		t.Errorf("printing gave no PDF with pages (%v)", err)
+	}
+	t.Logf("screenshot: %s (page: %s, printed: %s)", shot, page, pdf)
 }
 
 // checkNotBlank fails when the PNG is one uniform colour, or nearly all

@@ -425,10 +425,7 @@ func (b *SurveyReportBuilder) AddSurvey(ctx context.Context, c *keepnet.Client, 
 	if err != nil {
 		return 0, 0, err
 	}
-	key := SurveyReportKey{
-		CompanyID: pull.Company.ID, CompanyName: pull.Company.Name,
-		EnrollmentID: pull.Enrollment.ID, EnrollmentName: pull.Enrollment.Name,
-	}
+	key := pull.ReportKey()
 	b.Start(key)
 	for u, err := range pull.Users(ctx) {
 		if err != nil {
@@ -441,4 +438,12 @@ func (b *SurveyReportBuilder) AddSurvey(ctx context.Context, c *keepnet.Client, 
 		b.Add(key, u)
 	}
 	return users, incomplete, nil
+}
+
+// ReportKey is the key under which the pull's users are reported.
+func (p *SurveyPull) ReportKey() SurveyReportKey {
+	return SurveyReportKey{
+		CompanyID: p.Company.ID, CompanyName: p.Company.Name,
+		EnrollmentID: p.Enrollment.ID, EnrollmentName: p.Enrollment.Name,
+	}
 }
