@@ -200,3 +200,25 @@ func TestSurveyReportBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestSurveyReportOfIncompleteRecordsIsWrittenAndExits3(t *testing.T) {
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "example.ndjson")
+	writeFile(t, saved, `{"targetUserResourceId":"u1","status":"Completed","answers":[{"questionId":"q1","question":"Q","answer":"Yes","options":["Yes","No"]}]}`+"\n"+
+		`{"targetUserResourceId":"u2","status":"Completed","answers":[],"error":"exam-result sessions: 503 after retries"}`+"\n")
+	out := filepath.Join(dir, "report.json")
+	code, _, errOut := cliRun("survey-report", "--from", saved, "-f", "json", "-o", out)
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitIncomplete, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no report written: %v", err)
+	}
+	if r := decodeReport(t, string(b)); r.Overall.Users != 2 || r.Overall.Questions[0].Answered != 1 {
+		t.Errorf("report counts %d users, %d answered; want 2, 1", r.Overall.Users, r.Overall.Questions[0].Answered)
+	}
+	if !strings.Contains(errOut, "1 of 2 users") {
+		t.Errorf("stderr %q does not say how many users are incomplete", errOut)
+	}
+}
