@@ -195,9 +195,12 @@ func (q *QuestionAggregate) add(a Answer) {
 	for _, opt := range chosen {
 		i := q.optionIndex(opt)
 		if i < 0 {
-			if !q.listed && len(q.Options) >= MaxUnlistedOptions {
-				q.becomeFreeText()
-				return
+			if len(q.Options) >= MaxUnlistedOptions {
+				if !q.listed {
+					q.becomeFreeText()
+					return
+				}
+				continue // an answer outside a long list: counted in Answered only
 			}
 			q.Options = append(q.Options, OptionCount{Option: opt})
 			i = len(q.Options) - 1
