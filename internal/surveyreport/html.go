@@ -353,7 +353,7 @@ func optionCount(q workflows.QuestionAggregate, j int, opt string) int {
 	return 0
 }
 
-// kindClass is the CSS class of a question's kind badge.
+// KindClass is the CSS class of the question's kind badge.
 func (q questionView) KindClass() string {
 	return strings.Fields(q.Kind)[0]
 }
