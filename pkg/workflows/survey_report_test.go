@@ -289,3 +289,41 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestReportSurveyListsEveryQuestionInEveryCompany reports the seeded survey
+// with a company whose survey nobody has answered yet: that company still
+// lists every question and option, at zero, so companies line up question
+// by question, and the overall is the answered company's counts.
+func TestReportSurveyListsEveryQuestionInEveryCompany(t *testing.T) {
+	srv := specFake(t, keepnettest.WithUsers(12))
+	quiet := srv.AddCompany("Example Quiet Co", true)
+	survey := srv.AddSurvey(quiet.ID, keepnettest.SurveyName, 0)
+	c := fakeClient(t, srv)
+	b := workflows.NewSurveyReportBuilder()
+	for _, req := range []workflows.SurveyRequest{acmeSurvey, {Company: quiet.ID, Enrollment: survey.ID}} {
+		if _, _, err := b.AddSurvey(context.Background(), c, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := b.Report()
+	if len(r.Companies) != 2 {
+		t.Fatalf("%d companies, want 2", len(r.Companies))
+	}
+	acme, empty := r.Companies[0], r.Companies[1]
+	if empty.CompanyID != quiet.ID || empty.Users != 0 || len(empty.Questions) != len(keepnettest.SurveyScormIDs()) {
+		t.Fatalf("quiet company: id %q, %d users, %d questions; want %q, 0, %d", empty.CompanyID, empty.Users, len(empty.Questions), quiet.ID, len(keepnettest.SurveyScormIDs()))
+	}
+	for i, q := range empty.Questions {
+		if q.QuestionID != acme.Questions[i].QuestionID || q.Answered != 0 || len(q.Options) != len(acme.Questions[i].Options) {
+			t.Errorf("quiet company's %s: answered %d, %d options; want answered 0 and %s's %d options", q.QuestionID, q.Answered, len(q.Options), acme.Questions[i].QuestionID, len(acme.Questions[i].Options))
+		}
+		for _, o := range q.Options {
+			if o.Count != 0 {
+				t.Errorf("quiet company's %s: %q counted %d", q.QuestionID, o.Option, o.Count)
+			}
+		}
+	}
+	if mustJSON(t, r.Overall.Questions) != mustJSON(t, acme.Questions) || r.Overall.Users != acme.Users {
+		t.Error("overall differs from the one company with answers")
+	}
+}
