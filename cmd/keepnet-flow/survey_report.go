@@ -94,6 +94,7 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVar(&f.title, "title", "", "the HTML report's title (default: the survey's name)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
 	cmd.MarkFlagsMutuallyExclusive("from", "company")
 	cmd.MarkFlagsMutuallyExclusive("from", "enrollment")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reportFormats, cobra.ShellCompDirectiveNoFileComp))
