@@ -80,14 +80,20 @@ vet:
 test: check-generated vet
 	$(GO) test -count=1 ./...
 
-## demo: the survey pull and a dry-run enrollment against the built-in sandbox.
+DEMO_REPORT ?= .artifacts/survey-report-demo.html
+
+## demo: the survey pull, a dry-run enrollment and the survey's report against the built-in sandbox.
 demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" --group "Finance" --name "Q3 phishing refresher" --dry-run
+	@mkdir -p $(dir $(DEMO_REPORT))
+	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --company "Acme Manufacturing" --enrollment "Security Culture Survey" -o $(DEMO_REPORT)
+	@echo "survey report: $(abspath $(DEMO_REPORT))"
 
 ## bench: measure the survey pull against keepnettest (see docs/benchmarks.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./pkg/workflows/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./internal/surveyreport/
 
 ## cost: size and compile time of gen/ against naive generation (docs/generation-cost.md).
 cost: spec-verify

@@ -231,6 +231,7 @@ no credentials needed.`,
 	root.AddCommand(newSandboxCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
 	root.AddCommand(newSurveyResultsCmd(a))
+	root.AddCommand(newSurveyReportCmd(a))
 	root.AddCommand(newEnrollCmd(a), newCompaniesCmd(a), newTrainingsCmd(a), newGroupsCmd(a), newEnrollmentsCmd(a))
 	// ---- end of command registrations ----
 

@@ -81,6 +81,11 @@ type Answer struct {
 	// LatencySeconds is how long the user took to answer; null when the
 	// server sent no latency or one that is not an ISO-8601 duration.
 	LatencySeconds *float64 `json:"latencySeconds"`
+	// Options are the question's options as the session listed them,
+	// chosen or not, so that a report made from saved records can count
+	// the options nobody chose, in the survey's order. Free-text
+	// questions have none.
+	Options []string `json:"options,omitempty"`
 }
 
 // Interaction is one event of a user's timeline.

@@ -108,7 +108,11 @@ func answerOf(item sessionItem) Answer {
 		a.QuestionID = fmt.Sprintf("index:%d", *item.Index)
 	}
 	var chosen []string
-	for _, opt := range item.Options {
+	if len(item.Options) > 0 {
+		a.Options = make([]string, len(item.Options))
+	}
+	for i, opt := range item.Options {
+		a.Options[i] = opt.Option
 		if opt.IsUserAnswer {
 			chosen = append(chosen, opt.Option)
 		}

@@ -25,35 +25,35 @@ func TestAnswersOf(t *testing.T) {
 				{"source":"Qex","index":0,"scormId":"q-culture","question":"I feel safe reporting a mistake, even a \"small\" one.","type":"choice-single",
 				 "answers":[{"option":"Disagree","isUserAnswer":false},{"option":"Strongly agree, très","isUserAnswer":true}],
 				 "studentOrLearnerResponse":"4_Strongly_Agree","latency":"PT0H1M15S"}]}]}`,
-			want: []Answer{{QuestionID: "q-culture", Question: `I feel safe reporting a mistake, even a "small" one.`, Answer: "Strongly agree, très", AnswerCode: "4_Strongly_Agree", LatencySeconds: seconds(75)}},
+			want: []Answer{{QuestionID: "q-culture", Question: `I feel safe reporting a mistake, even a "small" one.`, Answer: "Strongly agree, très", AnswerCode: "4_Strongly_Agree", LatencySeconds: seconds(75), Options: []string{"Disagree", "Strongly agree, très"}}},
 		},
 		{
 			name: "latest session wins, by display-format date, not by array order",
 			body: `{"data":[
 				{"enrollmentSessionCreatedAt":"23/01/2026 09:00","interactionsHumanReadable":[{"scormId":"q1","question":"Q1","answers":[{"option":"Later","isUserAnswer":true}]}]},
 				{"enrollmentSessionCreatedAt":"22/01/2026 13:40","interactionsHumanReadable":[{"scormId":"q1","question":"Q1","answers":[{"option":"Earlier","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Question: "Q1", Answer: "Later"}},
+			want: []Answer{{QuestionID: "q1", Question: "Q1", Answer: "Later", Options: []string{"Later"}}},
 		},
 		{
 			name: "ambiguous day/month resolved by the date that is not",
 			body: `{"data":[
 				{"enrollmentSessionCreatedAt":"02/03/2026 09:00","interactionsHumanReadable":[{"scormId":"q1","answers":[{"option":"2 March","isUserAnswer":true}]}]},
 				{"enrollmentSessionCreatedAt":"25/02/2026 09:00","interactionsHumanReadable":[{"scormId":"q1","answers":[{"option":"25 February","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Answer: "2 March"}},
+			want: []Answer{{QuestionID: "q1", Answer: "2 March", Options: []string{"2 March"}}},
 		},
 		{
 			name: ".NET dates with seven fractional digits",
 			body: `{"data":[
 				{"enrollmentSessionCreatedAt":"2026-01-22T13:30:09.1234568","interactionsHumanReadable":[{"scormId":"q1","answers":[{"option":"later","isUserAnswer":true}]}]},
 				{"enrollmentSessionCreatedAt":"2026-01-22T13:30:09.1234567","interactionsHumanReadable":[{"scormId":"q1","answers":[{"option":"earlier","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Answer: "later"}},
+			want: []Answer{{QuestionID: "q1", Answer: "later", Options: []string{"later"}}},
 		},
 		{
 			name: "unreadable dates: the server's last session",
 			body: `{"data":[
 				{"enrollmentSessionCreatedAt":"yesterday","interactionsHumanReadable":[{"scormId":"q1","answers":[{"option":"first","isUserAnswer":true}]}]},
 				{"interactionsHumanReadable":[{"scormId":"q1","answers":[{"option":"last","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Answer: "last"}},
+			want: []Answer{{QuestionID: "q1", Answer: "last", Options: []string{"last"}}},
 		},
 		{
 			name: "keyed by scormId: a repeated question keeps its last answer in its first place",
@@ -61,7 +61,7 @@ func TestAnswersOf(t *testing.T) {
 				{"index":0,"scormId":"q1","question":"Q1","answers":[{"option":"first try","isUserAnswer":true}]},
 				{"index":1,"scormId":"q2","question":"Q2","answers":[{"option":"only","isUserAnswer":true}]},
 				{"index":2,"scormId":"q1","question":"Q1","answers":[{"option":"second try","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Question: "Q1", Answer: "second try"}, {QuestionID: "q2", Question: "Q2", Answer: "only"}},
+			want: []Answer{{QuestionID: "q1", Question: "Q1", Answer: "second try", Options: []string{"second try"}}, {QuestionID: "q2", Question: "Q2", Answer: "only", Options: []string{"only"}}},
 		},
 		{
 			name: "several chosen options, a free-text answer, a bad latency, no scormId",
@@ -70,9 +70,9 @@ func TestAnswersOf(t *testing.T) {
 				{"scormId":"free","type":"long-fill-in","studentOrLearnerResponse":"More posters, fewer quizzes","latency":"PT3.5S"},
 				{"index":7,"question":"Unnamed","answers":[{"option":"Yes","isUserAnswer":true}]}]}]}`,
 			want: []Answer{
-				{QuestionID: "multi", Answer: "Email; Phone"},
+				{QuestionID: "multi", Answer: "Email; Phone", Options: []string{"Email", "Chat", "Phone"}},
 				{QuestionID: "free", Answer: "More posters, fewer quizzes", AnswerCode: "More posters, fewer quizzes", LatencySeconds: seconds(3.5)},
-				{QuestionID: "index:7", Question: "Unnamed", Answer: "Yes"},
+				{QuestionID: "index:7", Question: "Unnamed", Answer: "Yes", Options: []string{"Yes"}},
 			},
 		},
 		{

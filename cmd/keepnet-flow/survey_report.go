@@ -1,0 +1,247 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// The survey-report formats, as -f/--format spells them.
+const (
+	reportHTML = "html"
+	reportJSON = "json"
+)
+
+var reportFormats = []string{reportHTML, reportJSON}
+
+// surveyReportFlags are the survey-report command's flags.
+type surveyReportFlags struct {
+	company     string
+	enrollment  string
+	from        []string
+	format      string
+	output      string
+	title       string
+	concurrency int
+	rate        float64
+}
+
+// companies lists the companies to pull, in the order given. One for now;
+// the selection across companies (repeated --company, --all-companies,
+// --companies-file) belongs here.
+func (f surveyReportFlags) companies() []string {
+	if strings.TrimSpace(f.company) == "" {
+		return nil
+	}
+	return []string{f.company}
+}
+
+func newSurveyReportCmd(a *app) *cobra.Command {
+	var f surveyReportFlags
+	cmd := &cobra.Command{
+		Use:   "survey-report",
+		Short: "Report a survey's answers: per-question charts in one offline HTML file, or the counts as JSON",
+		Long: `survey-report counts a survey's answers, question by question, and writes a
+report people can read: one self-contained HTML file (the default) that opens
+offline and prints cleanly, or the counts as JSON for dashboards.
+
+The survey is pulled as survey-results pulls it (--company, --enrollment), or
+read from saved survey-results output: --from FILE, ndjson or json, repeatable.
+Records that name their company (companyId, companyName) are grouped by it;
+others belong to the json file's company, or to a company named after the
+file (acme.ndjson: "acme").
+
+Counts come from each user's latest session. Options are listed in the order
+the survey lists them, including options nobody chose. Rating-scale
+(Likert) questions are drawn as diverging bars, negative answers left of
+zero; a question is a rating scale when all its options are points of one
+known scale (agree/disagree, satisfied/dissatisfied, likely/unlikely,
+never..always, 1..5), read from the option text or its SCORM code.
+
+Formats (-f):
+  html  the report (default)
+  json  {"companies": [{companyId, companyName, enrollmentId, enrollmentName,
+        users, statuses, questions: [{questionId, question, answered,
+        options: [{option, count}]}]}], "overall": {users, statuses, questions}}
+
+Exit status: 0 report written; 3 written, but some users' data could not be
+fetched completely; 2 bad input (nothing written); 1 other failures.`,
+		Example: `  keepnet-flow survey-report --company "Acme Manufacturing" --enrollment "Security Culture Survey" -o report.html
+  keepnet-flow survey-results --company Acme --enrollment Culture -o acme.ndjson
+  keepnet-flow survey-report --from acme.ndjson --from globex.ndjson -o culture.html
+  keepnet-flow survey-report --from acme.ndjson -f json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSurveyReport(cmd, a, f)
+		},
+	}
+	flags := cmd.Flags()
+	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
+	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
+	flags.StringArrayVar(&f.from, "from", nil, "read saved survey-results output (ndjson or json) instead of pulling; repeatable")
+	flags.StringVarP(&f.format, "format", "f", reportHTML, "output format: "+strings.Join(reportFormats, ", "))
+	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
+	flags.StringVar(&f.title, "title", "", "the HTML report's title (default: the survey's name)")
+	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
+	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
+	cmd.MarkFlagsMutuallyExclusive("from", "company")
+	cmd.MarkFlagsMutuallyExclusive("from", "enrollment")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reportFormats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// validate checks what needs no file and no API call.
+func (f surveyReportFlags) validate() error {
+	pulling := f.company != "" || f.enrollment != ""
+	switch {
+	case !slices.Contains(reportFormats, f.format):
+		return &workflows.InputError{Field: "format", Value: f.format, Reason: "is not one of " + strings.Join(reportFormats, ", ")}
+	case len(f.from) == 0 && !pulling:
+		return &workflows.InputError{Field: "from", Reason: "is missing: name the survey with --company and --enrollment, or saved survey-results output with --from"}
+	case pulling && len(f.companies()) == 0:
+		return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
+	case pulling && strings.TrimSpace(f.enrollment) == "":
+		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
+	case f.concurrency < 1:
+		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
+	case f.rate < 0 || f.rate != f.rate:
+		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
+	}
+	for _, path := range f.from {
+		if strings.TrimSpace(path) == "" {
+			return &workflows.InputError{Field: "from", Reason: "is empty; pass a file name"}
+		}
+	}
+	return nil
+}
+
+func runSurveyReport(cmd *cobra.Command, a *app, f surveyReportFlags) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	dest, commit := a.stdout(), func() error { return nil }
+	toFile := f.output != "" && f.output != "-"
+	if toFile {
+		// Created before any work, as survey-results does, so an unwritable
+		// path costs nothing; nothing is left behind on failure.
+		file, err := atomicfile.Create(f.output)
+		if err != nil {
+			return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
+		}
+		defer file.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
+		dest, commit = file, file.Commit
+	}
+	b := workflows.NewSurveyReportBuilder()
+	var st surveyreport.Stats
+	var err error
+	if len(f.from) > 0 {
+		st, err = reportFromFiles(f.from, b)
+	} else {
+		st, err = reportFromPull(cmd, a, f, b)
+	}
+	if err != nil {
+		return err
+	}
+	report := b.Report()
+	if err := writeReport(dest, f, report); err != nil {
+		return err
+	}
+	if err := commit(); err != nil {
+		return err
+	}
+	where := "stdout"
+	if toFile {
+		where = f.output
+	}
+	companies := fmt.Sprintf("%d companies", len(report.Companies))
+	if len(report.Companies) == 1 {
+		companies = "1 company"
+	}
+	fmt.Fprintf(a.progress(), "keepnet-flow: report of %d users in %s written to %s\n", report.Overall.Users, companies, where)
+	if st.Incomplete > 0 {
+		return fmt.Errorf("%d of %d users could not be fetched completely; the report counts what was fetched: %w", st.Incomplete, st.Users, workflows.ErrIncomplete)
+	}
+	return nil
+}
+
+func reportFromFiles(paths []string, b *workflows.SurveyReportBuilder) (surveyreport.Stats, error) {
+	var total surveyreport.Stats
+	for _, path := range paths {
+		st, err := surveyreport.ReadFile(path, b)
+		if err != nil {
+			return total, err
+		}
+		total.Users += st.Users
+		total.Incomplete += st.Incomplete
+	}
+	return total, nil
+}
+
+func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflows.SurveyReportBuilder) (surveyreport.Stats, error) {
+	ctx := cmd.Context()
+	if f.rate > 0 {
+		a.clientOpts = append(a.clientOpts, keepnet.WithRateLimit(f.rate))
+	}
+	a.clientOpts = append(a.clientOpts, keepnet.WithMaxInFlight(f.concurrency))
+	client, err := a.client(ctx)
+	if err != nil {
+		return surveyreport.Stats{}, err
+	}
+	var st surveyreport.Stats
+	for _, company := range f.companies() {
+		if err := pullIntoReport(cmd, a, client, workflows.SurveyRequest{Company: company, Enrollment: f.enrollment, Concurrency: f.concurrency}, b, &st); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// pullIntoReport pulls one survey into b, with survey-results' progress
+// bar: a pull of thousands of users takes minutes.
+func pullIntoReport(cmd *cobra.Command, a *app, client *keepnet.Client, req workflows.SurveyRequest, b *workflows.SurveyReportBuilder, st *surveyreport.Stats) error {
+	ctx := cmd.Context()
+	pull, err := workflows.OpenSurvey(ctx, client, req)
+	if err != nil {
+		return err
+	}
+	key := pull.ReportKey()
+	b.Start(key)
+	bar := newSurveyProgress(a)
+	defer bar.stop()
+	for user, err := range pull.Users(ctx) {
+		if err != nil {
+			return err
+		}
+		st.Users++
+		if user.Error != "" {
+			st.Incomplete++
+		}
+		b.Add(key, user)
+		bar.step(pull.Total())
+	}
+	return nil
+}
+
+func writeReport(w io.Writer, f surveyReportFlags, r workflows.SurveyReport) error {
+	if f.format == reportJSON {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("write json report: %w", err)
+		}
+		return nil
+	}
+	return surveyreport.WriteHTML(w, r, surveyreport.HTMLOptions{Title: f.title, Generated: time.Now()})
+}

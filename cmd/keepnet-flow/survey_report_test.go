@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+var acmeReportArgs = []string{"survey-report", "--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName}
+
+func reportArgs(extra ...string) []string {
+	return append(append([]string{}, acmeReportArgs...), extra...)
+}
+
+func decodeReport(t *testing.T, s string) workflows.SurveyReport {
+	t.Helper()
+	var r workflows.SurveyReport
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, s)
+	}
+	return r
+}
+
+// TestSurveyReportFromSavedOutputMatchesThePull checks that a report made
+// from survey-results' ndjson or json output counts exactly what a report
+// of the live pull counts.
+func TestSurveyReportFromSavedOutputMatchesThePull(t *testing.T) {
+	srv := cliFake(t, keepnettest.WithUsers(40))
+	code, direct, errOut := cliRun(reportArgs("-f", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	pulled := decodeReport(t, direct)
+	if len(pulled.Companies) != 1 || pulled.Companies[0].CompanyID != keepnettest.CompanyAcmeID || pulled.Companies[0].EnrollmentID != keepnettest.EnrollmentAcmeSurveyID {
+		t.Fatalf("companies = %+v", pulled.Companies)
+	}
+	users := 0
+	for range srv.Users(keepnettest.EnrollmentAcmeSurveyID) {
+		users++
+	}
+	if pulled.Overall.Users != users {
+		t.Errorf("overall users %d, want %d", pulled.Overall.Users, users)
+	}
+
+	dir := t.TempDir()
+	for _, format := range []string{"ndjson", "json"} {
+		t.Run(format, func(t *testing.T) {
+			saved := filepath.Join(dir, "acme."+format)
+			if code, _, errOut := cliRun(surveyArgs("--format", format, "-o", saved)...); code != 0 {
+				t.Fatalf("survey-results exit %d: %s", code, errOut)
+			}
+			code, out, errOut := cliRun("survey-report", "--from", saved, "-f", "json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			got := decodeReport(t, out)
+			if gj, wj := mustMarshal(t, got.Overall), mustMarshal(t, pulled.Overall); gj != wj {
+				t.Errorf("report from %s differs from the pull's:\n%s\n---\n%s", format, gj, wj)
+			}
+			want := "acme" // ndjson records name no company: the file's name
+			if format == "json" {
+				want = keepnettest.CompanyAcmeName // the document's header
+			}
+			if got.Companies[0].CompanyName != want {
+				t.Errorf("company %q, want %q", got.Companies[0].CompanyName, want)
+			}
+		})
+	}
+}
+
+func mustMarshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestSurveyReportGroupsSavedRecordsByCompany(t *testing.T) {
+	dir := t.TempDir()
+	rec := func(company, status string) string {
+		b, _ := json.Marshal(map[string]any{
+			"targetUserResourceId": "u-" + company + status, "status": status, "companyId": "id-" + company, "companyName": company,
+			"answers": []workflows.Answer{{QuestionID: "q1", Question: "Q", Answer: "Agree", Options: []string{"Disagree", "Neutral", "Agree"}}},
+		})
+		return string(b) + "\n"
+	}
+	one := filepath.Join(dir, "part1.ndjson")
+	two := filepath.Join(dir, "part2.ndjson")
+	plain := filepath.Join(dir, "example-three.ndjson")
+	writeFile(t, one, rec("Example One", "Completed")+rec("Example Two", "Completed"))
+	writeFile(t, two, rec("Example One", "In Progress"))
+	writeFile(t, plain, `{"targetUserResourceId":"u9","status":"Not Responded","answers":[]}`+"\n")
+	code, out, errOut := cliRun("survey-report", "--from", one, "--from", two, "--from", plain, "-f", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	r := decodeReport(t, out)
+	var got []string
+	for _, c := range r.Companies {
+		got = append(got, c.CompanyName+":"+strings.Repeat("u", c.Users))
+	}
+	if want := "Example One:uu Example Two:u example-three:u"; strings.Join(got, " ") != want {
+		t.Errorf("companies %q, want %q", strings.Join(got, " "), want)
+	}
+	if r.Overall.Users != 4 || r.Overall.Questions[0].Answered != 3 {
+		t.Errorf("overall users %d, answered %d; want 4, 3", r.Overall.Users, r.Overall.Questions[0].Answered)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSurveyReportWritesOneSelfContainedHTMLFile(t *testing.T) {
+	cliFake(t, keepnettest.WithUsers(20))
+	out := filepath.Join(t.TempDir(), "report.html")
+	code, stdout, errOut := cliRun(reportArgs("-o", out)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing with -o", stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if !strings.HasPrefix(page, "<!DOCTYPE html>") || strings.Count(page, "<svg") < len(keepnettest.SurveyScormIDs()) {
+		t.Errorf("not an HTML page with a chart per question (%d svg)", strings.Count(page, "<svg"))
+	}
+	// Nothing may be fetched from elsewhere: no script, no linked style,
+	// image or font, and no URL but the SVG namespace.
+	for _, bad := range []*regexp.Regexp{regexp.MustCompile(`<script|<link|<img|<iframe|@import|url\(`), regexp.MustCompile(`(?i)(src|href)\s*=`)} {
+		if m := bad.FindString(page); m != "" {
+			t.Errorf("page contains %q", m)
+		}
+	}
+	if urls := regexp.MustCompile(`https?://[^"\s<]+`).FindAllString(page, -1); len(strings.Join(urls, "")) != len(urls)*len("http://www.w3.org/2000/svg") {
+		t.Errorf("page names URLs other than the SVG namespace: %v", urls)
+	}
+	if !strings.Contains(errOut, "written to "+out) {
+		t.Errorf("stderr = %q, want where the report went", errOut)
+	}
+}
+
+func TestSurveyReportBadInput(t *testing.T) {
+	cliFake(t, keepnettest.WithUsers(4))
+	dir := t.TempDir()
+	notOutput := filepath.Join(dir, "companies.json")
+	writeFile(t, notOutput, `[{"id":"c1","name":"Example"}]`)
+	notRecords := filepath.Join(dir, "other.ndjson")
+	writeFile(t, notRecords, `{"id":"c1","name":"Example"}`+"\n")
+	empty := filepath.Join(dir, "empty.ndjson")
+	writeFile(t, empty, "")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no survey named", []string{"survey-report"}, "--from"},
+		{"both a file and a pull", []string{"survey-report", "--from", notOutput, "--company", "Acme"}, "from"},
+		{"company without enrollment", []string{"survey-report", "--company", keepnettest.CompanyAcmeName}, "enrollment"},
+		{"unknown format", reportArgs("-f", "pdf"), "format"},
+		{"missing file", []string{"survey-report", "--from", filepath.Join(dir, "nope.ndjson")}, "nope.ndjson"},
+		{"not survey output", []string{"survey-report", "--from", notOutput}, "companies.json"},
+		{"records of something else", []string{"survey-report", "--from", notRecords}, "targetUserResourceId"},
+		{"empty file", []string{"survey-report", "--from", empty}, "empty"},
+		{"unknown company", []string{"survey-report", "--company", "No Such Co", "--enrollment", keepnettest.SurveyName}, "No Such Co"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, "report.html")
+			code, stdout, errOut := cliRun(append(tt.args, "-o", out)...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr = %q, want one line naming %q", errOut, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q", stdout)
+			}
+			for _, name := range dirEntries(t, dir) {
+				if strings.HasPrefix(name, "report.html") || strings.HasPrefix(name, ".report.html") {
+					t.Errorf("left %s behind", name)
+				}
+			}
+		})
+	}
+}
+
+func TestSurveyReportOfIncompleteRecordsIsWrittenAndExits3(t *testing.T) {
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "example.ndjson")
+	writeFile(t, saved, `{"targetUserResourceId":"u1","status":"Completed","answers":[{"questionId":"q1","question":"Q","answer":"Yes","options":["Yes","No"]}]}`+"\n"+
+		`{"targetUserResourceId":"u2","status":"Completed","answers":[],"error":"exam-result sessions: 503 after retries"}`+"\n")
+	out := filepath.Join(dir, "report.json")
+	code, _, errOut := cliRun("survey-report", "--from", saved, "-f", "json", "-o", out)
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitIncomplete, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no report written: %v", err)
+	}
+	if r := decodeReport(t, string(b)); r.Overall.Users != 2 || r.Overall.Questions[0].Answered != 1 {
+		t.Errorf("report counts %d users, %d answered; want 2, 1", r.Overall.Users, r.Overall.Questions[0].Answered)
+	}
+	if !strings.Contains(errOut, "1 of 2 users") {
+		t.Errorf("stderr %q does not say how many users are incomplete", errOut)
+	}
+}

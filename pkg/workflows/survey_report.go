@@ -1,0 +1,452 @@
+package workflows
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// SurveyReport is the aggregate of a survey across one or more companies:
+// what the survey-report command renders, and what --format json prints.
+// The JSON field names are that command's output contract.
+type SurveyReport struct {
+	Companies []CompanySurvey `json:"companies"`
+	// Overall sums every company. Its questions and options are the union
+	// of the companies', and every company lists all of them (a question
+	// nobody in a company answered has answered 0), so companies can be
+	// compared question by question.
+	Overall SurveyAggregate `json:"overall"`
+}
+
+// CompanySurvey is one company's aggregate of one survey enrollment.
+type CompanySurvey struct {
+	CompanyID      string `json:"companyId"`
+	CompanyName    string `json:"companyName"`
+	EnrollmentID   string `json:"enrollmentId"`
+	EnrollmentName string `json:"enrollmentName"`
+	SurveyAggregate
+}
+
+// SurveyAggregate counts a survey's users, their statuses and, from each
+// user's latest session, the answers to every question.
+type SurveyAggregate struct {
+	Users int `json:"users"`
+	// Statuses counts users by status as users/search reports it
+	// ("Completed", "In Progress", "Opened Email", "Not Responded", ...).
+	Statuses  map[string]int      `json:"statuses"`
+	Questions []QuestionAggregate `json:"questions"`
+}
+
+// QuestionAggregate counts one question's answers.
+type QuestionAggregate struct {
+	QuestionID string `json:"questionId"`
+	Question   string `json:"question"`
+	// Answered is the number of users who chose at least one option (or
+	// gave a free-text answer).
+	Answered int `json:"answered"`
+	// Options are in the order the survey's sessions list them, including
+	// options nobody chose. A user who chose several options counts once in
+	// each. Free-text questions have none: those whose answers are their
+	// own response codes, those without an option list in records that
+	// list options elsewhere, and those whose distinct unlisted answers
+	// exceed MaxUnlistedOptions.
+	Options []OptionCount `json:"options"`
+
+	// codes holds the SCORM response code seen for each option, where a
+	// single-choice answer showed it; it helps to recognise rating scales
+	// whose option texts are not known anchors.
+	codes map[string]string
+	// listed is set once a session listed the question's options, so the
+	// order is the survey's rather than the order answers were seen in.
+	listed bool
+}
+
+// OptionCount is how many users chose an option.
+type OptionCount struct {
+	Option string `json:"option"`
+	Count  int    `json:"count"`
+}
+
+// MaxUnlistedOptions bounds the distinct answers a question whose sessions
+// list no options may have and still be counted as a choice question.
+// Beyond it the question is taken as free text: its answers are counted in
+// Answered but not listed, so one free-text question cannot make a report
+// of 20,000 users list 20,000 "options".
+const MaxUnlistedOptions = 40
+
+// ResponseRate is the share of users who completed the survey (status
+// "Completed"), or 0 for a survey without users.
+func (a SurveyAggregate) ResponseRate() float64 {
+	if a.Users == 0 {
+		return 0
+	}
+	return float64(a.Statuses[statusCompleted]) / float64(a.Users)
+}
+
+const statusCompleted = "Completed"
+
+// SurveyReportKey says which company and enrollment a record belongs to.
+// Records with the same key are aggregated together: by company ID when
+// there is one, else by company name.
+type SurveyReportKey struct {
+	CompanyID      string
+	CompanyName    string
+	EnrollmentID   string
+	EnrollmentName string
+}
+
+func (k SurveyReportKey) group() string {
+	if k.CompanyID != "" {
+		return "id\x00" + k.CompanyID + "\x00" + k.EnrollmentID
+	}
+	return "name\x00" + k.CompanyName + "\x00" + k.EnrollmentID
+}
+
+// SurveyReportBuilder aggregates user records as they stream by: its
+// memory grows with companies × questions × options, not with users. It is
+// not safe for concurrent use.
+type SurveyReportBuilder struct {
+	companies []*companyBuilder
+	byKey     map[string]*companyBuilder
+}
+
+type companyBuilder struct {
+	key       SurveyReportKey
+	users     int
+	statuses  map[string]int
+	questions []*QuestionAggregate
+	byID      map[string]*QuestionAggregate
+}
+
+// NewSurveyReportBuilder returns an empty builder.
+func NewSurveyReportBuilder() *SurveyReportBuilder {
+	return &SurveyReportBuilder{byKey: map[string]*companyBuilder{}}
+}
+
+// Start registers a company's survey before its first user, so that a
+// survey without users still appears in the report, in the order started.
+func (b *SurveyReportBuilder) Start(key SurveyReportKey) {
+	b.company(key)
+}
+
+// Add counts one user's record under key.
+func (b *SurveyReportBuilder) Add(key SurveyReportKey, u UserResult) {
+	c := b.company(key)
+	c.users++
+	c.statuses[u.Status]++
+	for _, a := range u.Answers {
+		c.question(a.QuestionID, a.Question).add(a)
+	}
+}
+
+func (b *SurveyReportBuilder) company(key SurveyReportKey) *companyBuilder {
+	g := key.group()
+	c, ok := b.byKey[g]
+	if !ok {
+		c = &companyBuilder{key: key, statuses: map[string]int{}, byID: map[string]*QuestionAggregate{}}
+		b.byKey[g] = c
+		b.companies = append(b.companies, c)
+		return c
+	}
+	// A later record may know a name or enrollment an earlier one lacked.
+	c.key.CompanyName = cmp.Or(c.key.CompanyName, key.CompanyName)
+	c.key.EnrollmentName = cmp.Or(c.key.EnrollmentName, key.EnrollmentName)
+	return c
+}
+
+func (c *companyBuilder) question(id, text string) *QuestionAggregate {
+	q, ok := c.byID[id]
+	if !ok {
+		q = &QuestionAggregate{QuestionID: id, Question: text, Options: []OptionCount{}, codes: map[string]string{}}
+		c.byID[id] = q
+		c.questions = append(c.questions, q)
+	}
+	if q.Question == "" {
+		q.Question = text
+	}
+	return q
+}
+
+// add counts one user's answer. A question the session showed without an
+// option chosen and without a response counts as seen, not answered.
+func (q *QuestionAggregate) add(a Answer) {
+	if len(a.Options) > 0 && !q.listed {
+		q.listOptions(a.Options)
+	}
+	if len(a.Options) == 0 && !q.listed && a.Answer != "" && a.Answer == a.AnswerCode {
+		// The pull gives a free-text answer as its response code; a chosen
+		// option has a code of its own ("4_Strongly_Agree").
+		q.becomeFreeText()
+	}
+	chosen := q.chosen(a)
+	if len(chosen) == 0 && a.Answer == "" {
+		return
+	}
+	q.Answered++
+	if q.codes == nil { // a free-text question: counted, not listed
+		return
+	}
+	for _, opt := range chosen {
+		i := q.optionIndex(opt)
+		if i < 0 {
+			if len(q.Options) >= MaxUnlistedOptions {
+				if !q.listed {
+					q.becomeFreeText()
+					return
+				}
+				continue // an answer outside a long list: counted in Answered only
+			}
+			q.Options = append(q.Options, OptionCount{Option: opt})
+			i = len(q.Options) - 1
+		}
+		q.Options[i].Count++
+	}
+	if len(chosen) == 1 && a.AnswerCode != "" && a.AnswerCode != chosen[0] {
+		if _, seen := q.codes[chosen[0]]; !seen {
+			q.codes[chosen[0]] = a.AnswerCode
+		}
+	}
+}
+
+// listOptions puts the listed options first, in the listed order, keeping
+// the counts of any seen before a session listed them.
+func (q *QuestionAggregate) listOptions(listed []string) {
+	if q.codes == nil {
+		return // already taken as free text from unlisted answers
+	}
+	out := make([]OptionCount, 0, len(listed)+len(q.Options))
+	for _, opt := range listed {
+		if slices.ContainsFunc(out, func(o OptionCount) bool { return o.Option == opt }) {
+			continue
+		}
+		n := 0
+		if i := q.optionIndex(opt); i >= 0 {
+			n = q.Options[i].Count
+		}
+		out = append(out, OptionCount{Option: opt, Count: n})
+	}
+	for _, o := range q.Options {
+		if !slices.ContainsFunc(out, func(x OptionCount) bool { return x.Option == o.Option }) {
+			out = append(out, o)
+		}
+	}
+	q.Options = out
+	q.listed = true
+}
+
+func (q *QuestionAggregate) becomeFreeText() {
+	q.Options = []OptionCount{}
+	q.codes = nil
+}
+
+func (q *QuestionAggregate) optionIndex(opt string) int {
+	return slices.IndexFunc(q.Options, func(o OptionCount) bool { return o.Option == opt })
+}
+
+// chosen splits an answer into the options chosen. Several chosen options
+// come joined with "; ", but an option's own text may contain "; ": the
+// whole answer is tried as one option first.
+func (q *QuestionAggregate) chosen(a Answer) []string {
+	if a.Answer == "" {
+		return nil
+	}
+	if len(a.Options) == 0 && q.codes == nil {
+		return nil
+	}
+	if slices.Contains(a.Options, a.Answer) || q.optionIndex(a.Answer) >= 0 {
+		return []string{a.Answer}
+	}
+	if len(a.Options) == 0 && !q.listed {
+		// No option list: a free-text answer and one unlisted option look
+		// the same, so the answer is one option.
+		return []string{a.Answer}
+	}
+	return strings.Split(a.Answer, "; ")
+}
+
+// Report returns the aggregate so far. Companies come in the order they
+// were first seen; each lists the union of questions and options, in the
+// order they were first seen across companies.
+func (b *SurveyReportBuilder) Report() SurveyReport {
+	overall := b.overall()
+	r := SurveyReport{Companies: make([]CompanySurvey, 0, len(b.companies)), Overall: overall}
+	for _, c := range b.companies {
+		r.Companies = append(r.Companies, CompanySurvey{
+			CompanyID:       c.key.CompanyID,
+			CompanyName:     c.key.CompanyName,
+			EnrollmentID:    c.key.EnrollmentID,
+			EnrollmentName:  c.key.EnrollmentName,
+			SurveyAggregate: c.aggregate(overall.Questions),
+		})
+	}
+	return r
+}
+
+// overall merges the companies' counts. Options listed by a session come
+// first, in the listed order; unlisted ones follow as first seen, except
+// that unlisted options whose SCORM codes all start with a number ("1_…",
+// "2_…") are put in that numeric order.
+func (b *SurveyReportBuilder) overall() SurveyAggregate {
+	all := &companyBuilder{statuses: map[string]int{}, byID: map[string]*QuestionAggregate{}}
+	for _, c := range b.companies {
+		all.users += c.users
+		for s, n := range c.statuses {
+			all.statuses[s] += n
+		}
+	}
+	// Listed options first, from every company, so that one company's
+	// unlisted answers do not decide the order.
+	for _, c := range b.companies {
+		for _, q := range c.questions {
+			m := all.question(q.QuestionID, q.Question)
+			if q.listed && !m.listed {
+				m.listOptions(optionNames(q.Options))
+			}
+		}
+	}
+	for _, c := range b.companies {
+		for _, q := range c.questions {
+			m := all.byID[q.QuestionID]
+			m.Answered += q.Answered
+			if q.codes == nil {
+				m.becomeFreeText()
+			}
+			if m.codes == nil {
+				continue
+			}
+			for _, o := range q.Options {
+				i := m.optionIndex(o.Option)
+				if i < 0 {
+					m.Options = append(m.Options, OptionCount{Option: o.Option})
+					i = len(m.Options) - 1
+				}
+				m.Options[i].Count += o.Count
+			}
+			for opt, code := range q.codes {
+				if _, seen := m.codes[opt]; !seen {
+					m.codes[opt] = code
+				}
+			}
+		}
+	}
+	// Records that list options for some questions list them for every
+	// choice question: a question without a list is then free text.
+	anyListed := slices.ContainsFunc(all.questions, func(q *QuestionAggregate) bool { return q.listed })
+	out := SurveyAggregate{Users: all.users, Statuses: all.statuses, Questions: make([]QuestionAggregate, 0, len(all.questions))}
+	for _, q := range all.questions {
+		if !q.listed && q.codes != nil {
+			sortByNumberedCodes(q)
+		}
+		if !q.listed && (anyListed || len(q.Options) > MaxUnlistedOptions) {
+			q.becomeFreeText()
+		}
+		out.Questions = append(out.Questions, *q)
+	}
+	return out
+}
+
+// aggregate is the company's counts over the report's questions and
+// options (the union, in the overall order).
+func (c *companyBuilder) aggregate(union []QuestionAggregate) SurveyAggregate {
+	out := SurveyAggregate{Users: c.users, Statuses: maps.Clone(c.statuses), Questions: make([]QuestionAggregate, 0, len(union))}
+	for _, u := range union {
+		q := QuestionAggregate{QuestionID: u.QuestionID, Question: u.Question, Options: make([]OptionCount, len(u.Options)), codes: u.codes, listed: u.listed}
+		for i, o := range u.Options {
+			q.Options[i] = OptionCount{Option: o.Option}
+		}
+		if own, ok := c.byID[u.QuestionID]; ok {
+			q.Answered = own.Answered
+			for i, o := range q.Options {
+				if j := own.optionIndex(o.Option); j >= 0 {
+					q.Options[i].Count = own.Options[j].Count
+				}
+			}
+		}
+		out.Questions = append(out.Questions, q)
+	}
+	return out
+}
+
+func optionNames(opts []OptionCount) []string {
+	names := make([]string, len(opts))
+	for i, o := range opts {
+		names[i] = o.Option
+	}
+	return names
+}
+
+// sortByNumberedCodes orders options whose codes all start with a number
+// by that number: saved records from before options were recorded only
+// show the options people chose, in the order they were seen.
+func sortByNumberedCodes(q *QuestionAggregate) {
+	num := make(map[string]int, len(q.Options))
+	for _, o := range q.Options {
+		n, ok := codeNumber(q.codes[o.Option])
+		if !ok {
+			return
+		}
+		num[o.Option] = n
+	}
+	slices.SortStableFunc(q.Options, func(a, b OptionCount) int { return cmp.Compare(num[a.Option], num[b.Option]) })
+}
+
+// codeNumber reads the leading number of a SCORM response code such as
+// "4_Strongly_Agree".
+func codeNumber(code string) (int, bool) {
+	head, _, ok := strings.Cut(code, "_")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(head)
+	return n, err == nil
+}
+
+// ReportSurvey pulls one survey (see OpenSurvey) and aggregates it. Users
+// whose data could not be fetched completely are counted with what was
+// fetched; their number is returned, so the caller can say the report is
+// incomplete.
+func ReportSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (SurveyReport, int, error) {
+	b := NewSurveyReportBuilder()
+	_, incomplete, err := b.AddSurvey(ctx, c, req)
+	if err != nil {
+		return SurveyReport{}, 0, err
+	}
+	return b.Report(), incomplete, nil
+}
+
+// AddSurvey pulls one survey into the builder, under its company and
+// enrollment, and returns the number of users counted and of those whose
+// data could not be fetched completely.
+func (b *SurveyReportBuilder) AddSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (users, incomplete int, err error) {
+	pull, err := OpenSurvey(ctx, c, req)
+	if err != nil {
+		return 0, 0, err
+	}
+	key := pull.ReportKey()
+	b.Start(key)
+	for u, err := range pull.Users(ctx) {
+		if err != nil {
+			return users, incomplete, fmt.Errorf("survey %q in %q: %w", pull.Enrollment.Name, pull.Company.Name, err)
+		}
+		users++
+		if u.Error != "" {
+			incomplete++
+		}
+		b.Add(key, u)
+	}
+	return users, incomplete, nil
+}
+
+// ReportKey is the key under which the pull's users are reported.
+func (p *SurveyPull) ReportKey() SurveyReportKey {
+	return SurveyReportKey{
+		CompanyID: p.Company.ID, CompanyName: p.Company.Name,
+		EnrollmentID: p.Enrollment.ID, EnrollmentName: p.Enrollment.Name,
+	}
+}
