@@ -18,7 +18,7 @@ func newEnrollCmd(a *app) *cobra.Command {
 	var (
 		req    workflows.EnrollRequest
 		dryRun bool
-		output string
+		out    *outputFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "enroll",
@@ -46,12 +46,18 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
       --group Finance --group "All Staff" --name "Q2 Phishing Refresher" --dry-run
   keepnet-flow enroll --company k3AcmeMfg001 --training t5PhishFun01 --group g9AcmeFin001 \
       --name "Q2 Phishing Refresher" --schedule 2026-04-01T09:00:00Z --timezone "GMT Standard Time" \
-      --due 2026-04-30T17:00:00Z --certificate --output json`,
+      --due 2026-04-30T17:00:00Z --certificate --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "text" && output != "json" {
-				return &workflows.InputError{Field: "output", Value: output, Reason: "is not one of text, json"}
+			format, err := out.parse()
+			if err != nil {
+				return err
 			}
+			dest, err := out.open(a)
+			if err != nil {
+				return err
+			}
+			defer dest.abort()
 			ctx := cmd.Context()
 			c, err := a.client(ctx)
 			if err != nil {
@@ -62,11 +68,20 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 				return err
 			}
 			if dryRun {
-				return writePlan(a.stdout(), output, plan)
+				if err := writePlan(dest, format, plan); err != nil {
+					return err
+				}
+				return dest.commit()
 			}
 			res, err := plan.Apply(ctx)
 			if res.ID != "" {
-				if werr := writeEnrollResult(a.stdout(), output, res); werr != nil && err == nil {
+				// What was done is written even when the run then failed:
+				// it is the record of an enrollment that exists.
+				werr := writeEnrollResult(dest, format, res)
+				if werr == nil {
+					werr = dest.commit()
+				}
+				if err == nil {
 					err = werr
 				}
 			}
@@ -88,7 +103,7 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 	flags.BoolVar(&req.NoSend, "no-send", false, "create it but do not send it (it stays Scheduled; a rerun without --no-send sends it)")
 	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists (every such run creates one)")
 	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan and the create body, write nothing")
-	flags.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	out = addOutputFlags(cmd, "text", "json")
 	for _, name := range []string{"company", "training", "group", "name"} {
 		_ = cmd.MarkFlagRequired(name)
 	}

@@ -35,7 +35,7 @@ func TestEnrollCommandByNamesThenRerun(t *testing.T) {
 		}
 	}
 
-	code, out, errOut = cliRun(append(acmeEnrollArgs, "--output", "json")...)
+	code, out, errOut = cliRun(append(acmeEnrollArgs, "--format", "json")...)
 	if code != 0 {
 		t.Fatalf("rerun: exit %d, stderr %q", code, errOut)
 	}
@@ -93,7 +93,7 @@ func TestEnrollCommandDryRun(t *testing.T) {
 		}
 	}
 
-	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--output", "json")...)
+	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--format", "json")...)
 	var doc struct {
 		DryRun bool
 		Plan   struct {
@@ -161,7 +161,7 @@ func TestEnrollCommandBadInput(t *testing.T) {
 		{"send type without certificate", with("--certificate-send-type", "SendAfterCompletion"), nil, "--certificate"},
 		{"name taken for another training", replace("--name", keepnettest.TrainingEnrollmentName), nil, keepnettest.EnrollmentAcmeTrainingID},
 		{"missing group flag", []string{"enroll", "--company", "Acme Manufacturing", "--training", "Password Hygiene", "--name", "x"}, nil, "group"},
-		{"bad output", with("--output", "yaml"), nil, "yaml"},
+		{"bad output", with("--format", "yaml"), nil, "yaml"},
 		{"missing secret", acmeEnrollArgs, map[string]string{keepnet.EnvClientSecret: ""}, keepnet.EnvClientSecret},
 		{"missing client ID", acmeEnrollArgs, map[string]string{keepnet.EnvClientID: ""}, keepnet.EnvClientID},
 		{"plain http to a remote host", acmeEnrollArgs, map[string]string{keepnet.EnvBaseURL: "http://api.keepnet.example"}, "api.keepnet.example"},

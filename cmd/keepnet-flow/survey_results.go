@@ -74,8 +74,8 @@ written); 2 bad input (nothing written); 1 other failures.`,
 	flags := cmd.Flags()
 	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
-	flags.StringVar(&f.format, "format", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
-	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
+	flags.StringVarP(&f.format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
+	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout (the format is --format's)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
@@ -86,14 +86,20 @@ written); 2 bad input (nothing written); 1 other failures.`,
 
 // validate checks the flags that need no API call, so that bad input fails
 // before anything is fetched or written.
-func (f surveyResultsFlags) validate() error {
+func (f *surveyResultsFlags) validate() error {
+	if err := checkOutputIsFile(f.output); err != nil {
+		return err
+	}
+	format, err := canonicalFormat(f.format, surveyout.Formats())
+	if err != nil {
+		return err
+	}
+	f.format = format
 	switch {
 	case strings.TrimSpace(f.company) == "":
 		return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
 	case strings.TrimSpace(f.enrollment) == "":
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
-	case !surveyout.Valid(f.format):
-		return &workflows.InputError{Field: "format", Value: f.format, Reason: "is not one of " + strings.Join(surveyout.Formats(), ", ")}
 	case f.concurrency < 1:
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
 	case f.rate < 0 || f.rate != f.rate: // NaN is not a rate either

@@ -199,6 +199,7 @@ func TestSurveyResultsBadInput(t *testing.T) {
 		{name: "ambiguous enrollment", args: []string{"--enrollment", "Culture"}, want: []string{`"Culture"`, "ambiguous", keepnettest.EnrollmentAcmePilotID}},
 		{name: "not a survey", args: []string{"--enrollment", keepnettest.TrainingEnrollmentName}, want: []string{keepnettest.TrainingEnrollmentName, "not a survey"}},
 		{name: "unknown format", args: []string{"--format", "xlsx"}, want: []string{"format", `"xlsx"`}, offline: true},
+		{name: "a format as the output file", args: []string{"-o", "json"}, want: []string{`"json"`, "--format json"}, offline: true},
 		{name: "concurrency 0", args: []string{"--concurrency", "0"}, want: []string{"concurrency"}, offline: true},
 		{name: "negative rate", args: []string{"--rate", "-1"}, want: []string{"rate"}, offline: true},
 		{name: "output in a missing directory", args: []string{"-o", "/nonexistent-dir/results.csv"}, want: []string{"/nonexistent-dir/results.csv"}, offline: true},

@@ -23,21 +23,13 @@ const (
 	CSV  Format = "csv"
 )
 
-// ParseFormat reads a --output value.
-func ParseFormat(s string) (Format, error) {
-	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
-	case Text, JSON, CSV:
-		return f, nil
-	case "text":
-		return Text, nil
-	}
-	return "", fmt.Errorf("output format %q is not one of table, json, csv", s)
-}
-
 // Table is rows of text under column headers.
 type Table struct {
 	Headers []string
-	Rows    [][]string
+	// Keys head the CSV columns instead of Headers: the JSON keys of the
+	// same fields, so a script finds the same names in either format.
+	Keys []string
+	Rows [][]string
 }
 
 // Write renders t in format f. JSON renders value instead, so scripts get
@@ -54,7 +46,11 @@ func Write(w io.Writer, f Format, t Table, value any) error {
 		return nil
 	case CSV:
 		cw := csv.NewWriter(w)
-		if err := cw.Write(t.Headers); err != nil {
+		header := t.Keys
+		if header == nil {
+			header = t.Headers
+		}
+		if err := cw.Write(header); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
 		}
 		if err := cw.WriteAll(t.Rows); err != nil {

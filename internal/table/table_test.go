@@ -52,14 +52,3 @@ func TestWriteJSONUsesValue(t *testing.T) {
 		t.Errorf("JSON = %s (%v)", b.String(), err)
 	}
 }
-
-func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"table": Text, "TEXT": Text, " json": JSON, "csv": CSV} {
-		if got, err := ParseFormat(in); err != nil || got != want {
-			t.Errorf("ParseFormat(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := ParseFormat("yaml"); err == nil || !strings.Contains(err.Error(), `"yaml"`) {
-		t.Errorf("ParseFormat(yaml) = %v, want an error naming it", err)
-	}
-}
