@@ -14,12 +14,22 @@ SPEC ?= $(if $(wildcard $(SHARED_SPEC)),$(SHARED_SPEC),$(VENDOR_URL))
 
 GO ?= go
 
+# build stamps the version (git describe against the tags, dev without
+# any; VERSION=v1.2.3 overrides), the commit and the build time. Go's own
+# VCS stamping would record the commit too, but GOFLAGS=-buildvcs=false and
+# builds from an exported tree turn it off.
+VERSION    ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+COMMIT     := $(shell c=$$(git rev-parse HEAD 2>/dev/null) && { git diff --quiet HEAD || c="$$c+modified"; echo "$$c"; })
+BUILD_DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+STAMP      := github.com/keepnet-flow/keepnet-flow/pkg/keepnet
+LDFLAGS    := -X $(STAMP).stampedVersion=$(VERSION) -X $(STAMP).stampedCommit=$(COMMIT) -X $(STAMP).stampedDate=$(BUILD_DATE)
+
 .PHONY: all build test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
 
 all: build
 
 build:
-	$(GO) build -o bin/keepnet-flow ./cmd/keepnet-flow
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/keepnet-flow ./cmd/keepnet-flow
 
 ## spec: install SPEC as api/keepnet-api-spec.json and pin its sha256.
 spec:

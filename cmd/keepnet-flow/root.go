@@ -146,7 +146,7 @@ With --sandbox every command runs against a built-in fake API instead, with
 no credentials needed.`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
   keepnet-flow sandbox`,
-		Version:       keepnet.Version(),
+		Version:       versionLine(keepnet.Build()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// The root runs only when no command matched: with arguments that is
@@ -178,6 +178,8 @@ no credentials needed.`,
 	// Find sets this default only on its own error path, which the root's
 	// Args bypass; SuggestionsFor needs it.
 	root.SuggestionsMinimumDistance = 2
+	// --version prints the same line as the version command.
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -189,7 +191,7 @@ no credentials needed.`,
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 
-	root.AddCommand(newSandboxCmd(a))
+	root.AddCommand(newSandboxCmd(a), newVersionCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
 	root.AddCommand(newSurveyResultsCmd(a))
 	root.AddCommand(newEnrollCmd(a), newCompaniesCmd(a), newTrainingsCmd(a), newGroupsCmd(a), newEnrollmentsCmd(a))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -114,5 +115,39 @@ func TestMissingCredentialsAreAConfigError(t *testing.T) {
 	var cfg *keepnet.ConfigError
 	if !errors.As(err, &cfg) || exitCode(err) != 2 {
 		t.Errorf("client() without credentials: %v (exit %d), want a ConfigError and exit 2", err, exitCode(err))
+	}
+}
+
+// TestVersion: `version` and `--version` print the same line; the JSON
+// form carries the fields.
+func TestVersion(t *testing.T) {
+	code, viaCmd, errOut := cliRun("version")
+	if code != 0 || !strings.HasPrefix(viaCmd, "keepnet-flow ") || strings.Count(viaCmd, "\n") != 1 {
+		t.Fatalf("version: exit %d, stdout %q, stderr %q", code, viaCmd, errOut)
+	}
+	if code, viaFlag, _ := cliRun("--version"); code != 0 || viaFlag != viaCmd {
+		t.Errorf("--version: exit %d, %q; want %q", code, viaFlag, viaCmd)
+	}
+	code, out, _ := cliRun("version", "-f", "json")
+	var b keepnet.BuildInfo
+	if err := json.Unmarshal([]byte(out), &b); code != 0 || err != nil || b.Version == "" || b.GoVersion == "" {
+		t.Errorf("version -f json: exit %d, %q (%v)", code, out, err)
+	}
+}
+
+func TestVersionLine(t *testing.T) {
+	for _, tc := range []struct {
+		b    keepnet.BuildInfo
+		want string
+	}{
+		{keepnet.BuildInfo{Version: "dev"}, "keepnet-flow dev"},
+		{keepnet.BuildInfo{Version: "v1.2.3", Commit: "0123456789abcdef0123", Date: "2026-04-01T09:00:00Z", GoVersion: "go1.26.0"},
+			"keepnet-flow v1.2.3 (commit 0123456789ab, built 2026-04-01T09:00:00Z, go1.26.0)"},
+		{keepnet.BuildInfo{Version: "dev", Commit: "0123456789abcdef0123", Modified: true},
+			"keepnet-flow dev (commit 0123456789ab+modified)"},
+	} {
+		if got := versionLine(tc.b); got != tc.want {
+			t.Errorf("versionLine(%+v) = %q, want %q", tc.b, got, tc.want)
+		}
 	}
 }
