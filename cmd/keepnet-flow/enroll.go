@@ -26,8 +26,9 @@ func newEnrollCmd(a *app) *cobra.Command {
 		Long: `enroll creates a training enrollment in a customer company for one or more
 target groups, and sends it. Company, training and groups are given by name or
 ID (see the companies, trainings and groups commands): an exact name wins over
-partial matches, a single partial match is accepted, anything else is refused
-with the candidates listed.
+partial matches, a single partial match is accepted, then the same ignoring
+accents, case, apostrophe style and runs of spaces or punctuation; anything
+else is refused with the candidates or the closest names listed.
 
 The enrollment's name identifies it in the company, so running the same
 command again is safe: an enrollment with that name that was sent is reported

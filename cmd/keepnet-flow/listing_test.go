@@ -23,6 +23,7 @@ func TestListingCommands(t *testing.T) {
 		{"trainings", []string{"trainings", "--company", "Acme Manufacturing"}, []string{keepnettest.TrainingPasswordID, keepnettest.TrainingSurveyName}, nil, 5},
 		{"trainings searched", []string{"trainings", "--company", keepnettest.CompanyAcmeID, "--search", "PHISHING"}, []string{keepnettest.TrainingPhishingAdvName}, []string{keepnettest.TrainingPasswordID}, 3},
 		{"groups", []string{"groups", "--company", "Globex Retail"}, []string{keepnettest.GroupGlobexFinanceID, "75"}, []string{keepnettest.GroupAcmeFinanceID}, 3},
+		{"company typed loosely", []string{"groups", "--company", "GLOBEX_retail"}, []string{keepnettest.GroupGlobexFinanceID}, []string{keepnettest.GroupAcmeFinanceID}, 3},
 		{"enrollments of a type", []string{"enrollments", "--company", "Acme Manufacturing", "--type", "survey"}, []string{keepnettest.EnrollmentAcmeSurveyID, keepnettest.EnrollmentAcmePilotID}, []string{keepnettest.EnrollmentAcmeTrainingID, keepnettest.EnrollmentGlobexSurveyID}, 3},
 		{"enrollments searched", []string{"enrollments", "--company", "Acme Manufacturing", "--search", "2026"}, []string{keepnettest.EnrollmentAcmeTrainingID, "Finished"}, []string{keepnettest.EnrollmentAcmeSurveyID}, 2},
 	} {
@@ -89,6 +90,7 @@ func TestListingCommandsBadInput(t *testing.T) {
 		{"the old -o json", []string{"companies", "-o", "json"}, "--format json"},
 		{"the old --output csv", []string{"groups", "--company", "Acme Manufacturing", "--output", "CSV"}, "--format csv"},
 		{"unknown company", []string{"trainings", "--company", "Vandelay Industries"}, "Vandelay Industries"},
+		{"misspelt company", []string{"trainings", "--company", "Globx Retial"}, `did you mean "Globex Retail" (` + keepnettest.CompanyGlobexID + `)?`},
 		{"ambiguous company", []string{"groups", "--company", "acme"}, keepnettest.CompanyAcmeEuropeID},
 		{"missing company", []string{"enrollments"}, "company"},
 		{"unknown type", []string{"enrollments", "--company", "Globex Retail", "--type", "Webinar"}, "Webinar"},

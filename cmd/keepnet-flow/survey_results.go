@@ -41,8 +41,10 @@ every target user with their status, last interaction, interaction timeline
 and answers (question, chosen option, response code, time taken).
 
 Company and enrollment are given by name or ID: an exact name
-(case-insensitive) wins, else a single partial match; anything else is
-refused with the candidates and their IDs listed.
+(case-insensitive) wins, else a single partial match, else the same
+ignoring accents, apostrophe style and runs of spaces or punctuation;
+anything else is refused with the candidates and their IDs listed, or the
+closest names.
 
 Formats:
   ndjson    one JSON record per user and line (default)
