@@ -28,6 +28,7 @@ type surveyResultsFlags struct {
 	output      string
 	concurrency int
 	rate        float64
+	questionIDs bool
 }
 
 // newSurveyResultsCmd pulls one survey's results, user by user.
@@ -51,8 +52,9 @@ Formats:
   json      one document {company, enrollment, summary, users: [...]}
   csv       one row per answer; a user without answers gets one row
   csv-wide  one row per user, one column per question (the header is the
-            question text); records are spooled to a temporary file until
-            the last user has shown which questions exist
+            question text, with its ID under --question-ids), in the
+            survey's question order; records are spooled to a temporary
+            file until the last user has shown which questions exist
 
 Records come out in the order the service lists the users, as soon as they
 are complete, so memory stays flat however large the survey. With -o the
@@ -80,6 +82,7 @@ written); 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout (the format is --format's)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	flags.BoolVar(&f.questionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
@@ -106,6 +109,8 @@ func (f *surveyResultsFlags) validate() error {
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
 	case f.rate < 0 || f.rate != f.rate: // NaN is not a rate either
 		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
+	case f.questionIDs && f.format != surveyout.CSVWide:
+		return &workflows.InputError{Field: "question-ids", Reason: "applies to --format csv-wide only; the other formats carry questionId in every answer"}
 	}
 	return nil
 }
@@ -155,7 +160,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 		return err
 	}
 	header := surveyout.Header{Company: pull.Company, Enrollment: pull.Enrollment, Summary: pull.Summary}
-	w, err := surveyout.New(f.format, dest, header, surveyout.Options{SpoolDir: spoolDir})
+	w, err := surveyout.New(f.format, dest, header, surveyout.Options{SpoolDir: spoolDir, QuestionIDs: f.questionIDs})
 	if err != nil {
 		return err
 	}

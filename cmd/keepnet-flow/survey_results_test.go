@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -370,5 +371,46 @@ func TestSurveyResultsFailedRunLeavesNoFile(t *testing.T) {
 				t.Errorf("directory holds %v, want only the untouched target", names)
 			}
 		})
+	}
+}
+
+// TestSurveyResultsCSVWideQuestionOrder: the question columns are the
+// survey's questions in the order of the fullest session, whoever answered
+// first, and --question-ids adds their IDs.
+func TestSurveyResultsCSVWideQuestionOrder(t *testing.T) {
+	srv := cliFake(t)
+	var fullest []keepnettest.Answer
+	for u := range srv.Users(keepnettest.EnrollmentAcmeSurveyID) {
+		if a := srv.Answers(keepnettest.EnrollmentAcmeSurveyID, u.ID); len(a) > len(fullest) {
+			fullest = a
+		}
+	}
+	var want, wantWithIDs []string
+	for _, a := range fullest {
+		want = append(want, a.Question)
+		wantWithIDs = append(wantWithIDs, a.Question+" ["+a.ScormID+"]")
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, want},
+		{[]string{"--question-ids"}, wantWithIDs},
+	} {
+		code, out, errOut := cliRun(surveyArgs(append([]string{"--format", "csv-wide"}, tc.args...)...)...)
+		if code != 0 {
+			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rows[0][len(rows[0])-len(tc.want):]; !slices.Equal(got, tc.want) {
+			t.Errorf("%q: question columns %q, want %q", tc.args, got, tc.want)
+		}
+	}
+	code, _, errOut := cliRun(surveyArgs("--format", "csv", "--question-ids")...)
+	if code != 2 || !strings.Contains(errOut, "csv-wide") {
+		t.Errorf("--question-ids with csv: exit %d, stderr %q; want 2 naming csv-wide", code, errOut)
 	}
 }

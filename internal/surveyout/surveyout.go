@@ -36,6 +36,10 @@ type Options struct {
 	// SpoolDir is where csv-wide keeps records until the question set is
 	// known; empty means os.TempDir().
 	SpoolDir string
+	// QuestionIDs appends each question's ID to its csv-wide column
+	// header, "text [id]"; without it only questions whose text does not
+	// tell them apart get it.
+	QuestionIDs bool
 }
 
 // The formats, as the --format flag spells them.
@@ -65,7 +69,7 @@ func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	case CSV:
 		return newCSVLong(w)
 	case CSVWide:
-		return newCSVWide(w, opts.SpoolDir)
+		return newCSVWide(w, opts)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }

@@ -251,3 +251,76 @@ func TestUnknownFormat(t *testing.T) {
 		t.Errorf("New(xml) error = %v, want one naming the format", err)
 	}
 }
+
+// TestCSVWideColumnsFollowTheSurveyOrder: the same answers give the same
+// columns whatever order the users come in: by session index, where a user
+// shown one question fewer sees the later ones one index lower, then by
+// question ID.
+func TestCSVWideColumnsFollowTheSurveyOrder(t *testing.T) {
+	at := func(i int) *int { return &i }
+	full := workflows.UserResult{TargetUserResourceID: "u-full", Answers: []workflows.Answer{
+		{QuestionID: "zeta", QuestionIndex: at(1), Question: "First", Answer: "a"},
+		{QuestionID: "alpha", QuestionIndex: at(2), Question: "Second", Answer: "b"},
+		{QuestionID: "mu", QuestionIndex: at(3), Question: "Optional third", Answer: "c"},
+		{QuestionID: "beta", QuestionIndex: at(4), Question: "Fourth", Answer: "d"},
+	}}
+	skipped := workflows.UserResult{TargetUserResourceID: "u-skipped", Answers: []workflows.Answer{
+		{QuestionID: "zeta", QuestionIndex: at(1), Question: "First", Answer: "e"},
+		{QuestionID: "alpha", QuestionIndex: at(2), Question: "Second", Answer: "f"},
+		{QuestionID: "beta", QuestionIndex: at(3), Question: "Fourth", Answer: "g"},
+	}}
+	tied := workflows.UserResult{TargetUserResourceID: "u-tied", Answers: []workflows.Answer{
+		{QuestionID: "omega", Question: "No index, sorts last", Answer: "h"},
+		{QuestionID: "delta", QuestionIndex: at(4), Question: "Same index as Fourth, later ID", Answer: "i"},
+	}}
+	want := []string{"First", "Second", "Optional third", "Fourth", "Same index as Fourth, later ID", "No index, sorts last"}
+	for _, order := range [][]workflows.UserResult{
+		{full, skipped, tied},
+		{skipped, full, tied},
+		{tied, skipped, full},
+	} {
+		var out bytes.Buffer
+		w, err := New(CSVWide, &out, header, Options{SpoolDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range order {
+			if err := w.WriteUser(u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		rows := readCSV(t, out.String())
+		if got := rows[0][len(csvWideColumns):]; !reflect.DeepEqual(got, want) {
+			t.Errorf("users %s, %s, %s first: question columns %q, want %q", order[0].TargetUserResourceID, order[1].TargetUserResourceID, order[2].TargetUserResourceID, got, want)
+		}
+		for _, row := range rows[1:] {
+			if row[0] == "u-skipped" && !reflect.DeepEqual(row[len(csvWideColumns):], []string{"e", "f", "", "g", "", ""}) {
+				t.Errorf("u-skipped's answers in the wrong columns: %q", row)
+			}
+		}
+	}
+}
+
+func TestCSVWideShowsQuestionIDsOnRequest(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(CSVWide, &out, header, Options{SpoolDir: t.TempDir(), QuestionIDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if err := w.WriteUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readCSV(t, out.String())[0][len(csvWideColumns):]
+	want := []string{`How safe, "really", do you feel? [q1]`, "Preferred channel [q2]", "Only some users see this [q3]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("question headers = %q, want %q", got, want)
+	}
+}

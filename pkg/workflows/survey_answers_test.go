@@ -10,6 +10,8 @@ import (
 
 func seconds(v float64) *float64 { return &v }
 
+func questionIndex(v int) *int { return &v }
+
 func TestAnswersOf(t *testing.T) {
 	tests := []struct {
 		name string
@@ -27,7 +29,7 @@ func TestAnswersOf(t *testing.T) {
 				{"source":"Qex","index":0,"scormId":"q-culture","question":"I feel safe reporting a mistake, even a \"small\" one.","type":"choice-single",
 				 "answers":[{"option":"Disagree","isUserAnswer":false},{"option":"Strongly agree, très","isUserAnswer":true}],
 				 "studentOrLearnerResponse":"4_Strongly_Agree","latency":"PT0H1M15S"}]}]}`,
-			want: []Answer{{QuestionID: "q-culture", Question: `I feel safe reporting a mistake, even a "small" one.`, Answer: "Strongly agree, très", AnswerCode: "4_Strongly_Agree", LatencySeconds: seconds(75)}},
+			want: []Answer{{QuestionID: "q-culture", QuestionIndex: questionIndex(0), Question: `I feel safe reporting a mistake, even a "small" one.`, Answer: "Strongly agree, très", AnswerCode: "4_Strongly_Agree", LatencySeconds: seconds(75)}},
 		},
 		{
 			name: "latest session wins, by display-format date, not by array order",
@@ -63,7 +65,7 @@ func TestAnswersOf(t *testing.T) {
 				{"index":0,"scormId":"q1","question":"Q1","answers":[{"option":"first try","isUserAnswer":true}]},
 				{"index":1,"scormId":"q2","question":"Q2","answers":[{"option":"only","isUserAnswer":true}]},
 				{"index":2,"scormId":"q1","question":"Q1","answers":[{"option":"second try","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Question: "Q1", Answer: "second try"}, {QuestionID: "q2", Question: "Q2", Answer: "only"}},
+			want: []Answer{{QuestionID: "q1", QuestionIndex: questionIndex(0), Question: "Q1", Answer: "second try"}, {QuestionID: "q2", QuestionIndex: questionIndex(1), Question: "Q2", Answer: "only"}},
 		},
 		{
 			name: "several chosen options, a free-text answer, a bad latency, no scormId",
@@ -74,7 +76,7 @@ func TestAnswersOf(t *testing.T) {
 			want: []Answer{
 				{QuestionID: "multi", Answer: "Email; Phone"},
 				{QuestionID: "free", Answer: "More posters, fewer quizzes", AnswerCode: "More posters, fewer quizzes", LatencySeconds: seconds(3.5)},
-				{QuestionID: "index:7", Question: "Unnamed", Answer: "Yes"},
+				{QuestionID: "index:7", QuestionIndex: questionIndex(7), Question: "Unnamed", Answer: "Yes"},
 			},
 		},
 		{
