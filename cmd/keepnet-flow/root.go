@@ -86,6 +86,12 @@ func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 		opts = append(opts, keepnet.WithBaseURL(fake.URL), keepnet.WithCredentials(fake.ClientID, fake.ClientSecret))
 	}
 	c, err := keepnet.New(opts...)
+	var config *keepnet.ConfigError
+	if errors.As(err, &config) && (strings.Contains(config.Setting, keepnet.EnvClientID) || strings.Contains(config.Setting, keepnet.EnvClientSecret)) {
+		// Missing credentials is where a newcomer stops; the sandbox needs
+		// none.
+		return nil, fmt.Errorf("connecting to Keepnet: %w; or add --sandbox to try keepnet-flow against its built-in fake API", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Keepnet: %w", err)
 	}
@@ -140,10 +146,13 @@ func newRootCmd(a *app) *cobra.Command {
 customer companies: pulling survey results user by user, and creating and
 sending training enrollments exactly once.
 
-Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Platform >
-Company > API); KEEPNET_BASE_URL overrides https://api.keepnetlabs.com.
-With --sandbox every command runs against a built-in fake API instead, with
-no credentials needed.`,
+Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Company >
+Company Settings > REST API); KEEPNET_BASE_URL overrides
+https://api.keepnetlabs.com. With --sandbox every command runs against a
+built-in fake API instead, with no credentials needed; its world is created
+fresh on every run, so an enrollment created in one run is gone in the next
+(for a world that lasts, run 'keepnet-flow sandbox' and point
+KEEPNET_BASE_URL at it).`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
   keepnet-flow sandbox`,
 		Version:       versionLine(keepnet.Build()),
@@ -187,7 +196,7 @@ no credentials needed.`,
 	})
 
 	flags := root.PersistentFlags()
-	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed)")
+	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed; a fresh world every run)")
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 

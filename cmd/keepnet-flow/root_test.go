@@ -151,3 +151,36 @@ func TestVersionLine(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingCredentials: a first run without credentials learns, in one
+// line, every variable to set and that --sandbox needs none.
+func TestMissingCredentials(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		id      string
+		secret  string
+		want    []string
+		wantNot string
+	}{
+		{"both", "", "", []string{keepnet.EnvClientID + " and " + keepnet.EnvClientSecret, "--sandbox"}, ""},
+		{"the secret", "some-id", "", []string{keepnet.EnvClientSecret, "--sandbox"}, keepnet.EnvClientID},
+		{"the ID", "", "some-secret", []string{keepnet.EnvClientID, "--sandbox"}, keepnet.EnvClientSecret},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(keepnet.EnvClientID, tc.id)
+			t.Setenv(keepnet.EnvClientSecret, tc.secret)
+			code, out, errOut := cliRun("companies")
+			if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 2 and one line", code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q lacks %q", errOut, w)
+				}
+			}
+			if tc.wantNot != "" && strings.Contains(errOut, tc.wantNot) {
+				t.Errorf("stderr %q names %q, which is set", errOut, tc.wantNot)
+			}
+		})
+	}
+}
