@@ -82,6 +82,9 @@ func listingRun(a *app, f *listingFlags, list func(ctx context.Context) (listing
 		if len(l.table.Rows) == 0 {
 			a.noneFound(format, l.what, f.search)
 		}
+		if f.out.toStdout() {
+			l.table.MaxWidth = a.terminalWidth()
+		}
 		if err := table.Write(dest, format, l.table, l.value); err != nil {
 			return err
 		}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -93,4 +95,18 @@ func (o *outputFlags) open(a *app) (*destination, error) {
 	// After Commit, Abort does nothing; on failure the run's own error is
 	// the one to report.
 	return &destination{Writer: file, commit: file.Commit, abort: func() { _ = file.Abort() }}, nil
+}
+
+// terminalWidth is the width of the terminal stdout is, or 0 when it is not
+// one (a pipe or a file takes whole lines).
+func (a *app) terminalWidth() int {
+	file, ok := a.stdout().(*os.File)
+	if !ok || !term.IsTerminal(int(file.Fd())) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(file.Fd()))
+	if err != nil {
+		return 0 // a terminal that cannot say its size gets the whole table
+	}
+	return width
 }
