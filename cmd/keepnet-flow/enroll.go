@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +43,10 @@ and prints the plan and the exact create body, and writes nothing.
 
 Without --schedule the enrollment is sent now. --schedule and --due are
 RFC 3339 date-times; --timezone is a Windows time-zone ID as the service
-lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
+lists them ("GMT Standard Time", "Turkey Standard Time", ...). The service
+takes a due date only within a schedule, so --due needs --schedule (for
+"send now, due then", pass the current time); a --schedule in the past is
+warned about. A dry run shows the create body only when a run would create.`,
 		Example: `  keepnet-flow enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" \
       --group Finance --group "All Staff" --name "Q2 Phishing Refresher" --dry-run
   keepnet-flow enroll --company k3AcmeMfg001 --training t5PhishFun01 --group g9AcmeFin001 \
@@ -68,6 +72,7 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 			if err != nil {
 				return err
 			}
+			warnPastSchedule(a.progress(), plan, time.Now())
 			if dryRun {
 				if err := writePlan(dest, format, plan); err != nil {
 					return err
@@ -111,6 +116,19 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 	return cmd
 }
 
+// warnPastSchedule warns when the schedule has already passed: probably a
+// typo in the date, and what the service does with it is not known.
+func warnPastSchedule(w io.Writer, plan *workflows.EnrollmentPlan, now time.Time) {
+	if plan.ScheduledDate == "" {
+		return
+	}
+	at, err := time.Parse(time.RFC3339, plan.ScheduledDate)
+	if err != nil || !at.Before(now) {
+		return // the plan checked the date; unparsable cannot happen here
+	}
+	fmt.Fprintf(w, "keepnet-flow: warning: --schedule %s is in the past (it is now %s); check the date\n", plan.ScheduledDate, now.UTC().Format(time.RFC3339))
+}
+
 // writeEnrollResult prints what the run ended with.
 func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) error {
 	if output == "json" {
@@ -133,8 +151,14 @@ func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) e
 }
 
 // writePlan prints a dry run: every name resolved to its ID, what a real run
-// would do, and the exact create body.
+// would do, and the exact create body when it would create one.
 func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error {
+	if !plan.Creates() {
+		// A body that will not be sent would read as if it were.
+		shown := *plan
+		shown.CreateBody = nil
+		plan = &shown
+	}
 	if output == "json" {
 		return writeJSON(w, struct {
 			DryRun bool                      `json:"dryRun"`
@@ -163,6 +187,10 @@ func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error
 	fmt.Fprintf(tw, "Would:\t%s\n", plan.Intent)
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
+	}
+	if plan.CreateBody == nil {
+		_, err := fmt.Fprintf(w, "Dry run: nothing was written.\n%s", b.String())
+		return err
 	}
 	var body bytes.Buffer
 	if err := json.Indent(&body, plan.CreateBody, "", "  "); err != nil {

@@ -205,3 +205,49 @@ func TestEnrollCommandRejectedCredentials(t *testing.T) {
 		t.Errorf("%d write requests reached the fake", n)
 	}
 }
+
+// TestEnrollDryRunOfAnExistingEnrollment: a dry run that would create
+// nothing shows no create body, in text or JSON.
+func TestEnrollDryRunOfAnExistingEnrollment(t *testing.T) {
+	cliFake(t)
+	if code, _, errOut := cliRun(acmeEnrollArgs...); code != 0 {
+		t.Fatalf("first run: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut := cliRun(append(acmeEnrollArgs, "--dry-run")...)
+	if code != 0 || !strings.Contains(out, "Would:") || strings.Contains(out, "Create body") || strings.Contains(out, "trainingId") {
+		t.Errorf("text: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "-f", "json")...)
+	var doc struct {
+		Plan struct {
+			CreateBody json.RawMessage `json:"createBody"`
+			Intent     string          `json:"intent"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Plan.Intent == "" || string(doc.Plan.CreateBody) != "null" {
+		t.Errorf("JSON: exit %d (%v), createBody %s:\n%s", code, err, doc.Plan.CreateBody, out)
+	}
+	// With duplicates allowed it would create, so the body is shown.
+	if code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--allow-duplicate")...); code != 0 || !strings.Contains(out, "Create body") {
+		t.Errorf("--allow-duplicate: exit %d:\n%s", code, out)
+	}
+}
+
+func TestEnrollWarnsOfAPastSchedule(t *testing.T) {
+	cliFake(t)
+	for _, tc := range []struct {
+		schedule string
+		warns    bool
+	}{
+		{"2020-01-06T09:00:00Z", true},
+		{"2999-01-06T09:00:00Z", false},
+	} {
+		code, _, errOut := cliRun(append(acmeEnrollArgs, "--dry-run", "--schedule", tc.schedule, "--timezone", "GMT Standard Time")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", tc.schedule, code, errOut)
+		}
+		if warned := strings.Contains(errOut, "warning: --schedule "+tc.schedule+" is in the past"); warned != tc.warns {
+			t.Errorf("%s: stderr %q; want a warning: %v", tc.schedule, errOut, tc.warns)
+		}
+	}
+}

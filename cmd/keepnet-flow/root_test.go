@@ -43,6 +43,9 @@ func TestUsageMistakesExit2WithOneLine(t *testing.T) {
 		{"--no-such-flag"},
 		{"sandbox", "unexpected-arg"},
 		{"sandbox", "--users", "many"},
+		{"sandbox", "--users", "-5"},
+		{"sandbox", "--token-ttl", "0s"},
+		{"sandbox", "--latency", "-1s"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), args, &stdout, &stderr)

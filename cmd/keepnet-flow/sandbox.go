@@ -9,6 +9,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // newSandboxCmd serves the fake Keepnet API on a loopback port until
@@ -39,6 +40,14 @@ Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".`,
   keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case users < 0:
+				return &workflows.InputError{Field: "users", Value: fmt.Sprint(users), Reason: "must be 0 or more"}
+			case tokenTTL <= 0:
+				return &workflows.InputError{Field: "token-ttl", Value: tokenTTL.String(), Reason: "must be more than 0"}
+			case latency < 0:
+				return &workflows.InputError{Field: "latency", Value: latency.String(), Reason: "must be 0 or more"}
+			}
 			opts := []keepnettest.Option{
 				keepnettest.WithAddr(addr),
 				keepnettest.WithUsers(users),
