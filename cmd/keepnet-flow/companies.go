@@ -37,6 +37,6 @@ from here to --company of the other commands.`,
 			return listing{table: t, value: nonNil(companies), what: "companies"}, nil
 		}),
 	}
-	f.add(cmd, false)
+	f.add(a, cmd, false)
 	return cmd
 }

@@ -113,6 +113,11 @@ warned about. A dry run shows the create body only when a run would create.`,
 	for _, name := range []string{"company", "training", "group", "name"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
+	// The flags exist, so registering cannot fail.
+	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
+	_ = cmd.RegisterFlagCompletionFunc("training", a.complete(a.completeTrainings))
+	_ = cmd.RegisterFlagCompletionFunc("group", a.complete(a.completeGroups))
+	_ = cmd.RegisterFlagCompletionFunc("timezone", a.complete(a.completeTimeZones))
 	return cmd
 }
 

@@ -52,7 +52,7 @@ sent yet; 'enroll' with the same name sends it.`,
 			return listing{table: t, value: nonNil(list), what: "enrollments"}, nil
 		}),
 	}
-	f.add(cmd, true)
+	f.add(a, cmd, true)
 	f.check = func() (err error) {
 		canonical, err = enrollmentType(kind)
 		return err

@@ -40,6 +40,6 @@ target-groups/search/current-company). Pass a name or an ID from here to
 			return listing{table: t, value: nonNil(groups), what: "target groups"}, nil
 		}),
 	}
-	f.add(cmd, true)
+	f.add(a, cmd, true)
 	return cmd
 }

@@ -25,10 +25,11 @@ type listingFlags struct {
 
 // add registers --search, --format and --output, and --company when the
 // listing is of one company's things.
-func (f *listingFlags) add(cmd *cobra.Command, withCompany bool) {
+func (f *listingFlags) add(a *app, cmd *cobra.Command, withCompany bool) {
 	if withCompany {
 		cmd.Flags().StringVar(&f.company, "company", "", "customer company, by name or ID (see 'keepnet-flow companies')")
 		_ = cmd.MarkFlagRequired("company")
+		_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	}
 	cmd.Flags().StringVar(&f.search, "search", "", "only names containing this text (case-insensitive)")
 	f.out = addOutputFlags(cmd, string(table.Text), string(table.JSON), string(table.CSV))

@@ -86,6 +86,7 @@ written); 2 bad input (nothing written); 1 other failures.`,
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	return cmd
 }
 

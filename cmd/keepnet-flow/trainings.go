@@ -39,6 +39,6 @@ trainings/search). Pass a name or an ID from here to 'enroll --training'.`,
 			return listing{table: t, value: nonNil(trainings), what: "trainings"}, nil
 		}),
 	}
-	f.add(cmd, true)
+	f.add(a, cmd, true)
 	return cmd
 }
