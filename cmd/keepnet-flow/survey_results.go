@@ -56,6 +56,13 @@ Formats:
             survey's question order; records are spooled to a temporary
             file until the last user has shown which questions exist
 
+Dates are kept as the server sent them, in the company's display format;
+lastInteractionDateIso (and each interaction's timeIso) gives them in ISO
+8601 where the day/month order is known from the survey's own dates (a day
+above 12 shows it), and is left out otherwise, never guessed: a notice on
+stderr says how many and why. csv-wide sees every date before its first
+row; the streaming formats only those before the record.
+
 Records come out in the order the service lists the users, as soon as they
 are complete, so memory stays flat however large the survey. With -o the
 file appears only when the pull finished; a failed run leaves none.
@@ -187,6 +194,9 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	bar.stop()
 	if err := w.Close(); err != nil {
 		return err
+	}
+	if notice := w.DateNotice(); notice != "" {
+		fmt.Fprintf(a.progress(), "keepnet-flow: %s\n", notice)
 	}
 	if err := commit(); err != nil {
 		return err

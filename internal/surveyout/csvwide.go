@@ -19,7 +19,7 @@ import (
 // csvWideColumns lead every csv-wide row; one column per question follows.
 var csvWideColumns = []string{
 	"targetUserResourceId", "email", "firstName", "lastName", "department", "status",
-	"lastInteractionDate", "error",
+	"lastInteractionDate", "error", "lastInteractionDateIso",
 }
 
 // csvWide writes one row per user and one column per question. The header
@@ -36,6 +36,7 @@ var csvWideColumns = []string{
 // fullest rendering), then by question ID; questions without an index come
 // last, by ID.
 type csvWide struct {
+	isoDates
 	out         io.Writer
 	spool       *os.File
 	spoolBuf    *bufio.Writer
@@ -59,6 +60,7 @@ func newCSVWide(w io.Writer, opts Options) (*csvWide, error) {
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
+	c.observe(u) // every date, before the first row is written
 	for _, a := range u.Answers {
 		q, seen := c.questions[a.QuestionID]
 		if !seen {
@@ -109,7 +111,7 @@ func (c *csvWide) replay() error {
 		} else if err != nil {
 			return fmt.Errorf("csv-wide spool: %w", err)
 		}
-		copy(row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error})
+		copy(row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error, c.iso(u.LastInteractionDate)})
 		clear(row[fixed:])
 		for _, a := range u.Answers {
 			row[fixed+column[a.QuestionID]] = a.Answer

@@ -29,6 +29,9 @@ type Writer interface {
 	// Discard releases what the writer holds without finishing the output,
 	// for a run that failed.
 	Discard() error
+	// DateNotice, after Close, says why some dates got no ISO 8601
+	// companion (lastInteractionDateIso, timeIso), or "" when all did.
+	DateNotice() string
 }
 
 // Options tune the writers.

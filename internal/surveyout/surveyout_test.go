@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,11 +158,11 @@ func TestCSVOneRowPerAnswer(t *testing.T) {
 	rows := readCSV(t, render(t, CSV))
 	want := [][]string{
 		csvLongColumns,
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", ""},
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", ""},
-		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable"},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", "", "2026-01-22T13:30:09"},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", "", "2026-01-22T13:30:09"},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", "", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", "", ""},
+		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable", ""},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("csv rows =\n%q\nwant\n%q", rows, want)
@@ -190,9 +191,9 @@ func TestCSVWideOneColumnPerQuestion(t *testing.T) {
 	head := append(append([]string{}, csvWideColumns...), "How safe, \"really\", do you feel?", "Preferred channel", "Only some users see this")
 	want := [][]string{
 		head,
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "Safe\nmostly", "Email; Chat", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "Unsafe", "", "Yes"},
-		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", ""},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "2026-01-22T13:30:09", "Safe\nmostly", "Email; Chat", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "", "Unsafe", "", "Yes"},
+		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", "", ""},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("csv-wide rows =\n%q\nwant\n%q", rows, want)
@@ -323,4 +324,103 @@ func TestCSVWideShowsQuestionIDsOnRequest(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("question headers = %q, want %q", got, want)
 	}
+}
+
+// TestISODatesAreNeverGuessed: an ambiguous date gets an ISO value only once
+// the pull's own dates have shown the day/month order; the notice says why
+// the others have none.
+func TestISODatesAreNeverGuessed(t *testing.T) {
+	user := func(id, date string) workflows.UserResult {
+		return workflows.UserResult{
+			TargetUserResourceID: id, LastInteractionDate: keepnetdate.FromString(date),
+			Answers: []workflows.Answer{}, Interactions: []workflows.Interaction{{Event: "Opened Email", Time: keepnetdate.FromString(date)}},
+		}
+	}
+	ambiguousFirst := []workflows.UserResult{user("u-1", "05/02/2026 09:00"), user("u-2", "22/01/2026 13:30:09"), user("u-3", "03/04/2026 10:00")}
+	tests := []struct {
+		name       string
+		format     string
+		users      []workflows.UserResult
+		want       []string // lastInteractionDateIso per user
+		wantNotice string   // in DateNotice; "" for none
+	}{
+		{"ndjson: only after the order is shown", NDJSON, ambiguousFirst,
+			[]string{"", "2026-01-22T13:30:09", "2026-04-03T10:00:00"}, "2 with day and month both 12 or less have no ISO 8601 value: they came before"},
+		{"csv-wide: every date, as it sees them all first", CSVWide, ambiguousFirst,
+			[]string{"2026-02-05T09:00:00", "2026-01-22T13:30:09", "2026-04-03T10:00:00"}, ""},
+		{"never shown", CSV, []workflows.UserResult{user("u-1", "05/02/2026 09:00"), user("u-2", "2026-01-22T13:30:09.1234567")},
+			[]string{"", "2026-01-22T13:30:09.1234567"}, "no date of this survey had a day above 12"},
+		{"both orders shown", CSVWide, []workflows.UserResult{user("u-1", "22/01/2026 09:00"), user("u-2", "01/22/2026 09:00"), user("u-3", "05/02/2026 09:00")},
+			[]string{"2026-01-22T09:00:00", "2026-01-22T09:00:00", ""}, "show both DD/MM and MM/DD"},
+		{"unreadable", JSON, []workflows.UserResult{user("u-1", "yesterday")}, []string{""}, "2 in a format keepnet-flow does not know"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			w, err := New(tt.format, &out, header, Options{SpoolDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range tt.users {
+				if err := w.WriteUser(u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := isoColumn(t, tt.format, out.String()); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("lastInteractionDateIso = %q, want %q\n%s", got, tt.want, out.String())
+			}
+			notice := w.DateNotice()
+			if (tt.wantNotice == "") != (notice == "") || !strings.Contains(notice, tt.wantNotice) {
+				t.Errorf("notice %q, want one containing %q", notice, tt.wantNotice)
+			}
+		})
+	}
+}
+
+// isoColumn reads lastInteractionDateIso per user from any format, checking
+// on the way that the JSON formats give interactions the same value.
+func isoColumn(t *testing.T, format, out string) []string {
+	t.Helper()
+	type rec struct {
+		ISO          string `json:"lastInteractionDateIso"`
+		Interactions []struct {
+			TimeISO string `json:"timeIso"`
+		} `json:"interactions"`
+	}
+	var recs []rec
+	switch format {
+	case NDJSON:
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var r rec
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, r)
+		}
+	case JSON:
+		var doc struct{ Users []rec }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		recs = doc.Users
+	default:
+		rows := readCSV(t, out)
+		col := slices.Index(rows[0], "lastInteractionDateIso")
+		var got []string
+		for _, r := range rows[1:] {
+			got = append(got, r[col])
+		}
+		return got
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.ISO)
+		if len(r.Interactions) != 1 || r.Interactions[0].TimeISO != r.ISO {
+			t.Errorf("interaction timeIso %+v differs from %q", r.Interactions, r.ISO)
+		}
+	}
+	return got
 }
