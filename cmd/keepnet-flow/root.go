@@ -152,7 +152,11 @@ https://api.keepnetlabs.com. With --sandbox every command runs against a
 built-in fake API instead, with no credentials needed; its world is created
 fresh on every run, so an enrollment created in one run is gone in the next
 (for a world that lasts, run 'keepnet-flow sandbox' and point
-KEEPNET_BASE_URL at it).`,
+KEEPNET_BASE_URL at it).
+
+Every command writes its data to stdout in the format --format (-f) picks,
+in any case; --output (-o) FILE writes it to FILE instead, which appears
+only when the output is complete.`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
   keepnet-flow sandbox`,
 		Version:       versionLine(keepnet.Build()),
