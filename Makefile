@@ -14,20 +14,40 @@ SPEC ?= $(if $(wildcard $(SHARED_SPEC)),$(SHARED_SPEC),$(VENDOR_URL))
 
 GO ?= go
 
+# fetch_spec: copy or download SPEC to $(1). A failed download says how to
+# get the spec by hand: the vendor's URL is unreachable from many networks
+# (CI's included), and a fresh clone has no ../shared copy to fall back on.
+define fetch_spec
+case "$(SPEC)" in \
+  http://*|https://*) curl -fsSL --retry 3 -o $(1) "$(SPEC)" 2>/dev/null || { rm -f $(1); \
+    echo "make $@: could not download the vendor's spec from $(SPEC)." >&2; \
+    echo "  Download keepnet-api-spec.json from the vendor's API documentation (https://doc.keepnetlabs.com/api-reference, the spec linked from its how-to pages)" >&2; \
+    echo "  on a machine that can reach it, then run: make spec SPEC=path/to/keepnet-api-spec.json" >&2; exit 2; } ;; \
+  *) [ -f "$(SPEC)" ] || { echo "make $@: $(SPEC): no such file" >&2; exit 2; }; cp "$(SPEC)" $(1) ;; \
+esac
+endef
+
+# build stamps the version (git describe against the tags, dev without
+# any; VERSION=v1.2.3 overrides), the commit and the build time. Go's own
+# VCS stamping would record the commit too, but GOFLAGS=-buildvcs=false and
+# builds from an exported tree turn it off.
+VERSION    ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+COMMIT     := $(shell c=$$(git rev-parse HEAD 2>/dev/null) && { git diff --quiet HEAD || c="$$c+modified"; echo "$$c"; })
+BUILD_DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+STAMP      := github.com/keepnet-flow/keepnet-flow/pkg/keepnet
+LDFLAGS    := -X $(STAMP).stampedVersion=$(VERSION) -X $(STAMP).stampedCommit=$(COMMIT) -X $(STAMP).stampedDate=$(BUILD_DATE)
+
 .PHONY: all build test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
 
 all: build
 
 build:
-	$(GO) build -o bin/keepnet-flow ./cmd/keepnet-flow
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/keepnet-flow ./cmd/keepnet-flow
 
 ## spec: install SPEC as api/keepnet-api-spec.json and pin its sha256.
 spec:
 	@mkdir -p api
-	@case "$(SPEC)" in \
-	  http://*|https://*) curl -fsSL --retry 3 -o $(SPEC_FILE).tmp "$(SPEC)" ;; \
-	  *) [ -f "$(SPEC)" ] || { echo "make spec: $(SPEC): no such file" >&2; exit 2; }; cp "$(SPEC)" $(SPEC_FILE).tmp ;; \
-	esac
+	@$(call fetch_spec,$(SPEC_FILE).tmp)
 	@$(GO) run ./internal/cmd/keepnet-overlay -check $(SPEC_FILE).tmp || { echo "make spec: refusing $(SPEC): not a spec keepnet-flow can generate from" >&2; rm -f $(SPEC_FILE).tmp; exit 2; }
 	@mv $(SPEC_FILE).tmp $(SPEC_FILE)
 	@cd api && sha256sum keepnet-api-spec.json > keepnet-api-spec.json.sha256
@@ -38,10 +58,7 @@ spec:
 spec-verify:
 	@if [ ! -f $(SPEC_FILE) ]; then \
 	  mkdir -p api; \
-	  case "$(SPEC)" in \
-	    http://*|https://*) curl -fsSL --retry 3 -o $(SPEC_FILE) "$(SPEC)" ;; \
-	    *) cp "$(SPEC)" $(SPEC_FILE) ;; \
-	  esac; \
+	  $(call fetch_spec,$(SPEC_FILE)); \
 	fi
 	@cd api && sha256sum --quiet -c keepnet-api-spec.json.sha256 >/dev/null 2>&1 || { \
 	  echo "spec: $(SPEC_FILE) does not match the pin in $(SPEC_PIN) (sha256 $$(sha256sum keepnet-api-spec.json | cut -c1-16)… vs $$(cut -c1-16 keepnet-api-spec.json.sha256)…); run 'make spec SPEC=…' to install and pin a new spec" >&2; exit 2; }

@@ -19,27 +19,24 @@ func newCompaniesCmd(a *app) *cobra.Command {
 (all pages of companies/search), sub-companies included. Pass a name or an ID
 from here to --company of the other commands.`,
 		Example: `  keepnet-flow companies
-  keepnet-flow companies --search acme --output json`,
+  keepnet-flow companies --search acme --format json`,
 		Args: cobra.NoArgs,
-		RunE: listingRun(&f, func(ctx context.Context, format table.Format) error {
+		RunE: listingRun(a, &f, func(ctx context.Context) (listing, error) {
 			c, err := a.client(ctx)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
 			companies, err := workflows.ListCompanies(ctx, c, f.search)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
-			t := table.Table{Headers: []string{"ID", "NAME"}}
+			t := table.Table{Headers: []string{"ID", "NAME"}, Keys: []string{"id", "name"}}
 			for _, co := range companies {
 				t.Rows = append(t.Rows, []string{co.ID, co.Name})
 			}
-			if len(companies) == 0 {
-				a.noneFound(format, "companies", f.search)
-			}
-			return table.Write(a.stdout(), format, t, nonNil(companies))
+			return listing{table: t, value: nonNil(companies), what: "companies"}, nil
 		}),
 	}
-	f.add(cmd, false)
+	f.add(a, cmd, false)
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,7 @@ func newEnrollCmd(a *app) *cobra.Command {
 	var (
 		req    workflows.EnrollRequest
 		dryRun bool
-		output string
+		out    *outputFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "enroll",
@@ -26,8 +27,9 @@ func newEnrollCmd(a *app) *cobra.Command {
 		Long: `enroll creates a training enrollment in a customer company for one or more
 target groups, and sends it. Company, training and groups are given by name or
 ID (see the companies, trainings and groups commands): an exact name wins over
-partial matches, a single partial match is accepted, anything else is refused
-with the candidates listed.
+partial matches, a single partial match is accepted, then the same ignoring
+accents, case, apostrophe style and runs of spaces or punctuation; anything
+else is refused with the candidates or the closest names listed.
 
 The enrollment's name identifies it in the company, so running the same
 command again is safe: an enrollment with that name that was sent is reported
@@ -41,17 +43,26 @@ and prints the plan and the exact create body, and writes nothing.
 
 Without --schedule the enrollment is sent now. --schedule and --due are
 RFC 3339 date-times; --timezone is a Windows time-zone ID as the service
-lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
+lists them ("GMT Standard Time", "Turkey Standard Time", ...). The service
+takes a due date only within a schedule, so --due needs --schedule (for
+"send now, due then", pass the current time); a --schedule in the past is
+warned about. A dry run shows the create body only when a run would create.`,
 		Example: `  keepnet-flow enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" \
       --group Finance --group "All Staff" --name "Q2 Phishing Refresher" --dry-run
   keepnet-flow enroll --company k3AcmeMfg001 --training t5PhishFun01 --group g9AcmeFin001 \
       --name "Q2 Phishing Refresher" --schedule 2026-04-01T09:00:00Z --timezone "GMT Standard Time" \
-      --due 2026-04-30T17:00:00Z --certificate --output json`,
+      --due 2026-04-30T17:00:00Z --certificate --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "text" && output != "json" {
-				return &workflows.InputError{Field: "output", Value: output, Reason: "is not one of text, json"}
+			format, err := out.parse()
+			if err != nil {
+				return err
 			}
+			dest, err := out.open(a)
+			if err != nil {
+				return err
+			}
+			defer dest.abort()
 			ctx := cmd.Context()
 			c, err := a.client(ctx)
 			if err != nil {
@@ -61,12 +72,22 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 			if err != nil {
 				return err
 			}
+			warnPastSchedule(a.progress(), plan, time.Now())
 			if dryRun {
-				return writePlan(a.stdout(), output, plan)
+				if err := writePlan(dest, format, plan); err != nil {
+					return err
+				}
+				return dest.commit()
 			}
 			res, err := plan.Apply(ctx)
 			if res.ID != "" {
-				if werr := writeEnrollResult(a.stdout(), output, res); werr != nil && err == nil {
+				// What was done is written even when the run then failed:
+				// it is the record of an enrollment that exists.
+				werr := writeEnrollResult(dest, format, res)
+				if werr == nil {
+					werr = dest.commit()
+				}
+				if err == nil {
 					err = werr
 				}
 			}
@@ -88,11 +109,29 @@ lists them ("GMT Standard Time", "Turkey Standard Time", ...).`,
 	flags.BoolVar(&req.NoSend, "no-send", false, "create it but do not send it (it stays Scheduled; a rerun without --no-send sends it)")
 	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists (every such run creates one)")
 	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan and the create body, write nothing")
-	flags.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	out = addOutputFlags(cmd, "text", "json")
 	for _, name := range []string{"company", "training", "group", "name"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
+	// The flags exist, so registering cannot fail.
+	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
+	_ = cmd.RegisterFlagCompletionFunc("training", a.complete(a.completeTrainings))
+	_ = cmd.RegisterFlagCompletionFunc("group", a.complete(a.completeGroups))
+	_ = cmd.RegisterFlagCompletionFunc("timezone", a.complete(a.completeTimeZones))
 	return cmd
+}
+
+// warnPastSchedule warns when the schedule has already passed: probably a
+// typo in the date, and what the service does with it is not known.
+func warnPastSchedule(w io.Writer, plan *workflows.EnrollmentPlan, now time.Time) {
+	if plan.ScheduledDate == "" {
+		return
+	}
+	at, err := time.Parse(time.RFC3339, plan.ScheduledDate)
+	if err != nil || !at.Before(now) {
+		return // the plan checked the date; unparsable cannot happen here
+	}
+	fmt.Fprintf(w, "keepnet-flow: warning: --schedule %s is in the past (it is now %s); check the date\n", plan.ScheduledDate, now.UTC().Format(time.RFC3339))
 }
 
 // writeEnrollResult prints what the run ended with.
@@ -117,8 +156,14 @@ func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) e
 }
 
 // writePlan prints a dry run: every name resolved to its ID, what a real run
-// would do, and the exact create body.
+// would do, and the exact create body when it would create one.
 func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error {
+	if !plan.Creates() {
+		// A body that will not be sent would read as if it were.
+		shown := *plan
+		shown.CreateBody = nil
+		plan = &shown
+	}
 	if output == "json" {
 		return writeJSON(w, struct {
 			DryRun bool                      `json:"dryRun"`
@@ -147,6 +192,10 @@ func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error
 	fmt.Fprintf(tw, "Would:\t%s\n", plan.Intent)
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
+	}
+	if plan.CreateBody == nil {
+		_, err := fmt.Fprintf(w, "Dry run: nothing was written.\n%s", b.String())
+		return err
 	}
 	var body bytes.Buffer
 	if err := json.Indent(&body, plan.CreateBody, "", "  "); err != nil {

@@ -35,7 +35,7 @@ func TestEnrollCommandByNamesThenRerun(t *testing.T) {
 		}
 	}
 
-	code, out, errOut = cliRun(append(acmeEnrollArgs, "--output", "json")...)
+	code, out, errOut = cliRun(append(acmeEnrollArgs, "--format", "json")...)
 	if code != 0 {
 		t.Fatalf("rerun: exit %d, stderr %q", code, errOut)
 	}
@@ -93,7 +93,7 @@ func TestEnrollCommandDryRun(t *testing.T) {
 		}
 	}
 
-	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--output", "json")...)
+	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--format", "json")...)
 	var doc struct {
 		DryRun bool
 		Plan   struct {
@@ -161,7 +161,7 @@ func TestEnrollCommandBadInput(t *testing.T) {
 		{"send type without certificate", with("--certificate-send-type", "SendAfterCompletion"), nil, "--certificate"},
 		{"name taken for another training", replace("--name", keepnettest.TrainingEnrollmentName), nil, keepnettest.EnrollmentAcmeTrainingID},
 		{"missing group flag", []string{"enroll", "--company", "Acme Manufacturing", "--training", "Password Hygiene", "--name", "x"}, nil, "group"},
-		{"bad output", with("--output", "yaml"), nil, "yaml"},
+		{"bad output", with("--format", "yaml"), nil, "yaml"},
 		{"missing secret", acmeEnrollArgs, map[string]string{keepnet.EnvClientSecret: ""}, keepnet.EnvClientSecret},
 		{"missing client ID", acmeEnrollArgs, map[string]string{keepnet.EnvClientID: ""}, keepnet.EnvClientID},
 		{"plain http to a remote host", acmeEnrollArgs, map[string]string{keepnet.EnvBaseURL: "http://api.keepnet.example"}, "api.keepnet.example"},
@@ -203,5 +203,51 @@ func TestEnrollCommandRejectedCredentials(t *testing.T) {
 	}
 	if n := writes(srv); n != 0 {
 		t.Errorf("%d write requests reached the fake", n)
+	}
+}
+
+// TestEnrollDryRunOfAnExistingEnrollment: a dry run that would create
+// nothing shows no create body, in text or JSON.
+func TestEnrollDryRunOfAnExistingEnrollment(t *testing.T) {
+	cliFake(t)
+	if code, _, errOut := cliRun(acmeEnrollArgs...); code != 0 {
+		t.Fatalf("first run: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut := cliRun(append(acmeEnrollArgs, "--dry-run")...)
+	if code != 0 || !strings.Contains(out, "Would:") || strings.Contains(out, "Create body") || strings.Contains(out, "trainingId") {
+		t.Errorf("text: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "-f", "json")...)
+	var doc struct {
+		Plan struct {
+			CreateBody json.RawMessage `json:"createBody"`
+			Intent     string          `json:"intent"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Plan.Intent == "" || string(doc.Plan.CreateBody) != "null" {
+		t.Errorf("JSON: exit %d (%v), createBody %s:\n%s", code, err, doc.Plan.CreateBody, out)
+	}
+	// With duplicates allowed it would create, so the body is shown.
+	if code, out, _ = cliRun(append(acmeEnrollArgs, "--dry-run", "--allow-duplicate")...); code != 0 || !strings.Contains(out, "Create body") {
+		t.Errorf("--allow-duplicate: exit %d:\n%s", code, out)
+	}
+}
+
+func TestEnrollWarnsOfAPastSchedule(t *testing.T) {
+	cliFake(t)
+	for _, tc := range []struct {
+		schedule string
+		warns    bool
+	}{
+		{"2020-01-06T09:00:00Z", true},
+		{"2999-01-06T09:00:00Z", false},
+	} {
+		code, _, errOut := cliRun(append(acmeEnrollArgs, "--dry-run", "--schedule", tc.schedule, "--timezone", "GMT Standard Time")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", tc.schedule, code, errOut)
+		}
+		if warned := strings.Contains(errOut, "warning: --schedule "+tc.schedule+" is in the past"); warned != tc.warns {
+			t.Errorf("%s: stderr %q; want a warning: %v", tc.schedule, errOut, tc.warns)
+		}
 	}
 }

@@ -21,6 +21,8 @@ func newEnrollmentsCmd(a *app) *cobra.Command {
 	var (
 		f    listingFlags
 		kind string
+		// canonical is --type as the service spells it, set by f.check.
+		canonical string
 	)
 	cmd := &cobra.Command{
 		Use:   "enrollments",
@@ -29,32 +31,32 @@ func newEnrollmentsCmd(a *app) *cobra.Command {
 enrollments/search), newest first. Status "Scheduled" means created but not
 sent yet; 'enroll' with the same name sends it.`,
 		Example: `  keepnet-flow enrollments --company "Acme Manufacturing"
-  keepnet-flow enrollments --company "Acme Manufacturing" --type Survey --output csv`,
+  keepnet-flow enrollments --company "Acme Manufacturing" --type Survey --format csv`,
 		Args: cobra.NoArgs,
-		RunE: listingRun(&f, func(ctx context.Context, format table.Format) error {
-			canonical, err := enrollmentType(kind)
-			if err != nil {
-				return err
-			}
+		RunE: listingRun(a, &f, func(ctx context.Context) (listing, error) {
 			scope, err := a.scope(ctx, f.company)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
 			list, err := workflows.ListEnrollments(ctx, scope, workflows.EnrollmentQuery{Type: canonical, Search: f.search})
 			if err != nil {
-				return err
+				return listing{}, err
 			}
-			t := table.Table{Headers: []string{"ID", "NAME", "TYPE", "STATUS", "TRAINING", "START", "CREATED"}}
+			t := table.Table{
+				Headers: []string{"ID", "NAME", "TYPE", "STATUS", "TRAINING", "START", "CREATED"},
+				Keys:    []string{"id", "name", "type", "status", "trainingName", "startDate", "createTime"},
+			}
 			for _, e := range list {
 				t.Rows = append(t.Rows, []string{e.ID, e.Name, e.Type, e.Status, e.TrainingName, e.StartDate, e.CreateTime})
 			}
-			if len(list) == 0 {
-				a.noneFound(format, "enrollments", f.search)
-			}
-			return table.Write(a.stdout(), format, t, nonNil(list))
+			return listing{table: t, value: nonNil(list), what: "enrollments"}, nil
 		}),
 	}
-	f.add(cmd, true)
+	f.add(a, cmd, true)
+	f.check = func() (err error) {
+		canonical, err = enrollmentType(kind)
+		return err
+	}
 	cmd.Flags().StringVar(&kind, "type", "", "only this enrollment type: "+strings.Join(enrollmentTypes(), ", "))
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(enrollmentTypes(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -19,27 +19,27 @@ func newGroupsCmd(a *app) *cobra.Command {
 target-groups/search/current-company). Pass a name or an ID from here to
 'enroll --group'.`,
 		Example: `  keepnet-flow groups --company "Acme Manufacturing"
-  keepnet-flow groups --company k3AcmeMfg001 --search finance --output json`,
+  keepnet-flow groups --company k3AcmeMfg001 --search finance --format json`,
 		Args: cobra.NoArgs,
-		RunE: listingRun(&f, func(ctx context.Context, format table.Format) error {
+		RunE: listingRun(a, &f, func(ctx context.Context) (listing, error) {
 			scope, err := a.scope(ctx, f.company)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
 			groups, err := workflows.ListTargetGroups(ctx, scope, f.search)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
-			t := table.Table{Headers: []string{"ID", "NAME", "USERS", "PRIORITY"}}
+			t := table.Table{
+				Headers: []string{"ID", "NAME", "USERS", "PRIORITY"},
+				Keys:    []string{"id", "name", "userCount", "priority"},
+			}
 			for _, g := range groups {
 				t.Rows = append(t.Rows, []string{g.ID, g.Name, itoa(g.UserCount), g.Priority})
 			}
-			if len(groups) == 0 {
-				a.noneFound(format, "target groups", f.search)
-			}
-			return table.Write(a.stdout(), format, t, nonNil(groups))
+			return listing{table: t, value: nonNil(groups), what: "target groups"}, nil
 		}),
 	}
-	f.add(cmd, true)
+	f.add(a, cmd, true)
 	return cmd
 }

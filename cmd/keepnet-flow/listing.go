@@ -17,27 +17,22 @@ import (
 type listingFlags struct {
 	company string
 	search  string
-	output  string
+	out     *outputFlags
+	// check, when set, validates the command's own flags, before anything
+	// is created or fetched.
+	check func() error
 }
 
-// add registers --search and --output, and --company when the listing is
-// of one company's things.
-func (f *listingFlags) add(cmd *cobra.Command, withCompany bool) {
+// add registers --search, --format and --output, and --company when the
+// listing is of one company's things.
+func (f *listingFlags) add(a *app, cmd *cobra.Command, withCompany bool) {
 	if withCompany {
 		cmd.Flags().StringVar(&f.company, "company", "", "customer company, by name or ID (see 'keepnet-flow companies')")
 		_ = cmd.MarkFlagRequired("company")
+		_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	}
 	cmd.Flags().StringVar(&f.search, "search", "", "only names containing this text (case-insensitive)")
-	cmd.Flags().StringVarP(&f.output, "output", "o", string(table.Text), "output format: table, json or csv")
-}
-
-// format reads --output; a bad value is input the command cannot act on.
-func (f *listingFlags) format() (table.Format, error) {
-	format, err := table.ParseFormat(f.output)
-	if err != nil {
-		return "", &workflows.InputError{Field: "output", Value: f.output, Reason: "is not one of table, json, csv"}
-	}
-	return format, nil
+	f.out = addOutputFlags(cmd, string(table.Text), string(table.JSON), string(table.CSV))
 }
 
 // scope resolves --company and returns the company-scoped connection.
@@ -53,14 +48,48 @@ func (a *app) scope(ctx context.Context, company string) (*keepnet.Company, erro
 	return c.ForCompany(co.ID), nil
 }
 
-// listingRun wraps a listing's RunE: --output is checked before any call.
-func listingRun(f *listingFlags, list func(ctx context.Context, format table.Format) error) func(*cobra.Command, []string) error {
+// listing is what a discovery command found: the table people read, the
+// typed value JSON renders, and what the rows are, for "none found".
+type listing struct {
+	table table.Table
+	value any
+	what  string
+}
+
+// listingRun wraps a listing's RunE: the flags are checked and the output
+// file created before any call, and the file appears only once the listing
+// is written whole.
+func listingRun(a *app, f *listingFlags, list func(ctx context.Context) (listing, error)) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
-		format, err := f.format()
+		name, err := f.out.parse()
 		if err != nil {
 			return err
 		}
-		return list(cmd.Context(), format)
+		format := table.Format(name)
+		if f.check != nil {
+			if err := f.check(); err != nil {
+				return err
+			}
+		}
+		dest, err := f.out.open(a)
+		if err != nil {
+			return err
+		}
+		defer dest.abort()
+		l, err := list(cmd.Context())
+		if err != nil {
+			return err
+		}
+		if len(l.table.Rows) == 0 {
+			a.noneFound(format, l.what, f.search)
+		}
+		if f.out.toStdout() {
+			l.table.MaxWidth = a.terminalWidth()
+		}
+		if err := table.Write(dest, format, l.table, l.value); err != nil {
+			return err
+		}
+		return dest.commit()
 	}
 }
 

@@ -23,6 +23,7 @@ func TestListingCommands(t *testing.T) {
 		{"trainings", []string{"trainings", "--company", "Acme Manufacturing"}, []string{keepnettest.TrainingPasswordID, keepnettest.TrainingSurveyName}, nil, 5},
 		{"trainings searched", []string{"trainings", "--company", keepnettest.CompanyAcmeID, "--search", "PHISHING"}, []string{keepnettest.TrainingPhishingAdvName}, []string{keepnettest.TrainingPasswordID}, 3},
 		{"groups", []string{"groups", "--company", "Globex Retail"}, []string{keepnettest.GroupGlobexFinanceID, "75"}, []string{keepnettest.GroupAcmeFinanceID}, 3},
+		{"company typed loosely", []string{"groups", "--company", "GLOBEX_retail"}, []string{keepnettest.GroupGlobexFinanceID}, []string{keepnettest.GroupAcmeFinanceID}, 3},
 		{"enrollments of a type", []string{"enrollments", "--company", "Acme Manufacturing", "--type", "survey"}, []string{keepnettest.EnrollmentAcmeSurveyID, keepnettest.EnrollmentAcmePilotID}, []string{keepnettest.EnrollmentAcmeTrainingID, keepnettest.EnrollmentGlobexSurveyID}, 3},
 		{"enrollments searched", []string{"enrollments", "--company", "Acme Manufacturing", "--search", "2026"}, []string{keepnettest.EnrollmentAcmeTrainingID, "Finished"}, []string{keepnettest.EnrollmentAcmeSurveyID}, 2},
 	} {
@@ -45,16 +46,27 @@ func TestListingCommands(t *testing.T) {
 				t.Errorf("%d lines, want %d:\n%s", n, tc.wantLines, out)
 			}
 
-			code, out, _ = cliRun(append(tc.args, "--output", "json")...)
+			code, out, _ = cliRun(append(tc.args, "--format", "json")...)
 			var rows []map[string]any
 			if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil || len(rows) != tc.wantLines-1 {
 				t.Errorf("JSON: exit %d, %d rows (%v):\n%s", code, len(rows), err, out)
 			}
 
-			code, out, _ = cliRun(append(tc.args, "--output", "csv")...)
+			code, out, _ = cliRun(append(tc.args, "--format", "csv")...)
 			records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-			if code != 0 || err != nil || len(records) != tc.wantLines || records[0][0] != "ID" {
-				t.Errorf("CSV: exit %d, %d records (%v):\n%s", code, len(records), err, out)
+			if code != 0 || err != nil || len(records) != tc.wantLines || records[0][0] != "id" {
+				t.Fatalf("CSV: exit %d, %d records (%v):\n%s", code, len(records), err, out)
+			}
+			// A script switching formats finds the same names.
+			for _, key := range records[0] {
+				found := false
+				for _, row := range rows {
+					_, ok := row[key]
+					found = found || ok
+				}
+				if !found {
+					t.Errorf("CSV column %q is no key of the JSON rows %v", key, rows)
+				}
 			}
 		})
 	}
@@ -62,7 +74,7 @@ func TestListingCommands(t *testing.T) {
 
 func TestListingEmptyJSONIsArray(t *testing.T) {
 	cliFake(t)
-	code, out, _ := cliRun("groups", "--company", "Acme Manufacturing", "--search", "no such group", "--output", "json")
+	code, out, _ := cliRun("groups", "--company", "Acme Manufacturing", "--search", "no such group", "--format", "json")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("exit %d, output %q; want []", code, out)
 	}
@@ -74,8 +86,11 @@ func TestListingCommandsBadInput(t *testing.T) {
 		args  []string
 		names string
 	}{
-		{"bad output", []string{"companies", "--output", "yaml"}, "yaml"},
+		{"bad format", []string{"companies", "--format", "yaml"}, "yaml"},
+		{"the old -o json", []string{"companies", "-o", "json"}, "--format json"},
+		{"the old --output csv", []string{"groups", "--company", "Acme Manufacturing", "--output", "CSV"}, "--format csv"},
 		{"unknown company", []string{"trainings", "--company", "Vandelay Industries"}, "Vandelay Industries"},
+		{"misspelt company", []string{"trainings", "--company", "Globx Retial"}, `did you mean "Globex Retail" (` + keepnettest.CompanyGlobexID + `)?`},
 		{"ambiguous company", []string{"groups", "--company", "acme"}, keepnettest.CompanyAcmeEuropeID},
 		{"missing company", []string{"enrollments"}, "company"},
 		{"unknown type", []string{"enrollments", "--company", "Globex Retail", "--type", "Webinar"}, "Webinar"},

@@ -112,6 +112,12 @@ func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 		}
 	}
 	c, err := keepnet.New(opts...)
+	var config *keepnet.ConfigError
+	if errors.As(err, &config) && (strings.Contains(config.Setting, keepnet.EnvClientID) || strings.Contains(config.Setting, keepnet.EnvClientSecret)) {
+		// Missing credentials is where a newcomer stops; the sandbox needs
+		// none.
+		return nil, fmt.Errorf("connecting to Keepnet: %w; or add --sandbox to try keepnet-flow against its built-in fake API", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Keepnet: %w", err)
 	}
@@ -170,16 +176,22 @@ func newRootCmd(a *app) *cobra.Command {
 customer companies: pulling survey results user by user, and creating and
 sending training enrollments exactly once.
 
-Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Platform >
-Company > API); the secret can instead be read from a file named by
-KEEPNET_CLIENT_SECRET_FILE or --client-secret-file (- reads stdin). No flag
-takes the secret itself. KEEPNET_BASE_URL overrides
-https://api.keepnetlabs.com.
-With --sandbox every command runs against a built-in fake API instead, with
-no credentials needed.`,
+Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Company >
+Company Settings > REST API); the secret can instead be read from a file
+named by KEEPNET_CLIENT_SECRET_FILE or --client-secret-file (- reads stdin).
+No flag takes the secret itself. KEEPNET_BASE_URL overrides
+https://api.keepnetlabs.com. With --sandbox every command runs against a
+built-in fake API instead, with no credentials needed; its world is created
+fresh on every run, so an enrollment created in one run is gone in the next
+(for a world that lasts, run 'keepnet-flow sandbox' and point
+KEEPNET_BASE_URL at it).
+
+Every command writes its data to stdout in the format --format (-f) picks,
+in any case; --output (-o) FILE writes it to FILE instead, which appears
+only when the output is complete.`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
   keepnet-flow sandbox`,
-		Version:       keepnet.Version(),
+		Version:       versionLine(keepnet.Build()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// The root runs only when no command matched: with arguments that is
@@ -215,6 +227,8 @@ no credentials needed.`,
 	// Find sets this default only on its own error path, which the root's
 	// Args bypass; SuggestionsFor needs it.
 	root.SuggestionsMinimumDistance = 2
+	// --version prints the same line as the version command.
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -222,13 +236,13 @@ no credentials needed.`,
 	})
 
 	flags := root.PersistentFlags()
-	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed)")
+	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed; a fresh world every run)")
 	flags.Uint64Var(&a.sandboxDrift, "sandbox-drift", 0, "with --sandbox: the fake sends JSON types other than the spec's, as the live service may, drifted by this seed")
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 	flags.StringVar(&a.secretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
 
-	root.AddCommand(newSandboxCmd(a))
+	root.AddCommand(newSandboxCmd(a), newVersionCmd(a))
 	// ---- command registrations: each owner adds its own line here ----
 	root.AddCommand(newSurveyResultsCmd(a))
 	root.AddCommand(newSurveyReportCmd(a))

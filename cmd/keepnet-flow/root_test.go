@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -46,6 +47,9 @@ func TestUsageMistakesExit2WithOneLine(t *testing.T) {
 		{"--no-such-flag"},
 		{"sandbox", "unexpected-arg"},
 		{"sandbox", "--users", "many"},
+		{"sandbox", "--users", "-5"},
+		{"sandbox", "--token-ttl", "0s"},
+		{"sandbox", "--latency", "-1s"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), args, &stdout, &stderr)
@@ -133,5 +137,72 @@ func TestHintsAreTheCLIs(t *testing.T) {
 	}
 	if strings.Contains(keepnet.ErrCredentialsRejected.Error(), "KEEPNET_") {
 		t.Errorf("the library's error %q names environment variables", keepnet.ErrCredentialsRejected)
+	}
+}
+
+// TestVersion: `version` and `--version` print the same line; the JSON
+// form carries the fields.
+func TestVersion(t *testing.T) {
+	code, viaCmd, errOut := cliRun("version")
+	if code != 0 || !strings.HasPrefix(viaCmd, "keepnet-flow ") || strings.Count(viaCmd, "\n") != 1 {
+		t.Fatalf("version: exit %d, stdout %q, stderr %q", code, viaCmd, errOut)
+	}
+	if code, viaFlag, _ := cliRun("--version"); code != 0 || viaFlag != viaCmd {
+		t.Errorf("--version: exit %d, %q; want %q", code, viaFlag, viaCmd)
+	}
+	code, out, _ := cliRun("version", "-f", "json")
+	var b keepnet.BuildInfo
+	if err := json.Unmarshal([]byte(out), &b); code != 0 || err != nil || b.Version == "" || b.GoVersion == "" {
+		t.Errorf("version -f json: exit %d, %q (%v)", code, out, err)
+	}
+}
+
+func TestVersionLine(t *testing.T) {
+	for _, tc := range []struct {
+		b    keepnet.BuildInfo
+		want string
+	}{
+		{keepnet.BuildInfo{Version: "dev"}, "keepnet-flow dev"},
+		{keepnet.BuildInfo{Version: "v1.2.3", Commit: "0123456789abcdef0123", Date: "2026-04-01T09:00:00Z", GoVersion: "go1.26.0"},
+			"keepnet-flow v1.2.3 (commit 0123456789ab, built 2026-04-01T09:00:00Z, go1.26.0)"},
+		{keepnet.BuildInfo{Version: "dev", Commit: "0123456789abcdef0123", Modified: true},
+			"keepnet-flow dev (commit 0123456789ab+modified)"},
+	} {
+		if got := versionLine(tc.b); got != tc.want {
+			t.Errorf("versionLine(%+v) = %q, want %q", tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestMissingCredentials: a first run without credentials learns, in one
+// line, every variable to set and that --sandbox needs none.
+func TestMissingCredentials(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		id      string
+		secret  string
+		want    []string
+		wantNot string
+	}{
+		{"both", "", "", []string{keepnet.EnvClientID + " and " + keepnet.EnvClientSecret, "--sandbox"}, ""},
+		{"the secret", "some-id", "", []string{keepnet.EnvClientSecret, "--sandbox"}, keepnet.EnvClientID},
+		{"the ID", "", "some-secret", []string{keepnet.EnvClientID, "--sandbox"}, keepnet.EnvClientSecret},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(keepnet.EnvClientID, tc.id)
+			t.Setenv(keepnet.EnvClientSecret, tc.secret)
+			code, out, errOut := cliRun("companies")
+			if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 2 and one line", code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q lacks %q", errOut, w)
+				}
+			}
+			if tc.wantNot != "" && strings.Contains(errOut, tc.wantNot) {
+				t.Errorf("stderr %q names %q, which is set", errOut, tc.wantNot)
+			}
+		})
 	}
 }

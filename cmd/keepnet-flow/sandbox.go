@@ -51,6 +51,14 @@ flow reads as null or objects, an unknown member in every object.`,
 			if err := checkLoopback(addr); err != nil {
 				return err
 			}
+			switch {
+			case users < 0:
+				return &workflows.InputError{Field: "users", Value: fmt.Sprint(users), Reason: "must be 0 or more"}
+			case tokenTTL <= 0:
+				return &workflows.InputError{Field: "token-ttl", Value: tokenTTL.String(), Reason: "must be more than 0"}
+			case latency < 0:
+				return &workflows.InputError{Field: "latency", Value: latency.String(), Reason: "must be 0 or more"}
+			}
 			opts := []keepnettest.Option{
 				keepnettest.WithAddr(addr),
 				keepnettest.WithUsers(users),

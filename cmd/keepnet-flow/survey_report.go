@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -92,7 +92,7 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVarP(&f.format, "format", "f", reportHTML, "output format: "+strings.Join(reportFormats, ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	flags.StringVar(&f.title, "title", "", "the HTML report's title (default: the survey's name)")
-	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, "requests in flight at once")
+	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
 	cmd.MarkFlagsMutuallyExclusive("from", "company")
@@ -115,6 +115,8 @@ func (f surveyReportFlags) validate() error {
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
 	case f.concurrency < 1:
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
+	case f.concurrency > maxConcurrency:
+		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: fmt.Sprintf("must be at most %d; the service rate-limits long before that", maxConcurrency)}
 	case f.rate < 0 || f.rate != f.rate:
 		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
 	}
@@ -130,21 +132,15 @@ func runSurveyReport(cmd *cobra.Command, a *app, f surveyReportFlags) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
-	dest, commit := a.stdout(), func() error { return nil }
-	toFile := f.output != "" && f.output != "-"
-	if toFile {
-		// Created before any work, as survey-results does, so an unwritable
-		// path costs nothing; nothing is left behind on failure.
-		file, err := atomicfile.Create(f.output)
-		if err != nil {
-			return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
-		}
-		defer file.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
-		dest, commit = file, file.Commit
+	// Opened before any work, as survey-results does, so an unwritable
+	// path costs nothing; nothing is left behind on failure.
+	dest, err := output.Open(f.output, a.stdout())
+	if err != nil {
+		return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
 	}
+	defer dest.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
 	b := workflows.NewSurveyReportBuilder()
 	var st surveyreport.Stats
-	var err error
 	if len(f.from) > 0 {
 		st, err = reportFromFiles(f.from, b)
 	} else {
@@ -157,13 +153,10 @@ func runSurveyReport(cmd *cobra.Command, a *app, f surveyReportFlags) error {
 	if err := writeReport(dest, f, report); err != nil {
 		return err
 	}
-	if err := commit(); err != nil {
+	if err := dest.Commit(); err != nil {
 		return err
 	}
-	where := "stdout"
-	if toFile {
-		where = f.output
-	}
+	where := dest.Name()
 	companies := fmt.Sprintf("%d companies", len(report.Companies))
 	if len(report.Companies) == 1 {
 		companies = "1 company"

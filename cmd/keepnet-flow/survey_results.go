@@ -29,6 +29,7 @@ type surveyResultsFlags struct {
 	concurrency int
 	rate        float64
 	csvRaw      bool
+	questionIDs bool
 }
 
 // newSurveyResultsCmd pulls one survey's results, user by user.
@@ -42,16 +43,26 @@ every target user with their status, last interaction, interaction timeline
 and answers (question, chosen option, response code, time taken).
 
 Company and enrollment are given by name or ID: an exact name
-(case-insensitive) wins, else a single partial match; anything else is
-refused with the candidates and their IDs listed.
+(case-insensitive) wins, else a single partial match, else the same
+ignoring accents, apostrophe style and runs of spaces or punctuation;
+anything else is refused with the candidates and their IDs listed, or the
+closest names.
 
 Formats:
   ndjson    one JSON record per user and line (default)
   json      one document {company, enrollment, summary, users: [...]}
   csv       one row per answer; a user without answers gets one row
   csv-wide  one row per user, one column per question (the header is the
-            question text); records are spooled to a temporary file until
-            the last user has shown which questions exist
+            question text, with its ID under --question-ids), in the
+            survey's question order; records are spooled to a temporary
+            file until the last user has shown which questions exist
+
+Dates are kept as the server sent them, in the company's display format;
+lastInteractionDateIso (and each interaction's timeIso) gives them in ISO
+8601 where the day/month order is known from the survey's own dates (a day
+above 12 shows it), and is left out otherwise, never guessed: a notice on
+stderr says how many and why. csv-wide sees every date before its first
+row; the streaming formats only those before the record.
 
 In csv and csv-wide, a cell that a spreadsheet would run as a formula (one
 starting with =, +, -, @, a tab or a carriage return: names and departments
@@ -88,14 +99,16 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags := cmd.Flags()
 	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
-	flags.StringVar(&f.format, "format", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
-	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout")
+	flags.StringVarP(&f.format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
+	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
+	flags.BoolVar(&f.questionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
 	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	return cmd
 }
 
@@ -106,20 +119,28 @@ const maxConcurrency = 256
 
 // validate checks the flags that need no API call, so that bad input fails
 // before anything is fetched or written.
-func (f surveyResultsFlags) validate() error {
+func (f *surveyResultsFlags) validate() error {
+	if err := checkOutputIsFile(f.output); err != nil {
+		return err
+	}
+	format, err := canonicalFormat(f.format, surveyout.Formats())
+	if err != nil {
+		return err
+	}
+	f.format = format
 	switch {
 	case strings.TrimSpace(f.company) == "":
 		return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
 	case strings.TrimSpace(f.enrollment) == "":
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
-	case !surveyout.Valid(f.format):
-		return &workflows.InputError{Field: "format", Value: f.format, Reason: "is not one of " + strings.Join(surveyout.Formats(), ", ")}
 	case f.concurrency < 1:
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
 	case f.concurrency > maxConcurrency:
 		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: fmt.Sprintf("must be at most %d; the service rate-limits long before that", maxConcurrency)}
 	case f.rate < 0 || f.rate != f.rate: // NaN is not a rate either
 		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
+	case f.questionIDs && f.format != surveyout.CSVWide:
+		return &workflows.InputError{Field: "question-ids", Reason: "applies to --format csv-wide only; the other formats carry questionId in every answer"}
 	}
 	return nil
 }
@@ -180,7 +201,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 		return err
 	}
 	header := surveyout.Header{Company: pull.Company, Enrollment: pull.Enrollment, Summary: pull.Summary}
-	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw})
+	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw, QuestionIDs: f.questionIDs})
 	if err != nil {
 		return err
 	}
@@ -212,6 +233,9 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 	bar.stop()
 	if err := w.Close(); err != nil {
 		return err
+	}
+	if notice := w.DateNotice(); notice != "" {
+		fmt.Fprintf(a.progress(), "keepnet-flow: %s\n", notice)
 	}
 	if err := out.Commit(); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,7 @@ func TestSurveyResultsBadInput(t *testing.T) {
 		{name: "ambiguous enrollment", args: []string{"--enrollment", "Culture"}, want: []string{`"Culture"`, "ambiguous", keepnettest.EnrollmentAcmePilotID}},
 		{name: "not a survey", args: []string{"--enrollment", keepnettest.TrainingEnrollmentName}, want: []string{keepnettest.TrainingEnrollmentName, "not a survey"}},
 		{name: "unknown format", args: []string{"--format", "xlsx"}, want: []string{"format", `"xlsx"`}, offline: true},
+		{name: "a format as the output file", args: []string{"-o", "json"}, want: []string{`"json"`, "--format json"}, offline: true},
 		{name: "concurrency 0", args: []string{"--concurrency", "0"}, want: []string{"concurrency"}, offline: true},
 		{name: "concurrency above the bound", args: []string{"--concurrency", "257"}, want: []string{"concurrency", "257", "at most 256"}, offline: true},
 		{name: "concurrency ten million", args: []string{"--concurrency", "10000000"}, want: []string{"concurrency", "at most 256"}, offline: true},
@@ -424,5 +426,46 @@ func TestSurveyResultsOutputTargets(t *testing.T) {
 	}
 	if names := dirEntries(t, dir); len(names) != 2 {
 		t.Errorf("directory holds %v, want the file and the link", names)
+	}
+}
+
+// TestSurveyResultsCSVWideQuestionOrder: the question columns are the
+// survey's questions in the order of the fullest session, whoever answered
+// first, and --question-ids adds their IDs.
+func TestSurveyResultsCSVWideQuestionOrder(t *testing.T) {
+	srv := cliFake(t)
+	var fullest []keepnettest.Answer
+	for u := range srv.Users(keepnettest.EnrollmentAcmeSurveyID) {
+		if a := srv.Answers(keepnettest.EnrollmentAcmeSurveyID, u.ID); len(a) > len(fullest) {
+			fullest = a
+		}
+	}
+	var want, wantWithIDs []string
+	for _, a := range fullest {
+		want = append(want, a.Question)
+		wantWithIDs = append(wantWithIDs, a.Question+" ["+a.ScormID+"]")
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, want},
+		{[]string{"--question-ids"}, wantWithIDs},
+	} {
+		code, out, errOut := cliRun(surveyArgs(append([]string{"--format", "csv-wide"}, tc.args...)...)...)
+		if code != 0 {
+			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rows[0][len(rows[0])-len(tc.want):]; !slices.Equal(got, tc.want) {
+			t.Errorf("%q: question columns %q, want %q", tc.args, got, tc.want)
+		}
+	}
+	code, _, errOut := cliRun(surveyArgs("--format", "csv", "--question-ids")...)
+	if code != 2 || !strings.Contains(errOut, "csv-wide") {
+		t.Errorf("--question-ids with csv: exit %d, stderr %q; want 2 naming csv-wide", code, errOut)
 	}
 }

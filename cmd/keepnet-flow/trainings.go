@@ -18,27 +18,27 @@ func newTrainingsCmd(a *app) *cobra.Command {
 		Long: `trainings lists every training of the company's library (all pages of
 trainings/search). Pass a name or an ID from here to 'enroll --training'.`,
 		Example: `  keepnet-flow trainings --company "Acme Manufacturing"
-  keepnet-flow trainings --company "Acme Manufacturing" --search phishing --output csv`,
+  keepnet-flow trainings --company "Acme Manufacturing" --search phishing --format csv`,
 		Args: cobra.NoArgs,
-		RunE: listingRun(&f, func(ctx context.Context, format table.Format) error {
+		RunE: listingRun(a, &f, func(ctx context.Context) (listing, error) {
 			scope, err := a.scope(ctx, f.company)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
 			trainings, err := workflows.ListTrainings(ctx, scope, f.search)
 			if err != nil {
-				return err
+				return listing{}, err
 			}
-			t := table.Table{Headers: []string{"ID", "NAME", "TYPE", "CATEGORY", "LEVEL", "DURATION", "LANGUAGES"}}
+			t := table.Table{
+				Headers: []string{"ID", "NAME", "TYPE", "CATEGORY", "LEVEL", "DURATION", "LANGUAGES"},
+				Keys:    []string{"id", "name", "type", "category", "level", "duration", "languages"},
+			}
 			for _, tr := range trainings {
 				t.Rows = append(t.Rows, []string{tr.ID, tr.Name, tr.Type, tr.Category, tr.Level, tr.Duration, joined(tr.Languages)})
 			}
-			if len(trainings) == 0 {
-				a.noneFound(format, "trainings", f.search)
-			}
-			return table.Write(a.stdout(), format, t, nonNil(trainings))
+			return listing{table: t, value: nonNil(trainings), what: "trainings"}, nil
 		}),
 	}
-	f.add(cmd, true)
+	f.add(a, cmd, true)
 	return cmd
 }

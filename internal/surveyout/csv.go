@@ -13,11 +13,13 @@ import (
 var csvLongColumns = []string{
 	"targetUserResourceId", "email", "firstName", "lastName", "department", "status",
 	"lastInteractionDate", "questionId", "question", "answer", "answerCode", "latencySeconds", "error",
+	"lastInteractionDateIso",
 }
 
 // csvLong writes one row per answer; a user without answers gets one row
 // with the question columns empty, so every user appears.
 type csvLong struct {
+	isoDates
 	w   *csvRows
 	row []string
 }
@@ -33,6 +35,8 @@ func newCSVLong(w io.Writer, raw bool) (*csvLong, error) {
 func (c *csvLong) WriteUser(u workflows.UserResult) error {
 	copy(c.row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String()})
 	c.row[12] = u.Error
+	c.observe(u)
+	c.row[13] = c.iso(u.LastInteractionDate)
 	if len(u.Answers) == 0 {
 		clear(c.row[7:12])
 		return c.write()

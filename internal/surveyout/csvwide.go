@@ -2,12 +2,16 @@ package surveyout
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -16,7 +20,7 @@ import (
 // csvWideColumns lead every csv-wide row; one column per question follows.
 var csvWideColumns = []string{
 	"targetUserResourceId", "email", "firstName", "lastName", "department", "status",
-	"lastInteractionDate", "error",
+	"lastInteractionDate", "error", "lastInteractionDateIso",
 }
 
 // csvWide writes one row per user and one column per question. The header
@@ -26,35 +30,51 @@ var csvWideColumns = []string{
 // while the (small) question set is gathered; Close writes the header, then
 // replays the spool into rows. Memory stays flat at the cost of one extra
 // pass over a local file.
+//
+// The columns follow the survey's question order, whoever answered first:
+// by each question's highest session index (a user shown fewer questions
+// sees later ones at lower indexes, so the highest is the position in the
+// fullest rendering), then by question ID; questions without an index come
+// last, by ID.
 type csvWide struct {
-	out       io.Writer
-	spool     *os.File
-	spoolBuf  *bufio.Writer
-	enc       *json.Encoder
-	questions []question
-	column    map[string]int // question ID -> index in questions
-	raw       bool
+	isoDates
+	out         io.Writer
+	spool       *os.File
+	spoolBuf    *bufio.Writer
+	enc         *json.Encoder
+	questionIDs bool
+	questions   map[string]*question // by question ID
+	raw         bool
 }
 
-type question struct{ id, text string }
+type question struct {
+	id, text string
+	index    *int // the highest seen
+}
 
-func newCSVWide(w io.Writer, spoolDir string, raw bool) (*csvWide, error) {
+func newCSVWide(w io.Writer, opts Options) (*csvWide, error) {
 	// The spool holds names, emails and answers: it has no name at any
 	// time, so a run that ends in any way (a closed pipe, a kill) leaves
 	// none of it behind.
-	spool, err := atomicfile.Anonymous(spoolDir)
+	spool, err := atomicfile.Anonymous(opts.SpoolDir)
 	if err != nil {
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
 	buf := bufio.NewWriter(spool)
-	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}, raw: raw}, nil
+	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw}, nil
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
+	c.observe(u) // every date, before the first row is written
 	for _, a := range u.Answers {
-		if _, seen := c.column[a.QuestionID]; !seen {
-			c.column[a.QuestionID] = len(c.questions)
-			c.questions = append(c.questions, question{id: a.QuestionID, text: a.Question})
+		q, seen := c.questions[a.QuestionID]
+		if !seen {
+			q = &question{id: a.QuestionID, text: a.Question}
+			c.questions[a.QuestionID] = q
+		}
+		if a.QuestionIndex != nil && (q.index == nil || *a.QuestionIndex > *q.index) {
+			index := *a.QuestionIndex
+			q.index = &index
 		}
 	}
 	if err := c.enc.Encode(u); err != nil {
@@ -75,11 +95,16 @@ func (c *csvWide) replay() error {
 	if _, err := c.spool.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)
 	}
+	questions := c.ordered()
+	column := make(map[string]int, len(questions))
+	for i, q := range questions {
+		column[q.id] = i
+	}
 	w := newCSVRows(csv.NewWriter(c.out), c.raw)
 	fixed := len(csvWideColumns)
-	row := make([]string, fixed+len(c.questions))
+	row := make([]string, fixed+len(questions))
 	copy(row, csvWideColumns)
-	copy(row[fixed:], c.headers())
+	copy(row[fixed:], c.headers(questions))
 	if err := w.Write(row); err != nil {
 		return fmt.Errorf("write csv header: %w", err)
 	}
@@ -91,10 +116,10 @@ func (c *csvWide) replay() error {
 		} else if err != nil {
 			return fmt.Errorf("csv-wide spool: %w", err)
 		}
-		copy(row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error})
+		copy(row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error, c.iso(u.LastInteractionDate)})
 		clear(row[fixed:])
 		for _, a := range u.Answers {
-			row[fixed+c.column[a.QuestionID]] = a.Answer
+			row[fixed+column[a.QuestionID]] = a.Answer
 		}
 		if err := w.Write(row); err != nil {
 			return fmt.Errorf("write csv row: %w", err)
@@ -104,18 +129,38 @@ func (c *csvWide) replay() error {
 	return w.Error()
 }
 
+// ordered returns the questions in column order (see csvWide).
+func (c *csvWide) ordered() []*question {
+	qs := slices.Collect(maps.Values(c.questions))
+	slices.SortFunc(qs, func(a, b *question) int {
+		switch {
+		case a.index != nil && b.index != nil:
+			if n := cmp.Compare(*a.index, *b.index); n != 0 {
+				return n
+			}
+		case a.index != nil:
+			return -1
+		case b.index != nil:
+			return 1
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return qs
+}
+
 // headers names the question columns by their text, as people read them.
 // Two questions with the same text (or none) would make columns nobody can
-// tell apart, so those get their question ID appended.
-func (c *csvWide) headers() []string {
+// tell apart, so those get their question ID appended, as all do with
+// Options.QuestionIDs.
+func (c *csvWide) headers(questions []*question) []string {
 	count := map[string]int{}
-	for _, q := range c.questions {
+	for _, q := range questions {
 		count[q.text]++
 	}
-	names := make([]string, len(c.questions))
-	for i, q := range c.questions {
+	names := make([]string, len(questions))
+	for i, q := range questions {
 		names[i] = q.text
-		if q.text == "" || count[q.text] > 1 {
+		if c.questionIDs || q.text == "" || count[q.text] > 1 {
 			names[i] = fmt.Sprintf("%s [%s]", q.text, q.id)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 // ndjsonWriter writes one user record a line.
 type ndjsonWriter struct {
+	isoDates
 	buf *bufio.Writer
 	enc *json.Encoder
 }
@@ -21,7 +22,7 @@ func newNDJSON(w io.Writer) *ndjsonWriter {
 }
 
 func (n *ndjsonWriter) WriteUser(u workflows.UserResult) error {
-	if err := n.enc.Encode(u); err != nil {
+	if err := n.enc.Encode(n.record(u)); err != nil {
 		return fmt.Errorf("write ndjson record: %w", err)
 	}
 	return nil
@@ -34,6 +35,7 @@ func (n *ndjsonWriter) Discard() error { return n.buf.Flush() }
 // users as they come: the header goes out first, then each user, then the
 // closing brackets, so the document is never held whole in memory.
 type jsonDocument struct {
+	isoDates
 	buf   *bufio.Writer
 	enc   *json.Encoder
 	users int
@@ -63,7 +65,7 @@ func (d *jsonDocument) WriteUser(u workflows.UserResult) error {
 		d.buf.WriteString(",")
 	}
 	d.users++
-	if err := d.enc.Encode(u); err != nil {
+	if err := d.enc.Encode(d.record(u)); err != nil {
 		return fmt.Errorf("write json user: %w", err)
 	}
 	return nil

@@ -29,6 +29,9 @@ type Writer interface {
 	// Discard releases what the writer holds without finishing the output,
 	// for a run that failed.
 	Discard() error
+	// DateNotice, after Close, says why some dates got no ISO 8601
+	// companion (lastInteractionDateIso, timeIso), or "" when all did.
+	DateNotice() string
 }
 
 // Options tune the writers.
@@ -41,6 +44,10 @@ type Options struct {
 	// starting with =, +, -, @, a tab or a carriage return) gets a leading
 	// single quote. ndjson and json always keep the text as sent.
 	CSVRaw bool
+	// QuestionIDs appends each question's ID to its csv-wide column
+	// header, "text [id]"; without it only questions whose text does not
+	// tell them apart get it.
+	QuestionIDs bool
 }
 
 // The formats, as the --format flag spells them.
@@ -70,7 +77,7 @@ func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	case CSV:
 		return newCSVLong(w, opts.CSVRaw)
 	case CSVWide:
-		return newCSVWide(w, opts.SpoolDir, opts.CSVRaw)
+		return newCSVWide(w, opts)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,11 +159,11 @@ func TestCSVOneRowPerAnswer(t *testing.T) {
 	rows := readCSV(t, render(t, CSV))
 	want := [][]string{
 		csvLongColumns,
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", ""},
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", ""},
-		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable"},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", "", "2026-01-22T13:30:09"},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", "", "2026-01-22T13:30:09"},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", "", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", "", ""},
+		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable", ""},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("csv rows =\n%q\nwant\n%q", rows, want)
@@ -191,9 +192,9 @@ func TestCSVWideOneColumnPerQuestion(t *testing.T) {
 	head := append(append([]string{}, csvWideColumns...), "How safe, \"really\", do you feel?", "Preferred channel", "Only some users see this")
 	want := [][]string{
 		head,
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "Safe\nmostly", "Email; Chat", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "Unsafe", "", "Yes"},
-		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", ""},
+		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "2026-01-22T13:30:09", "Safe\nmostly", "Email; Chat", ""},
+		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "", "Unsafe", "", "Yes"},
+		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", "", ""},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("csv-wide rows =\n%q\nwant\n%q", rows, want)
@@ -251,4 +252,176 @@ func TestUnknownFormat(t *testing.T) {
 	if _, err := New("xml", &bytes.Buffer{}, header, Options{}); err == nil || !strings.Contains(err.Error(), `"xml"`) {
 		t.Errorf("New(xml) error = %v, want one naming the format", err)
 	}
+}
+
+// TestCSVWideColumnsFollowTheSurveyOrder: the same answers give the same
+// columns whatever order the users come in: by session index, where a user
+// shown one question fewer sees the later ones one index lower, then by
+// question ID.
+func TestCSVWideColumnsFollowTheSurveyOrder(t *testing.T) {
+	at := func(i int) *int { return &i }
+	full := workflows.UserResult{TargetUserResourceID: "u-full", Answers: []workflows.Answer{
+		{QuestionID: "zeta", QuestionIndex: at(1), Question: "First", Answer: "a"},
+		{QuestionID: "alpha", QuestionIndex: at(2), Question: "Second", Answer: "b"},
+		{QuestionID: "mu", QuestionIndex: at(3), Question: "Optional third", Answer: "c"},
+		{QuestionID: "beta", QuestionIndex: at(4), Question: "Fourth", Answer: "d"},
+	}}
+	skipped := workflows.UserResult{TargetUserResourceID: "u-skipped", Answers: []workflows.Answer{
+		{QuestionID: "zeta", QuestionIndex: at(1), Question: "First", Answer: "e"},
+		{QuestionID: "alpha", QuestionIndex: at(2), Question: "Second", Answer: "f"},
+		{QuestionID: "beta", QuestionIndex: at(3), Question: "Fourth", Answer: "g"},
+	}}
+	tied := workflows.UserResult{TargetUserResourceID: "u-tied", Answers: []workflows.Answer{
+		{QuestionID: "omega", Question: "No index, sorts last", Answer: "h"},
+		{QuestionID: "delta", QuestionIndex: at(4), Question: "Same index as Fourth, later ID", Answer: "i"},
+	}}
+	want := []string{"First", "Second", "Optional third", "Fourth", "Same index as Fourth, later ID", "No index, sorts last"}
+	for _, order := range [][]workflows.UserResult{
+		{full, skipped, tied},
+		{skipped, full, tied},
+		{tied, skipped, full},
+	} {
+		var out bytes.Buffer
+		w, err := New(CSVWide, &out, header, Options{SpoolDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range order {
+			if err := w.WriteUser(u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		rows := readCSV(t, out.String())
+		if got := rows[0][len(csvWideColumns):]; !reflect.DeepEqual(got, want) {
+			t.Errorf("users %s, %s, %s first: question columns %q, want %q", order[0].TargetUserResourceID, order[1].TargetUserResourceID, order[2].TargetUserResourceID, got, want)
+		}
+		for _, row := range rows[1:] {
+			if row[0] == "u-skipped" && !reflect.DeepEqual(row[len(csvWideColumns):], []string{"e", "f", "", "g", "", ""}) {
+				t.Errorf("u-skipped's answers in the wrong columns: %q", row)
+			}
+		}
+	}
+}
+
+func TestCSVWideShowsQuestionIDsOnRequest(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(CSVWide, &out, header, Options{SpoolDir: t.TempDir(), QuestionIDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if err := w.WriteUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readCSV(t, out.String())[0][len(csvWideColumns):]
+	want := []string{`How safe, "really", do you feel? [q1]`, "Preferred channel [q2]", "Only some users see this [q3]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("question headers = %q, want %q", got, want)
+	}
+}
+
+// TestISODatesAreNeverGuessed: an ambiguous date gets an ISO value only once
+// the pull's own dates have shown the day/month order; the notice says why
+// the others have none.
+func TestISODatesAreNeverGuessed(t *testing.T) {
+	user := func(id, date string) workflows.UserResult {
+		return workflows.UserResult{
+			TargetUserResourceID: id, LastInteractionDate: keepnetdate.FromString(date),
+			Answers: []workflows.Answer{}, Interactions: []workflows.Interaction{{Event: "Opened Email", Time: keepnetdate.FromString(date)}},
+		}
+	}
+	ambiguousFirst := []workflows.UserResult{user("u-1", "05/02/2026 09:00"), user("u-2", "22/01/2026 13:30:09"), user("u-3", "03/04/2026 10:00")}
+	tests := []struct {
+		name       string
+		format     string
+		users      []workflows.UserResult
+		want       []string // lastInteractionDateIso per user
+		wantNotice string   // in DateNotice; "" for none
+	}{
+		{"ndjson: only after the order is shown", NDJSON, ambiguousFirst,
+			[]string{"", "2026-01-22T13:30:09", "2026-04-03T10:00:00"}, "2 with day and month both 12 or less have no ISO 8601 value: they came before"},
+		{"csv-wide: every date, as it sees them all first", CSVWide, ambiguousFirst,
+			[]string{"2026-02-05T09:00:00", "2026-01-22T13:30:09", "2026-04-03T10:00:00"}, ""},
+		{"never shown", CSV, []workflows.UserResult{user("u-1", "05/02/2026 09:00"), user("u-2", "2026-01-22T13:30:09.1234567")},
+			[]string{"", "2026-01-22T13:30:09.1234567"}, "no date of this survey had a day above 12"},
+		{"both orders shown", CSVWide, []workflows.UserResult{user("u-1", "22/01/2026 09:00"), user("u-2", "01/22/2026 09:00"), user("u-3", "05/02/2026 09:00")},
+			[]string{"2026-01-22T09:00:00", "2026-01-22T09:00:00", ""}, "show both DD/MM and MM/DD"},
+		{"unreadable", JSON, []workflows.UserResult{user("u-1", "yesterday")}, []string{""}, "2 in a format keepnet-flow does not know"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			w, err := New(tt.format, &out, header, Options{SpoolDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range tt.users {
+				if err := w.WriteUser(u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := isoColumn(t, tt.format, out.String()); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("lastInteractionDateIso = %q, want %q\n%s", got, tt.want, out.String())
+			}
+			notice := w.DateNotice()
+			if (tt.wantNotice == "") != (notice == "") || !strings.Contains(notice, tt.wantNotice) {
+				t.Errorf("notice %q, want one containing %q", notice, tt.wantNotice)
+			}
+		})
+	}
+}
+
+// isoColumn reads lastInteractionDateIso per user from any format, checking
+// on the way that the JSON formats give interactions the same value.
+func isoColumn(t *testing.T, format, out string) []string {
+	t.Helper()
+	type rec struct {
+		ISO          string `json:"lastInteractionDateIso"`
+		Interactions []struct {
+			TimeISO string `json:"timeIso"`
+		} `json:"interactions"`
+	}
+	var recs []rec
+	switch format {
+	case NDJSON:
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var r rec
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, r)
+		}
+	case JSON:
+		var doc struct{ Users []rec }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		recs = doc.Users
+	default:
+		rows := readCSV(t, out)
+		col := slices.Index(rows[0], "lastInteractionDateIso")
+		var got []string
+		for _, r := range rows[1:] {
+			got = append(got, r[col])
+		}
+		return got
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.ISO)
+		if len(r.Interactions) != 1 || r.Interactions[0].TimeISO != r.ISO {
+			t.Errorf("interaction timeIso %+v differs from %q", r.Interactions, r.ISO)
+		}
+	}
+	return got
 }

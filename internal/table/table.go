@@ -1,6 +1,6 @@
 // Package table renders the CLI's listings: an aligned table for people, or
-// JSON or CSV for scripts. Alignment is text/tabwriter's and CSV is
-// encoding/csv's; this package only chooses between them.
+// JSON or CSV for scripts. CSV is encoding/csv's; the table is aligned by
+// display width (see writeText).
 package table
 
 import (
@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 )
 
@@ -23,21 +22,16 @@ const (
 	CSV  Format = "csv"
 )
 
-// ParseFormat reads a --output value.
-func ParseFormat(s string) (Format, error) {
-	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
-	case Text, JSON, CSV:
-		return f, nil
-	case "text":
-		return Text, nil
-	}
-	return "", fmt.Errorf("output format %q is not one of table, json, csv", s)
-}
-
 // Table is rows of text under column headers.
 type Table struct {
 	Headers []string
-	Rows    [][]string
+	// Keys head the CSV columns instead of Headers: the JSON keys of the
+	// same fields, so a script finds the same names in either format.
+	Keys []string
+	Rows [][]string
+	// MaxWidth, when positive, is the width of the terminal the table is
+	// shown on; a wider table has its widest text columns cut.
+	MaxWidth int
 }
 
 // Write renders t in format f. JSON renders value instead, so scripts get
@@ -54,7 +48,11 @@ func Write(w io.Writer, f Format, t Table, value any) error {
 		return nil
 	case CSV:
 		cw := csv.NewWriter(w)
-		if err := cw.Write(t.Headers); err != nil {
+		header := t.Keys
+		if header == nil {
+			header = t.Headers
+		}
+		if err := cw.Write(header); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
 		}
 		if err := cw.WriteAll(t.Rows); err != nil {
@@ -62,23 +60,7 @@ func Write(w io.Writer, f Format, t Table, value any) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	writeRow(tw, t.Headers)
-	for _, r := range t.Rows {
-		writeRow(tw, r)
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
-	}
-	return nil
-}
-
-func writeRow(w io.Writer, cells []string) {
-	clean := make([]string, len(cells))
-	for i, c := range cells {
-		clean[i] = printable(c)
-	}
-	fmt.Fprintln(w, strings.Join(clean, "\t"))
+	return writeText(w, t)
 }
 
 // printable replaces control characters with spaces: a tab or newline in a

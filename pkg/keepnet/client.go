@@ -153,8 +153,13 @@ func resolveCredentials(cfg *config) error {
 		return nil
 	}
 	cfg.clientID, cfg.clientSecret = cfg.getenv(EnvClientID), cfg.getenv(EnvClientSecret)
+	// Both missing is one problem, a first run's, reported at once rather
+	// than one variable per attempt.
+	if cfg.clientID == "" && cfg.clientSecret == "" {
+		return &ConfigError{Setting: EnvClientID + " and " + EnvClientSecret, Problem: "the Keepnet API client ID and secret are missing; set both"}
+	}
 	if cfg.clientID == "" {
-		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID + ""}
+		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID}
 	}
 	if cfg.clientSecret == "" {
 		return &ConfigError{Setting: EnvClientSecret, Problem: "the Keepnet API client secret is missing; set " + EnvClientSecret}

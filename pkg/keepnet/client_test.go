@@ -34,7 +34,7 @@ func TestNewRejectsConfiguration(t *testing.T) {
 		opts        []Option
 		wantSetting string
 	}{
-		{"no credentials anywhere", []Option{env(nil)}, EnvClientID},
+		{"no credentials anywhere", []Option{env(nil)}, EnvClientID + " and " + EnvClientSecret}, // both at once, not one per attempt
 		{"secret missing from env", []Option{env(map[string]string{EnvClientID: testClientID})}, EnvClientSecret},
 		// Given in code, the error names the option, not environment
 		// variables the caller never used.

@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // InputError reports input the flow cannot act on: an unknown or ambiguous
@@ -15,6 +16,9 @@ type InputError struct {
 	Value string
 	// Reason says what is wrong with it, in one line.
 	Reason string
+	// Suggestions are what an unknown name may have meant, closest first,
+	// as `"Name" (ID)`; the message ends with them as "did you mean …?".
+	Suggestions []string
 
 	// unknown marks "matches nothing", which callers may reword for what
 	// they searched.
@@ -22,10 +26,14 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
+	msg := fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
 	if e.Value == "" {
-		return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+		msg = fmt.Sprintf("%s: %s", e.Field, e.Reason)
 	}
-	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Reason)
+	if len(e.Suggestions) > 0 {
+		msg += "; did you mean " + strings.Join(e.Suggestions, " or ") + "?"
+	}
+	return msg
 }
 
 // Unknown reports whether the value matches nothing (as opposed to several

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,80 @@ func TestMatchByNameOrID(t *testing.T) {
 		if err != nil || got.ID != tt.wantID {
 			t.Errorf("%q: got %+v, %v; want %s", tt.query, got, err, tt.wantID)
 		}
+	}
+}
+
+// TestMatchAsPeopleTypeNames: after exact and partial matching, names match
+// regardless of accents, case, apostrophe style and runs of spaces or
+// punctuation; an unknown name gets the closest names; errors quote the
+// query as typed.
+func TestMatchAsPeopleTypeNames(t *testing.T) {
+	items := []Named{
+		{ID: "c-1", Name: "Zoë’s Café Group"},
+		{ID: "c-2", Name: "Ångström Labs"},
+		{ID: "c-3", Name: "Acme Manufacturing"},
+		{ID: "c-4", Name: "Acme Manufacturing Europe"},
+		{ID: "c-5", Name: "ＫＥＩＫＯ Trading"}, // full-width letters
+		{ID: "c-6", Name: "Straße Logistik"},
+		{ID: "c-7", Name: "Globex Retail"},
+	}
+	tests := []struct {
+		name    string
+		query   string
+		wantID  string
+		wantErr []string // all in the message
+	}{
+		{"without accents", "zoe's cafe group", "c-1", nil},
+		{"other apostrophe", "ZOË'S CAFÉ GROUP", "c-1", nil},
+		{"apostrophe left out", "Zoes Cafe", "c-1", nil},
+		{"partial without accents", "angstrom", "c-2", nil},
+		{"runs of spaces", "Acme   Manufacturing", "c-3", nil},
+		{"punctuation for spaces", "acme-manufacturing", "c-3", nil},
+		{"underscores, partial", "manufacturing_europe", "c-4", nil},
+		{"compatibility forms", "keiko trading", "c-5", nil},
+		{"case folding", "STRASSE logistik", "c-6", nil},
+		{"exact still wins", "Acme Manufacturing", "c-3", nil},
+		{"loose ambiguity lists both", "acme-manuf", "", []string{`"acme-manuf"`, "ambiguous", "(c-3)", "(c-4)"}},
+		{"typo suggests", "Globx Retial", "", []string{`company "Globx Retial": matches no company`, `did you mean "Globex Retail" (c-7)?`}},
+		{"quoted as typed", "  Nowhere Inc ", "", []string{`company "  Nowhere Inc ": matches no company by name or ID`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := matchByNameOrID("company", tt.query, items, func(n Named) Named { return n })
+			if tt.wantErr != nil {
+				var ie *InputError
+				if !errors.As(err, &ie) {
+					t.Fatalf("err %v, want an InputError", err)
+				}
+				for _, w := range tt.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("err %q lacks %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil || got.ID != tt.wantID {
+				t.Errorf("got %+v, %v; want %s", got, err, tt.wantID)
+			}
+		})
+	}
+}
+
+func TestUnknownNameSuggestsClosestFirst(t *testing.T) {
+	items := []Named{
+		{ID: "g-1", Name: "Finance EMEA"},
+		{ID: "g-2", Name: "Finanse"},
+		{ID: "g-3", Name: "Finance"},
+		{ID: "g-4", Name: "All Staff"},
+	}
+	_, err := matchByNameOrID("group", "Finanec", items, func(n Named) Named { return n })
+	var ie *InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err %v", err)
+	}
+	want := []string{`"Finanse" (g-2)`, `"Finance" (g-3)`}
+	if !slices.Equal(ie.Suggestions, want) {
+		t.Errorf("suggestions %q, want %q", ie.Suggestions, want)
 	}
 }
 

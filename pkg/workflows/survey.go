@@ -70,7 +70,12 @@ type Answer struct {
 	// QuestionID is the question's scormId, stable across users even when
 	// they were shown different question counts.
 	QuestionID string `json:"questionId"`
-	Question   string `json:"question"`
+	// QuestionIndex is the question's position in the user's session
+	// (the session's index), when the server sent one. It places the
+	// question in the survey's order; it is not a key, as users shown
+	// fewer questions see later ones at lower indexes.
+	QuestionIndex *int   `json:"questionIndex,omitempty"`
+	Question      string `json:"question"`
 	// Answer is the text of the option the user chose; several chosen
 	// options are joined with "; ". For free-text questions it is the
 	// response itself.

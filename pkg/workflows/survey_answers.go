@@ -86,6 +86,8 @@ func answersOf(sessions []session) []Answer {
 	for _, item := range items {
 		a := answerOf(item)
 		if at, seen := position[a.QuestionID]; seen {
+			// Its place in the survey is where it came first.
+			a.QuestionIndex = answers[at].QuestionIndex
 			answers[at] = a
 			continue
 		}
@@ -101,6 +103,10 @@ func answerOf(item sessionItem) Answer {
 		QuestionID: item.ScormID,
 		Question:   item.Question,
 		AnswerCode: item.Response,
+	}
+	if item.Index != nil {
+		index := int(*item.Index)
+		a.QuestionIndex = &index
 	}
 	if a.QuestionID == "" && item.Index != nil {
 		// Without a scormId the index is the only key there is; it is

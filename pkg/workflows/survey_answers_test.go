@@ -8,6 +8,8 @@ import (
 
 func seconds(v float64) *float64 { return &v }
 
+func questionIndex(v int) *int { return &v }
+
 func TestAnswersOf(t *testing.T) {
 	tests := []struct {
 		name string
@@ -25,7 +27,7 @@ func TestAnswersOf(t *testing.T) {
 				{"source":"Qex","index":0,"scormId":"q-culture","question":"I feel safe reporting a mistake, even a \"small\" one.","type":"choice-single",
 				 "answers":[{"option":"Disagree","isUserAnswer":false},{"option":"Strongly agree, très","isUserAnswer":true}],
 				 "studentOrLearnerResponse":"4_Strongly_Agree","latency":"PT0H1M15S"}]}]}`,
-			want: []Answer{{QuestionID: "q-culture", Question: `I feel safe reporting a mistake, even a "small" one.`, Answer: "Strongly agree, très", AnswerCode: "4_Strongly_Agree", LatencySeconds: seconds(75), Options: []string{"Disagree", "Strongly agree, très"}}},
+			want: []Answer{{QuestionID: "q-culture", QuestionIndex: questionIndex(0), Question: `I feel safe reporting a mistake, even a "small" one.`, Answer: "Strongly agree, très", AnswerCode: "4_Strongly_Agree", LatencySeconds: seconds(75), Options: []string{"Disagree", "Strongly agree, très"}}},
 		},
 		{
 			name: "latest session wins, by display-format date, not by array order",
@@ -61,7 +63,7 @@ func TestAnswersOf(t *testing.T) {
 				{"index":0,"scormId":"q1","question":"Q1","answers":[{"option":"first try","isUserAnswer":true}]},
 				{"index":1,"scormId":"q2","question":"Q2","answers":[{"option":"only","isUserAnswer":true}]},
 				{"index":2,"scormId":"q1","question":"Q1","answers":[{"option":"second try","isUserAnswer":true}]}]}]}`,
-			want: []Answer{{QuestionID: "q1", Question: "Q1", Answer: "second try", Options: []string{"second try"}}, {QuestionID: "q2", Question: "Q2", Answer: "only", Options: []string{"only"}}},
+			want: []Answer{{QuestionID: "q1", QuestionIndex: questionIndex(0), Question: "Q1", Answer: "second try", Options: []string{"second try"}}, {QuestionID: "q2", QuestionIndex: questionIndex(1), Question: "Q2", Answer: "only", Options: []string{"only"}}},
 		},
 		{
 			name: "several chosen options, a free-text answer, a bad latency, no scormId",
@@ -72,7 +74,7 @@ func TestAnswersOf(t *testing.T) {
 			want: []Answer{
 				{QuestionID: "multi", Answer: "Email; Phone", Options: []string{"Email", "Chat", "Phone"}},
 				{QuestionID: "free", Answer: "More posters, fewer quizzes", AnswerCode: "More posters, fewer quizzes", LatencySeconds: seconds(3.5)},
-				{QuestionID: "index:7", Question: "Unnamed", Answer: "Yes", Options: []string{"Yes"}},
+				{QuestionID: "index:7", QuestionIndex: questionIndex(7), Question: "Unnamed", Answer: "Yes", Options: []string{"Yes"}},
 			},
 		},
 		{

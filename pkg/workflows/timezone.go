@@ -136,7 +136,7 @@ func closeTimeZones(q string, zones []TimeZone) []TimeZone {
 
 // levenshtein is the edit distance between a and b, by runes. It is written
 // here rather than imported because it is fifteen lines, used only to suggest
-// time zones, and not worth a dependency.
+// time zones and names, and not worth a dependency.
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)

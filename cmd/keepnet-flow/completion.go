@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// completionTimeout bounds a completion's calls to the service: a shell
+// waiting on Tab should give up quickly rather than hang.
+const completionTimeout = 3 * time.Second
+
+// completer lists the values of one flag: value and description pairs.
+type completer func(ctx context.Context, cmd *cobra.Command) ([][2]string, error)
+
+// complete turns a lister into a cobra completion function. Any failure
+// (no credentials, no network, no --company yet) completes nothing: the
+// shell then simply offers no values.
+func (a *app) complete(list completer) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
+		defer cancel()
+		a.quiet = true // the sandbox's notice is no completion
+		values, err := list(ctx, cmd)
+		if err != nil {
+			cobra.CompDebugln("keepnet-flow: completion: "+err.Error(), false) // to BASH_COMP_DEBUG_FILE, if set
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		out := make([]cobra.Completion, 0, len(values))
+		for _, v := range values {
+			out = append(out, cobra.CompletionWithDesc(v[0], v[1]))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeCompanies lists the managed companies' names.
+func (a *app) completeCompanies(ctx context.Context, _ *cobra.Command) ([][2]string, error) {
+	c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	companies, err := workflows.ListCompanies(ctx, c, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]string, 0, len(companies))
+	for _, co := range companies {
+		out = append(out, [2]string{co.Name, co.ID})
+	}
+	return out, nil
+}
+
+// completionScope resolves the --company already on the command line.
+func (a *app) completionScope(ctx context.Context, cmd *cobra.Command) (*keepnet.Company, error) {
+	company, err := cmd.Flags().GetString("company")
+	if err != nil {
+		return nil, err
+	}
+	return a.scope(ctx, company)
+}
+
+// completeTrainings lists the trainings of --company.
+func (a *app) completeTrainings(ctx context.Context, cmd *cobra.Command) ([][2]string, error) {
+	scope, err := a.completionScope(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	trainings, err := workflows.ListTrainings(ctx, scope, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]string, 0, len(trainings))
+	for _, t := range trainings {
+		out = append(out, [2]string{t.Name, t.ID})
+	}
+	return out, nil
+}
+
+// completeGroups lists the target groups of --company.
+func (a *app) completeGroups(ctx context.Context, cmd *cobra.Command) ([][2]string, error) {
+	scope, err := a.completionScope(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := workflows.ListTargetGroups(ctx, scope, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]string, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, [2]string{g.Name, g.ID})
+	}
+	return out, nil
+}
+
+// completeTimeZones lists the time zones the service offers --company.
+func (a *app) completeTimeZones(ctx context.Context, cmd *cobra.Command) ([][2]string, error) {
+	scope, err := a.completionScope(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	zones, err := workflows.ListTimeZones(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]string, 0, len(zones))
+	for _, z := range zones {
+		out = append(out, [2]string{z.ID, z.DisplayName})
+	}
+	return out, nil
+}

@@ -1,0 +1,91 @@
+package surveyout
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// isoDates gives the server's date strings their ISO 8601 companions, so
+// that pulls of customers whose display formats differ merge and sort. The
+// day/month order comes from the pull's own dates (keepnetdate.OrderEvidence):
+// the streaming formats know only the dates written so far, csv-wide knows
+// every date before its first row. A date whose order is still open gets
+// no ISO value, never a guess; DateNotice says how many and why.
+type isoDates struct {
+	evidence   keepnetdate.OrderEvidence
+	ambiguous  int // dates left without an ISO value for want of the order
+	unreadable int // dates in no format keepnetdate knows
+}
+
+// observe takes in what u's dates say about the order.
+func (d *isoDates) observe(u workflows.UserResult) {
+	d.evidence.Observe(u.LastInteractionDate)
+	for _, in := range u.Interactions {
+		d.evidence.Observe(in.Time)
+	}
+}
+
+// iso is t in ISO 8601 under what is known of the order, or "".
+func (d *isoDates) iso(t keepnetdate.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	s, err := t.ISO(d.evidence.Order())
+	switch {
+	case err == nil:
+		return s
+	case keepnetdate.IsAmbiguous(err):
+		d.ambiguous++
+	default:
+		d.unreadable++
+	}
+	return ""
+}
+
+// record is u as the JSON formats write it: the server's dates as they
+// came, each with its ISO 8601 companion where it could be determined.
+type record struct {
+	workflows.UserResult
+	LastInteractionDateISO string              `json:"lastInteractionDateIso,omitempty"`
+	Interactions           []interactionRecord `json:"interactions"`
+}
+
+type interactionRecord struct {
+	workflows.Interaction
+	TimeISO string `json:"timeIso,omitempty"`
+}
+
+// record observes u's dates, then renders it.
+func (d *isoDates) record(u workflows.UserResult) record {
+	d.observe(u)
+	r := record{UserResult: u, LastInteractionDateISO: d.iso(u.LastInteractionDate), Interactions: make([]interactionRecord, len(u.Interactions))}
+	for i, in := range u.Interactions {
+		r.Interactions[i] = interactionRecord{Interaction: in, TimeISO: d.iso(in.Time)}
+	}
+	return r
+}
+
+// DateNotice says why some dates have no ISO value, or "" when all have.
+func (d *isoDates) DateNotice() string {
+	var why []string
+	if d.ambiguous > 0 {
+		reason := "no date of this survey had a day above 12 to show whether the company writes DD/MM or MM/DD"
+		switch {
+		case d.evidence.Conflicting():
+			reason = "the survey's dates show both DD/MM and MM/DD, so neither is assumed"
+		case d.evidence.Order() != keepnetdate.Unknown:
+			reason = "they came before the first date that showed the order (csv-wide, which sees every date first, gives all of them one)"
+		}
+		why = append(why, fmt.Sprintf("%d with day and month both 12 or less have no ISO 8601 value: %s", d.ambiguous, reason))
+	}
+	if d.unreadable > 0 {
+		why = append(why, fmt.Sprintf("%d in a format keepnet-flow does not know have no ISO 8601 value", d.unreadable))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return "dates: " + strings.Join(why, "; ") + "; the server's text is kept as it came"
+}
