@@ -3,10 +3,13 @@ package workflows
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // searchPageSize is what the listings ask for; the service caps pages at 100
@@ -50,6 +53,10 @@ type EnrollmentInfo struct {
 	// the company displays dates.
 	StartDate  string `json:"startDate,omitempty"`
 	CreateTime string `json:"createTime,omitempty"`
+
+	// created is CreateTime parsed, zero when it cannot be: the order in
+	// which runs that raced settle on one enrollment (see pickWinner).
+	created time.Time
 }
 
 // EnrollmentQuery narrows ListEnrollments.
@@ -190,35 +197,54 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 		body.Filter.SearchInputTextValue = new(strings.TrimSpace(q.Search))
 		resp, err := scope.API().PostEnrollmentsSearchWithResponse(ctx, body)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("enrollments/search: %w", err)
 		}
-		if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
-			return nil, nil
-		}
-		rows := make([]EnrollmentInfo, 0, len(*resp.JSON200.Data.Results))
-		for _, e := range *resp.JSON200.Data.Results {
-			info := EnrollmentInfo{
-				ID:           orZero(e.EnrollmentId),
-				Name:         orZero(e.Name),
-				Type:         orZero(e.Type),
-				Status:       orZero(e.Status),
-				TrainingName: orZero(e.TrainingName),
-			}
-			if e.StartDate != nil {
-				info.StartDate = e.StartDate.String()
-			}
-			if e.CreateTime != nil {
-				info.CreateTime = e.CreateTime.String()
-			}
-			rows = append(rows, info)
-		}
-		return rows, nil
+		return enrollmentRows(resp)
 	}
 	all, err := collect(allPages(ctx, searchPageSize, fetch))
 	if err != nil {
 		return nil, fmt.Errorf("list enrollments of company %s: %w", scope.ID(), err)
 	}
 	return filterByName(all, q.Search, func(e EnrollmentInfo) string { return e.Name }), nil
+}
+
+// enrollmentRows reads one enrollments/search page. A 2xx answer without
+// data.results (an HTML page, data: null, results: null) is an error, never
+// an empty page: the enroll flow's duplicate check reads this listing, and
+// taking "could not tell" for "none exists" creates a second enrollment that
+// mails every employee again.
+func enrollmentRows(resp *gen.PostEnrollmentsSearchResponse) ([]EnrollmentInfo, error) {
+	if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.Results == nil {
+		return nil, fmt.Errorf("enrollments/search answered %d (%s) without data.results, so what exists cannot be told",
+			resp.StatusCode(), contentType(resp.HTTPResponse))
+	}
+	rows := make([]EnrollmentInfo, 0, len(*resp.JSON200.Data.Results))
+	for _, e := range *resp.JSON200.Data.Results {
+		info := EnrollmentInfo{
+			ID:           orZero(e.EnrollmentId),
+			Name:         orZero(e.Name),
+			Type:         orZero(e.Type),
+			Status:       orZero(e.Status),
+			TrainingName: orZero(e.TrainingName),
+		}
+		if e.StartDate != nil {
+			info.StartDate = e.StartDate.String()
+		}
+		if e.CreateTime != nil {
+			info.CreateTime = e.CreateTime.String()
+			info.created = createdAt(*e.CreateTime)
+		}
+		rows = append(rows, info)
+	}
+	return rows, nil
+}
+
+// contentType names a response's Content-Type for an error message.
+func contentType(r *http.Response) string {
+	if r == nil || r.Header.Get("Content-Type") == "" {
+		return "no Content-Type"
+	}
+	return "Content-Type " + r.Header.Get("Content-Type")
 }
 
 // filterByName keeps the items whose name contains search,
@@ -246,4 +272,15 @@ func orZero[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// createdAt parses an enrollment's createTime. Slash dates are read day
+// first: every run reads the same text the same way, which is what ordering
+// racing runs needs, even where the company shows month first.
+func createdAt(t keepnetdate.Time) time.Time {
+	v, err := t.ParseAs(keepnetdate.DayFirst, time.UTC)
+	if err != nil {
+		return time.Time{}
+	}
+	return v
 }
