@@ -58,7 +58,7 @@ var hollowAnswers = []struct{ name, body, ctype string }{
 func TestEnrollStopsOnAHollowListing(t *testing.T) {
 	for _, tc := range hollowAnswers {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := specFake(t)
+			srv, _ := startEnrollFake(t)
 			hollow := &hollowListing{}
 			hollow.set(tc.body, tc.ctype)
 			c := fakeClient(t, srv, keepnet.WithRetry(enrollRetry), keepnet.WithTransport(hollow))
