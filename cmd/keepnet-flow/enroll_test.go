@@ -162,6 +162,7 @@ func TestEnrollCommandBadInput(t *testing.T) {
 		{"name taken for another training", replace("--name", keepnettest.TrainingEnrollmentName), nil, keepnettest.EnrollmentAcmeTrainingID},
 		{"missing group flag", []string{"enroll", "--company", "Acme Manufacturing", "--training", "Password Hygiene", "--name", "x"}, nil, "group"},
 		{"bad output", with("--output", "yaml"), nil, "yaml"},
+		{"settle window not positive", with("--settle-window", "0s"), nil, "settle-window"},
 		{"missing secret", acmeEnrollArgs, map[string]string{keepnet.EnvClientSecret: ""}, keepnet.EnvClientSecret},
 		{"missing client ID", acmeEnrollArgs, map[string]string{keepnet.EnvClientID: ""}, keepnet.EnvClientID},
 		{"plain http to a remote host", acmeEnrollArgs, map[string]string{keepnet.EnvBaseURL: "http://api.keepnet.example"}, "api.keepnet.example"},
