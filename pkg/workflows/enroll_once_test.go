@@ -257,3 +257,62 @@ func TestEnrollCreateAnswerThatCannotBeRead(t *testing.T) {
 		})
 	}
 }
+
+// createHold holds the first create request until released (or a minute
+// has passed, so that a broken lock fails the test instead of hanging it).
+type createHold struct {
+	once             sync.Once
+	arrived, release chan struct{}
+}
+
+func (h *createHold) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/api/enrollments") {
+		first := false
+		h.once.Do(func() { first = true })
+		if first {
+			close(h.arrived)
+			select {
+			case <-h.release:
+			case <-time.After(time.Minute):
+			}
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestEnrollSecondRunWaitsForTheLockAndSaysSo(t *testing.T) {
+	srv, _ := startEnrollFake(t)
+	hold := &createHold{arrived: make(chan struct{}), release: make(chan struct{})}
+	c := fakeClient(t, srv, keepnet.WithRetry(enrollRetry), keepnet.WithTransport(hold))
+	req := acmeRequest("Waits for the lock")
+	var (
+		first    workflows.EnrollResult
+		firstErr error
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		first, firstErr = workflows.Enroll(context.Background(), c, req)
+	}()
+	<-hold.arrived // the first run holds the lock, in its create
+
+	var said []string
+	var release sync.Once
+	second := req
+	second.Progress = func(msg string) {
+		said = append(said, msg)
+		release.Do(func() { close(hold.release) })
+	}
+	res, err := workflows.Enroll(context.Background(), c, second)
+	<-done
+	if firstErr != nil || err != nil {
+		t.Fatalf("first run: %v; second run: %v", firstErr, err)
+	}
+	e := requireOneLive(t, srv, keepnettest.CompanyAcmeID, req.Name)
+	if first.Action != workflows.EnrollCreated || res.Action != workflows.EnrollAlreadySent || res.ID != e.ID {
+		t.Errorf("first %+v, second %+v; want created, then already sent", first, res)
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "waiting for another keepnet-flow run") {
+		t.Errorf("second run said %q, want that it waits for another run", said)
+	}
+}

@@ -291,10 +291,17 @@ func TestEnrollCreateLostThenRerun(t *testing.T) {
 		t.Fatalf("after a lost create: %+v", got)
 	}
 	srv.SetFaults(keepnettest.Faults{})
+	// The rerun waits out the settle window, since the listing could be
+	// lagging, says so, and then creates.
+	var said []string
+	req.Progress = func(msg string) { said = append(said, msg) }
 	if _, err := workflows.Enroll(context.Background(), c, req); err != nil {
 		t.Fatal(err)
 	}
 	requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Name)
+	if len(said) != 2 || !strings.Contains(said[0], "waiting until") || !strings.Contains(said[1], "creating it") {
+		t.Errorf("rerun said %q, want that it waits, then that it creates", said)
+	}
 }
 
 func TestEnrollConvergesUnderReadFaults(t *testing.T) {
