@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,6 +123,79 @@ func TestEnrollCommandTwoProcessesAtOnce(t *testing.T) {
 	joined := strings.Join(outs, "\n")
 	if !strings.Contains(joined, "created") || !strings.Contains(joined, "already sent") || strings.Count(joined, e.ID) != 2 {
 		t.Errorf("outputs, want one created and one already sent, both %s:\n%s", e.ID, joined)
+	}
+}
+
+// gateCreates forwards requests to the fake, holding creates until n have
+// arrived: racing runs then all get past their look-up before any creates.
+func gateCreates(t *testing.T, srv *keepnettest.Server, n int) string {
+	t.Helper()
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var (
+		mu      sync.Mutex
+		arrived int
+		open    = make(chan struct{})
+	)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/api/enrollments" {
+			mu.Lock()
+			if arrived++; arrived == n {
+				close(open)
+			}
+			mu.Unlock()
+			select {
+			case <-open:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+func TestEnrollCommandTwoMachinesAtOnce(t *testing.T) {
+	// Two processes with a state directory each stand for two machines:
+	// no lock between them, so both create, and the settle step keeps one.
+	srv := cliFake(t)
+	front := gateCreates(t, srv, 2)
+	var procs []*cliProcess
+	for range 2 {
+		env := []string{keepnet.EnvBaseURL + "=" + front, workflows.EnvStateDir + "=" + t.TempDir()}
+		procs = append(procs, startCLI(t, env, append(acmeEnrollArgs, "--output", "json")...))
+	}
+	actions := map[string]int{}
+	var ids []string
+	for i, p := range procs {
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("process %d: exit %d, stderr %q", i, code, p.errOut.String())
+		}
+		var res struct{ ID, Action, Note string }
+		if err := json.Unmarshal(p.out.Bytes(), &res); err != nil {
+			t.Fatalf("process %d output is not JSON: %v\n%s", i, err, p.out.String())
+		}
+		actions[res.Action]++
+		ids = append(ids, res.ID)
+		if res.Action == "already created by another run" && !strings.Contains(res.Note, "archived") {
+			t.Errorf("the losing process's note = %q, want it to say its duplicate was archived", res.Note)
+		}
+	}
+	e := requireOneLive(t, srv, "Q2 Phishing Refresher")
+	for i, id := range ids {
+		if id != e.ID {
+			t.Errorf("process %d reported %s, want the live one, %s", i, id, e.ID)
+		}
+	}
+	if n := srv.RequestCount(keepnettest.RouteEnrollmentCreate); n != 2 {
+		t.Fatalf("%d creates posted, want 2: the gate should have made both processes create", n)
+	}
+	if actions["created"] != 1 || actions["already created by another run"] != 1 {
+		t.Errorf("actions %v, want one created and one already created by another run", actions)
 	}
 }
 
