@@ -2,6 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -204,5 +209,43 @@ func TestEnrollCommandRejectedCredentials(t *testing.T) {
 	}
 	if n := writes(srv); n != 0 {
 		t.Errorf("%d write requests reached the fake", n)
+	}
+}
+
+func TestEnrollCommandHollowListingExits1(t *testing.T) {
+	for _, tc := range []struct{ name, body, ctype string }{
+		{"data null", `{"data":null,"status":"SUCCESS"}`, "application/json"},
+		{"results null", `{"data":{"pageNumber":1,"pageSize":100,"results":null}}`, "application/json"},
+		{"HTML page", `<html><head><title>Maintenance</title></head></html>`, "text/html"},
+		{"cut short", `{"data":{"pageNumber":1,"results":[{"enrollmentId":"e7`, "application/json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cliFake(t)
+			target, err := url.Parse(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := httputil.NewSingleHostReverseProxy(target)
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/api/enrollments/search" {
+					proxy.ServeHTTP(w, r)
+					return
+				}
+				w.Header().Set("Content-Type", tc.ctype)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			t.Cleanup(front.Close)
+			t.Setenv(keepnet.EnvBaseURL, front.URL)
+			code, out, errOut := cliRun(acmeEnrollArgs...)
+			if code != 1 || !strings.Contains(errOut, "enrollments/search") {
+				t.Errorf("exit %d, stderr %q; want 1, naming the listing", code, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if n := writes(srv); n != 0 {
+				t.Errorf("%d write requests reached the fake on a listing that could not be read", n)
+			}
+		})
 	}
 }
