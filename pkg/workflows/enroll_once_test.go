@@ -316,3 +316,34 @@ func TestEnrollSecondRunWaitsForTheLockAndSaysSo(t *testing.T) {
 		t.Errorf("second run said %q, want that it waits for another run", said)
 	}
 }
+
+func TestEnrollSettleKeepsAnEarlierCreateThatSurfacesLate(t *testing.T) {
+	// A create commits behind a 502, and the listing hides each new
+	// enrollment from its next 10 search requests (two per look-up). The
+	// rerun's settle window is spent, so it creates again; by its settle
+	// step the first one is listed and its own is not. It keeps the
+	// first, archives its own unsent, and says the first still needs
+	// sending, which the next rerun does.
+	srv, c := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(10))
+	req := acmeRequest("Surfaces late")
+	if _, err := workflows.Enroll(context.Background(), c, req); !errors.Is(err, keepnet.ErrOutcomeUnknown) {
+		t.Fatalf("first run: err = %v, want an unknown create outcome", err)
+	}
+	req.SettleWindow = time.Nanosecond
+	res, err := workflows.Enroll(context.Background(), c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := srv.CreatedEnrollments()[0]
+	if res.Action != workflows.EnrollCreatedByOther || res.ID != first.ID || !strings.Contains(res.Note, "run the same request again") {
+		t.Errorf("rerun = %+v, want %s kept, and a note that it still needs sending", res, first.ID)
+	}
+	if created := srv.CreatedEnrollments(); len(created) != 2 || created[1].Status != keepnettest.StatusArchived || created[1].SendCount != 0 {
+		t.Fatalf("created %+v, want the rerun's own archived unsent", created)
+	}
+	res, err = workflows.Enroll(context.Background(), c, req)
+	if err != nil || res.Action != workflows.EnrollResumed || res.ID != first.ID {
+		t.Errorf("next rerun = %+v, %v; want %s resumed", res, err, first.ID)
+	}
+	requireOneLive(t, srv, keepnettest.CompanyAcmeID, req.Name)
+}

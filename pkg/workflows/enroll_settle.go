@@ -83,8 +83,24 @@ func (p *EnrollmentPlan) yield(ctx context.Context, own, winner EnrollmentInfo) 
 	if err := p.archive(ctx, own.ID); err != nil {
 		return EnrollResult{}, fmt.Errorf("enrollment %q was created twice by runs that raced; %s is kept, and this run's %s was not sent, but archiving it failed: %w; archive %s in the Keepnet UI", p.Name, winner.ID, own.ID, err, own.ID)
 	}
+	note := fmt.Sprintf("another run created %s first; this run's duplicate %s was archived before it was sent", winner.ID, own.ID)
+	if p.Send && isScheduled(winner.Status) {
+		// The winner is its creator's to send; sending it here too could
+		// send it twice. Wait for that, and if it does not come, say what
+		// to do: the creator may have stopped (or been an earlier run whose
+		// create seemed lost), and a rerun sends it.
+		got, sent, err := p.awaitSent(ctx, winner.ID)
+		switch {
+		case sent:
+			winner = got
+		case err != nil:
+			note += fmt.Sprintf("; reading whether it was sent failed (%v): if the run that created it has stopped, run the same request again to send it", err)
+		default:
+			note += "; it is still Scheduled: if the run that created it has stopped, run the same request again to send it"
+		}
+	}
 	res := p.result(winner, EnrollCreatedByOther)
-	res.Note = fmt.Sprintf("another run created %s first; this run's duplicate %s was archived before it was sent", winner.ID, own.ID)
+	res.Note = note
 	return res, nil
 }
 
