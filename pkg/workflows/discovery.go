@@ -3,13 +3,11 @@ package workflows
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
-	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // searchPageSize is what the listings ask for; the service caps pages at 100
@@ -239,14 +237,6 @@ func enrollmentRows(resp *gen.PostEnrollmentsSearchResponse) ([]EnrollmentInfo, 
 	return rows, nil
 }
 
-// contentType names a response's Content-Type for an error message.
-func contentType(r *http.Response) string {
-	if r == nil || r.Header.Get("Content-Type") == "" {
-		return "no Content-Type"
-	}
-	return "Content-Type " + r.Header.Get("Content-Type")
-}
-
 // filterByName keeps the items whose name contains search,
 // case-insensitively. The service is asked to filter too, but its search
 // also matches other fields (a training's description, say), and the
@@ -272,15 +262,4 @@ func orZero[T any](p *T) T {
 		return zero
 	}
 	return *p
-}
-
-// createdAt parses an enrollment's createTime. Slash dates are read day
-// first: every run reads the same text the same way, which is what ordering
-// racing runs needs, even where the company shows month first.
-func createdAt(t keepnetdate.Time) time.Time {
-	v, err := t.ParseAs(keepnetdate.DayFirst, time.UTC)
-	if err != nil {
-		return time.Time{}
-	}
-	return v
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -320,4 +321,12 @@ func (p *EnrollmentPlan) result(e EnrollmentInfo, action EnrollAction) EnrollRes
 
 func isScheduled(status string) bool {
 	return strings.EqualFold(strings.TrimSpace(status), StatusScheduled)
+}
+
+// contentType names a response's Content-Type for an error message.
+func contentType(r *http.Response) string {
+	if r == nil || r.Header.Get("Content-Type") == "" {
+		return "no Content-Type"
+	}
+	return "Content-Type " + r.Header.Get("Content-Type")
 }

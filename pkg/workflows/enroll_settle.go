@@ -10,6 +10,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // maxSettlePoll caps the spacing of look-ups while a rerun waits out a
@@ -67,6 +68,17 @@ func pickWinner(same []EnrollmentInfo) EnrollmentInfo {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+}
+
+// createdAt parses an enrollment's createTime. Slash dates are read day
+// first: every run reads the same text the same way, which is what ordering
+// racing runs needs, even where the company shows month first.
+func createdAt(t keepnetdate.Time) time.Time {
+	v, err := t.ParseAs(keepnetdate.DayFirst, time.UTC)
+	if err != nil {
+		return time.Time{}
+	}
+	return v
 }
 
 // yield gives way to another run's enrollment: own, a duplicate this run
