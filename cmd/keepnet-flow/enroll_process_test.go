@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -27,24 +26,6 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// envChildArgs, set in a child process of the test binary, makes it run the
-// CLI with these arguments (a JSON array) instead of the tests: a real
-// second process, with its own file descriptors and its own death.
-const envChildArgs = "KEEPNET_FLOW_TEST_CLI_ARGS"
-
-func TestMain(m *testing.M) {
-	if raw := os.Getenv(envChildArgs); raw != "" {
-		var args []string
-		if err := json.Unmarshal([]byte(raw), &args); err != nil {
-			os.Stderr.WriteString(err.Error() + "\n")
-			os.Exit(1)
-		}
-		a := &app{out: os.Stdout, errOut: os.Stderr, ownsProcess: true}
-		os.Exit(runApp(context.Background(), a, args))
-	}
-	os.Exit(m.Run())
-}
-
 // cliProcess is the CLI started as a separate process with the test's
 // environment plus env.
 type cliProcess struct {
@@ -54,12 +35,7 @@ type cliProcess struct {
 
 func startCLI(t *testing.T, env []string, args ...string) *cliProcess {
 	t.Helper()
-	raw, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cliProcess{cmd: exec.Command(os.Args[0], "-test.run=^$")}
-	p.cmd.Env = append(append(os.Environ(), envChildArgs+"="+string(raw)), env...)
+	p := &cliProcess{cmd: programCmd(t, env, args...)}
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.errOut
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
