@@ -139,11 +139,7 @@ func (p *EnrollmentPlan) create(ctx context.Context, st *enrollState, known []En
 	found, ok, lookErr := p.awaitNew(ctx, known)
 	switch {
 	case ok:
-		var note string
-		if errors.Is(err, errCreateUnreadable) {
-			note = fmt.Sprintf("%v; the enrollment was found by name", err)
-		}
-		return found, note, nil
+		return found, fmt.Sprintf("the create's answer could not be used (%v); the enrollment was found by name", err), nil
 	case lookErr != nil:
 		return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; and looking it up failed: %v; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, lookErr)
 	case errors.Is(err, errCreateUnreadable):
