@@ -8,6 +8,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // cliFake starts a spec-validating fake and points the CLI's environment at
@@ -19,6 +20,7 @@ func cliFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
 	t.Setenv(keepnet.EnvBaseURL, srv.URL)
 	t.Setenv(keepnet.EnvClientID, srv.ClientID)
 	t.Setenv(keepnet.EnvClientSecret, srv.ClientSecret)
+	t.Setenv(workflows.EnvStateDir, t.TempDir()) // never the user's own
 	return srv
 }
 

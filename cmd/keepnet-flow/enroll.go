@@ -35,8 +35,15 @@ The enrollment's name identifies it in the company, so running the same
 command again is safe: an enrollment with that name that was sent is reported
 and left alone; one that was created but not sent (status Scheduled) is sent.
 After a failure whose outcome is unknown (a timeout, a 5xx), enroll looks at
-what is really there instead of creating again. --allow-duplicate creates a
-new enrollment even if the name is taken.
+what is really there instead of creating again, and remembers the attempt: a
+rerun that does not see the enrollment yet keeps looking for --settle-window
+after that attempt before it creates one, and says so. Runs of the same
+company and name on one machine wait for each other (a lock in the state
+directory, $KEEPNET_FLOW_STATE_DIR or $XDG_STATE_HOME/keepnet-flow, by default
+~/.local/state/keepnet-flow). Runs that race from two machines each list the
+name after creating: all keep the earliest, and the others archive their own
+before sending it and exit 0 with "already created by another run".
+--allow-duplicate creates a new enrollment even if the name is taken.
 
 Everything is checked before anything is written. --dry-run checks, resolves
 and prints the plan and the exact create body, and writes nothing.
@@ -58,6 +65,10 @@ warned about. A dry run shows the create body only when a run would create.`,
 			if err != nil {
 				return err
 			}
+			if req.SettleWindow <= 0 {
+				return &workflows.InputError{Field: "settle-window", Value: req.SettleWindow.String(), Reason: "must be positive"}
+			}
+			req.Progress = func(msg string) { fmt.Fprintf(a.progress(), "keepnet-flow: %s\n", msg) }
 			dest, err := out.open(a)
 			if err != nil {
 				return err
@@ -108,6 +119,7 @@ warned about. A dry run shows the create body only when a run would create.`,
 	flags.BoolVar(&req.TeamsNotification, "teams", false, "also notify users in Microsoft Teams")
 	flags.BoolVar(&req.NoSend, "no-send", false, "create it but do not send it (it stays Scheduled; a rerun without --no-send sends it)")
 	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists (every such run creates one)")
+	flags.DurationVar(&req.SettleWindow, "settle-window", workflows.DefaultSettleWindow, "after a create whose outcome was unknown, how long a rerun keeps looking for it before creating again")
 	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan and the create body, write nothing")
 	out = addOutputFlags(cmd, "text", "json")
 	for _, name := range []string{"company", "training", "group", "name"} {
@@ -149,6 +161,9 @@ func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) e
 	fmt.Fprintf(tw, "Name:\t%s\n", res.Name)
 	fmt.Fprintf(tw, "Company:\t%s (%s)\n", res.Company.Name, res.Company.ID)
 	fmt.Fprintf(tw, "Status:\t%s\n", status)
+	if res.Note != "" {
+		fmt.Fprintf(tw, "Note:\t%s\n", res.Note)
+	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write result: %w", err)
 	}

@@ -2,6 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -162,6 +167,7 @@ func TestEnrollCommandBadInput(t *testing.T) {
 		{"name taken for another training", replace("--name", keepnettest.TrainingEnrollmentName), nil, keepnettest.EnrollmentAcmeTrainingID},
 		{"missing group flag", []string{"enroll", "--company", "Acme Manufacturing", "--training", "Password Hygiene", "--name", "x"}, nil, "group"},
 		{"bad output", with("--format", "yaml"), nil, "yaml"},
+		{"settle window not positive", with("--settle-window", "0s"), nil, "settle-window"},
 		{"missing secret", acmeEnrollArgs, map[string]string{keepnet.EnvClientSecret: ""}, keepnet.EnvClientSecret},
 		{"missing client ID", acmeEnrollArgs, map[string]string{keepnet.EnvClientID: ""}, keepnet.EnvClientID},
 		{"plain http to a remote host", acmeEnrollArgs, map[string]string{keepnet.EnvBaseURL: "http://api.keepnet.example"}, "api.keepnet.example"},
@@ -249,5 +255,43 @@ func TestEnrollWarnsOfAPastSchedule(t *testing.T) {
 		if warned := strings.Contains(errOut, "warning: --schedule "+tc.schedule+" is in the past"); warned != tc.warns {
 			t.Errorf("%s: stderr %q; want a warning: %v", tc.schedule, errOut, tc.warns)
 		}
+	}
+}
+
+func TestEnrollCommandHollowListingExits1(t *testing.T) {
+	for _, tc := range []struct{ name, body, ctype string }{
+		{"data null", `{"data":null,"status":"SUCCESS"}`, "application/json"},
+		{"results null", `{"data":{"pageNumber":1,"pageSize":100,"results":null}}`, "application/json"},
+		{"HTML page", `<html><head><title>Maintenance</title></head></html>`, "text/html"},
+		{"cut short", `{"data":{"pageNumber":1,"results":[{"enrollmentId":"e7`, "application/json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cliFake(t)
+			target, err := url.Parse(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := httputil.NewSingleHostReverseProxy(target)
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/api/enrollments/search" {
+					proxy.ServeHTTP(w, r)
+					return
+				}
+				w.Header().Set("Content-Type", tc.ctype)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			t.Cleanup(front.Close)
+			t.Setenv(keepnet.EnvBaseURL, front.URL)
+			code, out, errOut := cliRun(acmeEnrollArgs...)
+			if code != 1 || !strings.Contains(errOut, "enrollments/search") {
+				t.Errorf("exit %d, stderr %q; want 1, naming the listing", code, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if n := writes(srv); n != 0 {
+				t.Errorf("%d write requests reached the fake on a listing that could not be read", n)
+			}
+		})
 	}
 }

@@ -55,11 +55,16 @@ func (s *Server) handleEnrollmentsSearch(w http.ResponseWriter, r *http.Request)
 	}
 	s.mu.Lock()
 	var rows []enrollmentRow
+	now := s.now()
 	for _, e := range s.world.enrollments {
-		if !s.world.inScope(scope, e.CompanyID) || !q.matches(e.Name) {
+		if !s.world.inScope(scope, e.CompanyID) || !q.matches(e.Name) || e.Status == StatusArchived {
 			continue
 		}
 		if enrollmentType != "" && !strings.EqualFold(enrollmentType, e.Type) {
+			continue
+		}
+		if e.hiddenSearches > 0 || now.Before(e.visibleAt) {
+			e.hiddenSearches = max(e.hiddenSearches-1, 0)
 			continue
 		}
 		rows = append(rows, s.enrollmentRow(e))
@@ -194,6 +199,10 @@ func (s *Server) handleEnrollmentCreate(w http.ResponseWriter, r *http.Request) 
 	}
 	s.world.nextID++
 	e.ID = fmt.Sprintf("e7New%07d", s.world.nextID)
+	e.hiddenSearches = s.cfg.listingLag
+	if s.cfg.listingDelay > 0 {
+		e.visibleAt = e.CreateTime.Add(s.cfg.listingDelay)
+	}
 	s.world.addEnrollment(e)
 	row := map[string]any{
 		"id": e.ID, "trainingName": e.TrainingName, "category": "Security Awareness",
@@ -295,6 +304,20 @@ func (s *Server) handleEnrollmentSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeData(w, http.StatusOK, map[string]string{"resourceId": e.ID})
+}
+
+// handleEnrollmentArchive archives an enrollment, as the service's DELETE
+// does: its status becomes Archived and enrollments/search stops listing it.
+// Archiving one already archived changes nothing.
+func (s *Server) handleEnrollmentArchive(w http.ResponseWriter, r *http.Request) {
+	e, ok := s.pathEnrollment(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	e.Status = StatusArchived
+	s.mu.Unlock()
+	writeData(w, http.StatusOK, map[string]string{"id": e.ID})
 }
 
 // takeCommitFailure reports whether this call of route must fail after its

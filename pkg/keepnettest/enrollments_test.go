@@ -3,6 +3,7 @@ package keepnettest_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,5 +197,82 @@ func TestFormDetailsAndTimeZones(t *testing.T) {
 		if !ids[want] {
 			t.Errorf("time zones lack %q", want)
 		}
+	}
+}
+
+// listed reports whether enrollments/search lists id in Acme.
+func listed(t *testing.T, s *keepnettest.Server, id string) bool {
+	t.Helper()
+	var got searchReply
+	decode(t, raw(t, s, token(t, s), "POST", "/api/enrollments/search", "application/json", searchBody(1, 100, ""),
+		both(keepnettest.CompanyAcmeID)...), &got)
+	for _, e := range got.Data.Results {
+		if e["enrollmentId"] == id {
+			return true
+		}
+	}
+	return false
+}
+
+func TestListingLagHidesANewEnrollmentForNSearches(t *testing.T) {
+	s := newServer(t, keepnettest.WithListingLag(2))
+	c := scoped(t, s, keepnettest.CompanyAcmeID)
+	created, err := c.PostEnrollmentsWithResponse(context.Background(), createBody("Lagging listing"))
+	if err != nil || created.JSON201 == nil || created.JSON201.Data == nil || created.JSON201.Data.Id == nil {
+		t.Fatalf("create: %v", err)
+	}
+	id := *created.JSON201.Data.Id
+	for i, want := range []bool{false, false, true, true} {
+		if got := listed(t, s, id); got != want {
+			t.Errorf("search %d lists it: %v, want %v", i+1, got, want)
+		}
+	}
+	if !listed(t, s, keepnettest.EnrollmentAcmeTrainingID) {
+		t.Error("the lag hid a seeded enrollment")
+	}
+}
+
+func TestListingDelayFollowsTheServerClock(t *testing.T) {
+	var now atomic.Int64 // read by the server's handlers
+	now.Store(time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC).Unix())
+	s := newServer(t, keepnettest.WithListingDelay(time.Minute), keepnettest.WithClock(func() time.Time { return time.Unix(now.Load(), 0) }))
+	c := scoped(t, s, keepnettest.CompanyAcmeID)
+	created, err := c.PostEnrollmentsWithResponse(context.Background(), createBody("Delayed listing"))
+	if err != nil || created.JSON201 == nil || created.JSON201.Data == nil || created.JSON201.Data.Id == nil {
+		t.Fatalf("create: %v", err)
+	}
+	id := *created.JSON201.Data.Id
+	if listed(t, s, id) {
+		t.Error("listed before the delay passed")
+	}
+	now.Add(60)
+	if !listed(t, s, id) {
+		t.Error("not listed once the delay passed")
+	}
+}
+
+func TestArchiveTakesAnEnrollmentOutOfTheListing(t *testing.T) {
+	s := newServer(t)
+	c := scoped(t, s, keepnettest.CompanyAcmeID)
+	ctx := context.Background()
+	created, err := c.PostEnrollmentsWithResponse(ctx, createBody("To be archived"))
+	if err != nil || created.JSON201 == nil || created.JSON201.Data == nil || created.JSON201.Data.Id == nil {
+		t.Fatalf("create: %v", err)
+	}
+	id := *created.JSON201.Data.Id
+	for range 2 { // archiving twice changes nothing more
+		resp, err := c.DeleteEnrollmentsResourceIdWithResponse(ctx, id)
+		if err != nil || resp.StatusCode() != 200 {
+			t.Fatalf("archive: %v, status %d", err, resp.StatusCode())
+		}
+	}
+	if listed(t, s, id) {
+		t.Error("an archived enrollment is still listed")
+	}
+	if e, ok := s.Enrollment(id); !ok || e.Status != keepnettest.StatusArchived || e.SendCount != 0 {
+		t.Errorf("world has %+v, want it archived, unsent", e)
+	}
+	if resp, err := c.PostEnrollmentsResourceIdSendWithResponse(ctx, id); err != nil || resp.StatusCode() != 400 {
+		t.Errorf("sending an archived enrollment: %v, status %d; want 400", err, resp.StatusCode())
 	}
 }

@@ -28,6 +28,8 @@ type config struct {
 	noRequestLog bool
 	drift        *drift
 	hollows      map[string]Hollow
+	listingLag   int
+	listingDelay time.Duration
 }
 
 func defaultConfig() config {
@@ -113,3 +115,12 @@ func WithPageSizeCap(n int) Option { return func(c *config) { c.pageSizeCap = n 
 // hundreds of thousands of requests and servers that run until stopped
 // (the log keeps every request for the server's lifetime).
 func WithoutRequestLog() Option { return func(c *config) { c.noRequestLog = true } }
+
+// WithListingLag makes a created enrollment invisible to the first n
+// enrollments/search requests that would list it, as an eventually
+// consistent listing would. Reading it by ID works at once.
+func WithListingLag(n int) Option { return func(c *config) { c.listingLag = n } }
+
+// WithListingDelay makes a created enrollment invisible to
+// enrollments/search until d has passed on the server's clock (WithClock).
+func WithListingDelay(d time.Duration) Option { return func(c *config) { c.listingDelay = d } }

@@ -121,6 +121,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc(RouteEnrollmentForm, s.authed(s.handleFormDetails))
 	mux.HandleFunc(RouteEnrollmentCreate, s.authed(s.handleEnrollmentCreate))
 	mux.HandleFunc(RouteEnrollmentSend, s.authed(s.handleEnrollmentSend))
+	mux.HandleFunc(RouteEnrollmentArchive, s.authed(s.handleEnrollmentArchive))
 	mux.HandleFunc(RouteReportSummary, s.authed(s.handleSummary))
 	mux.HandleFunc(RouteReportUsersSearch, s.authed(s.handleUsersSearch))
 	mux.HandleFunc(RouteReportInteractions, s.authed(s.handleInteractions))

@@ -36,6 +36,9 @@ const (
 	StatusScheduled = "Scheduled"
 	StatusSending   = "Sending"
 	StatusFinished  = "Finished"
+	// StatusArchived is what DELETE /api/enrollments/{id} leaves; archived
+	// enrollments are no longer listed by enrollments/search.
+	StatusArchived = "Archived"
 )
 
 // Enrollment is an enrollment, seeded or created through the API.
@@ -67,6 +70,12 @@ type Enrollment struct {
 	SendCount int
 	// CreateTime is when the enrollment was created.
 	CreateTime time.Time
+
+	// hiddenSearches and visibleAt model a lagging listing (WithListingLag,
+	// WithListingDelay): until both have passed, enrollments/search leaves
+	// the enrollment out.
+	hiddenSearches int
+	visibleAt      time.Time
 }
 
 // User statuses in training-reports users/search.
@@ -143,6 +152,7 @@ const (
 	RouteEnrollmentForm     = "GET /api/enrollments/form-details"
 	RouteEnrollmentCreate   = "POST /api/enrollments"
 	RouteEnrollmentSend     = "POST /api/enrollments/{id}/send"
+	RouteEnrollmentArchive  = "DELETE /api/enrollments/{id}"
 	RouteReportSummary      = "GET /api/training-reports/{id}/summary"
 	RouteReportUsersSearch  = "POST /api/training-reports/{id}/users/search"
 	RouteReportInteractions = "GET /api/training-reports/{id}/interactions/{user}"

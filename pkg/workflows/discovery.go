@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -79,6 +80,10 @@ type EnrollmentInfo struct {
 	CreateTime string `json:"createTime,omitempty"`
 	// Error says what of the listing row could not be read.
 	Error string `json:"error,omitempty"`
+
+	// created is CreateTime parsed, zero when it cannot be: the order in
+	// which runs that raced settle on one enrollment (see pickWinner).
+	created time.Time
 }
 
 // enrollmentRow is an enrollments/search result as the flows read it.
@@ -234,7 +239,7 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 			return scope.API().PostEnrollmentsSearch(ctx, body)
 		}, checkSearchPage[enrollmentRow])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("enrollments/search: %w", err)
 		}
 		found, problems := answer.rows(report)
 		rows := make([]EnrollmentInfo, 0, len(found))
@@ -248,6 +253,7 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 				StartDate:    e.StartDate.String(),
 				CreateTime:   e.CreateTime.String(),
 				Error:        problems[i],
+				created:      createdAt(e.CreateTime),
 			})
 		}
 		return rows, nil

@@ -3,7 +3,9 @@
 //
 //   - the survey-results pull: a customer's survey answers, user by user;
 //   - enrollment create-and-send: a training enrollment for target groups,
-//     created once and sent once however often it is rerun.
+//     created once and sent once however often it is rerun, and when runs
+//     race. Enroll keeps a lock and records of unknown creates in a state
+//     directory on the local machine (DefaultStateDir; EnrollRequest.StateDir).
 //
 // Connections, tokens, company scope, retries and typed API errors live in
 // package keepnet; this package chains calls and applies the behaviour the

@@ -49,6 +49,18 @@ type EnrollRequest struct {
 	// Recheck spaces the look-ups made after a create or send whose
 	// outcome is unknown; the zero value means DefaultRecheckPolicy().
 	Recheck RecheckPolicy
+
+	// StateDir holds the lock that runs of the same company and name on
+	// this machine take in turn, and the records of creates whose outcome
+	// is unknown; empty means DefaultStateDir().
+	StateDir string
+	// SettleWindow is how long after a create whose outcome was unknown a
+	// rerun keeps looking for that enrollment before creating one again;
+	// zero means DefaultSettleWindow.
+	SettleWindow time.Duration
+	// Progress, if set, is given a line of text whenever the run waits:
+	// for another run of the same company and name, or out a settle window.
+	Progress func(message string)
 }
 
 // RecheckPolicy says how often, and how far apart, the state is read again
@@ -83,6 +95,10 @@ const (
 	// EnrollExistsNotSent: it existed, still Scheduled, and NoSend kept it
 	// so; nothing changed.
 	EnrollExistsNotSent EnrollAction = "already created, not sent"
+	// EnrollCreatedByOther: another run, racing this one, created it
+	// first; the one this run created was archived unsent. The result is
+	// the other run's enrollment, which that run sends.
+	EnrollCreatedByOther EnrollAction = "already created by another run"
 )
 
 // StatusScheduled is the status of an enrollment that has been created but
@@ -97,6 +113,9 @@ type EnrollResult struct {
 	Name    string       `json:"name"`
 	Status  string       `json:"status"`
 	Action  EnrollAction `json:"action"`
+	// Note says what happened where the action alone does not: a create
+	// answer that could not be read, a duplicate archived.
+	Note string `json:"note,omitempty"`
 }
 
 // EnrollmentPlan is a validated request: every name resolved to an ID, the
@@ -121,8 +140,11 @@ type EnrollmentPlan struct {
 	// CreateBody is the exact body POST /api/enrollments would get.
 	CreateBody json.RawMessage `json:"createBody"`
 
-	scope   *keepnet.Company
-	recheck RecheckPolicy
+	scope        *keepnet.Company
+	recheck      RecheckPolicy
+	stateDir     string
+	settleWindow time.Duration
+	progress     func(string)
 }
 
 // Enroll plans the request and applies the plan: the whole create-and-send
@@ -180,6 +202,12 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 		AllowDuplicate: req.AllowDuplicate,
 		scope:          c.ForCompany(company.ID),
 		recheck:        req.Recheck,
+		stateDir:       req.StateDir,
+		settleWindow:   req.SettleWindow,
+		progress:       req.Progress,
+	}
+	if plan.settleWindow <= 0 {
+		plan.settleWindow = DefaultSettleWindow
 	}
 	if plan.recheck.Attempts <= 0 {
 		plan.recheck = DefaultRecheckPolicy()

@@ -5,32 +5,70 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
 // Apply carries the plan out so that running the same request again, after
-// any failure, converges to exactly one enrollment with the plan's name in
-// the company, sent once:
+// any failure, and two runs of it at once, converge to exactly one
+// enrollment with the plan's name in the company, sent once:
 //
+//   - Runs of the same company and name on this machine take turns, by a
+//     lock file in the state directory (see DefaultStateDir) that the
+//     kernel releases when its holder exits, however it exits.
 //   - It first looks the name up in the company (all enrollments, exact
 //     case-insensitive name). One that has been sent is reported and left
 //     alone; one still Scheduled is sent (resumed), unless the plan says not
-//     to send. AllowDuplicate skips this and always creates.
-//   - A create is never retried. When its outcome is unknown (5xx, timeout,
-//     reset after the request went out) Apply looks the enrollment up by
-//     name a few times, spaced by the plan's RecheckPolicy, and carries on
-//     from what is there; if nothing shows, it stops and says so, and a rerun
-//     picks up from the look-up.
+//     to send. AllowDuplicate skips this and always creates. A listing that
+//     cannot be read is an error, never "none exists".
+//   - A create is never retried. It is recorded in the state directory
+//     before it is sent, and the record is removed once its outcome is
+//     known. When the outcome is unknown (5xx, timeout, reset after the
+//     request went out, or a 2xx whose body names no ID) Apply looks the
+//     enrollment up by name a few times, spaced by the plan's RecheckPolicy,
+//     and carries on from what is there; if nothing shows, it stops and
+//     says so, and keeps the record. A rerun that finds the record and no
+//     enrollment keeps looking until the settle window after that create
+//     has passed before it creates again.
+//   - After a create, and before the send, it lists the name again. When
+//     runs raced (from two machines, say) and created one each, every run
+//     picks the same one to keep; a run whose own lost archives its own,
+//     unsent, and reports the other with EnrollCreatedByOther. A sent
+//     enrollment is never archived.
 //   - A send whose outcome is unknown is judged by the enrollment's status:
 //     no longer Scheduled means it was sent.
-func (p *EnrollmentPlan) Apply(ctx context.Context) (EnrollResult, error) {
+func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error) {
+	st, err := openEnrollState(p.stateDir, p)
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	unlock, err := st.lock(ctx, func() {
+		p.say(fmt.Sprintf("waiting for another keepnet-flow run enrolling %q in company %q on this machine to finish", p.Name, p.Company.Name))
+	})
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+
 	existing, err := p.findByName(ctx)
 	if err != nil {
 		return EnrollResult{}, err
+	}
+	if !p.AllowDuplicate && len(existing) == 0 {
+		if existing, err = p.awaitPending(ctx, st); err != nil {
+			return EnrollResult{}, err
+		}
+	}
+	if len(existing) > 0 {
+		if err := st.clearRecord(); err != nil {
+			return EnrollResult{}, err
+		}
 	}
 	d, err := p.decide(ctx, existing)
 	if err != nil {
@@ -44,48 +82,105 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (EnrollResult, error) {
 	case decideResume:
 		return p.sendAndReport(ctx, d.existing, EnrollResumed)
 	}
-	created, err := p.create(ctx, existing)
+	created, note, err := p.create(ctx, st, existing)
 	if err != nil {
 		return EnrollResult{}, err
 	}
+	// The create's outcome is known now. A record left behind costs a
+	// later rerun a wait, not a duplicate, so failing to remove it does not
+	// stop the send; it is reported with the result.
+	defer func() { err = errors.Join(err, st.clearRecord()) }()
 	if !isScheduled(created.Status) {
 		// Found after an unknown outcome and already sent (by an earlier
 		// run, or by someone in the UI): sending again is what must not
 		// happen.
-		return p.result(created, EnrollCreated), nil
+		return p.withNote(p.result(created, EnrollCreated), note), nil
+	}
+	if !p.AllowDuplicate {
+		winner, won, err := p.settle(ctx, created)
+		if err != nil {
+			return EnrollResult{}, err
+		}
+		if !won {
+			return p.yield(ctx, created, winner)
+		}
+		created = winner
 	}
 	if !p.Send {
-		return p.result(created, EnrollCreatedNotSent), nil
+		return p.withNote(p.result(created, EnrollCreatedNotSent), note), nil
 	}
-	return p.sendAndReport(ctx, created, EnrollCreated)
+	res, err = p.sendAndReport(ctx, created, EnrollCreated)
+	return p.withNote(res, note), err
 }
 
-// create posts the plan's body and returns the new enrollment. known are the
+// create records the attempt, posts the plan's body and returns the new
+// enrollment, with a note when what happened needs saying. known are the
 // same-named enrollments that existed before, so that a look-up after an
 // unknown outcome does not mistake one of them for the new one.
-func (p *EnrollmentPlan) create(ctx context.Context, known []EnrollmentInfo) (EnrollmentInfo, error) {
-	resp, err := p.scope.API().PostEnrollmentsWithBodyWithResponse(ctx, "application/json", bytes.NewReader(p.CreateBody))
-	if err != nil && !errors.Is(err, keepnet.ErrOutcomeUnknown) {
-		return EnrollmentInfo{}, fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err)
-	}
-	if err == nil {
-		if id := createdEnrollmentID(resp.Body); id != "" {
-			// The service creates enrollments Scheduled; they are sent by
-			// a separate call.
-			return EnrollmentInfo{ID: id, Name: p.Name, Status: StatusScheduled, TrainingName: p.Training.Name}, nil
+func (p *EnrollmentPlan) create(ctx context.Context, st *enrollState, known []EnrollmentInfo) (EnrollmentInfo, string, error) {
+	if !p.AllowDuplicate {
+		if err := st.writeRecord(pendingCreate{Company: p.Company, Name: p.Name, Time: time.Now()}); err != nil {
+			return EnrollmentInfo{}, "", err
 		}
-		// Created, but the answer names no ID: find it like an unknown
-		// outcome rather than fail and invite a second create.
-		err = fmt.Errorf("the create response carries no data.id")
+	}
+	id, err := p.postCreate(ctx)
+	switch {
+	case err == nil:
+		// The service creates enrollments Scheduled; they are sent by a
+		// separate call.
+		return EnrollmentInfo{ID: id, Name: p.Name, Status: StatusScheduled, TrainingName: p.Training.Name}, "", nil
+	case errors.Is(err, errCreateUnreadable):
+		// Created, but the answer cannot be read: find it like an
+		// unknown outcome rather than fail and invite a second create.
+	case !errors.Is(err, keepnet.ErrOutcomeUnknown):
+		// Refused: nothing was created.
+		return EnrollmentInfo{}, "", errors.Join(fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err), st.clearRecord())
 	}
 	found, ok, lookErr := p.awaitNew(ctx, known)
 	switch {
 	case ok:
-		return found, nil
+		return found, fmt.Sprintf("the create's answer could not be used (%v); the enrollment was found by name", err), nil
 	case lookErr != nil:
-		return EnrollmentInfo{}, fmt.Errorf("create enrollment %q in company %q: %w; and looking it up failed: %v; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, lookErr)
+		return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; and looking it up failed: %v; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, lookErr)
+	case errors.Is(err, errCreateUnreadable):
+		return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; the service said it was created, but the listing did not show it after %d look-ups; run the same request again: it waits up to %s for it to be listed before creating anything", p.Name, p.Company.Name, err, p.recheck.Attempts, p.settleWindow)
 	}
-	return EnrollmentInfo{}, fmt.Errorf("create enrollment %q in company %q: %w; no enrollment with that name appeared after %d look-ups, so it was probably not created; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, p.recheck.Attempts)
+	return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; no enrollment with that name appeared after %d look-ups, so it was probably not created; run the same request again: it looks the enrollment up before creating anything, and waits up to %s for this one to be listed", p.Name, p.Company.Name, err, p.recheck.Attempts, p.settleWindow)
+}
+
+// errCreateUnreadable marks a create the service answered 2xx without an ID
+// that can be read: it was created, but which enrollment it is is unknown.
+var errCreateUnreadable = errors.New("the create response could not be read")
+
+// maxCreateBody bounds the create response read; it is about 1 KB.
+const maxCreateBody = 1 << 20
+
+// postCreate sends POST /api/enrollments and returns the new ID. It reads
+// the raw response rather than the generated parse, which fails the whole
+// answer when any of its 17 fields comes with another JSON type: only the
+// ID matters here.
+func (p *EnrollmentPlan) postCreate(ctx context.Context) (string, error) {
+	resp, err := p.scope.API().ClientInterface.PostEnrollmentsWithBody(ctx, "application/json", bytes.NewReader(p.CreateBody))
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = resp.Body.Close() }() // the body has been read or abandoned; closing cannot lose anything
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxCreateBody))
+	if err != nil {
+		return "", fmt.Errorf("%w (HTTP %d, reading it failed: %v)", errCreateUnreadable, resp.StatusCode, err)
+	}
+	if id := createdEnrollmentID(body); id != "" {
+		return id, nil
+	}
+	return "", fmt.Errorf("%w (HTTP %d, %s): it names no ID at data.id", errCreateUnreadable, resp.StatusCode, contentType(resp))
+}
+
+// withNote adds note to r, if there is one.
+func (p *EnrollmentPlan) withNote(r EnrollResult, note string) EnrollResult {
+	if note != "" && r.Note == "" {
+		r.Note = note
+	}
+	return r
 }
 
 // sendAndReport sends e and reports it with its status afterwards.
@@ -222,4 +317,12 @@ func (p *EnrollmentPlan) result(e EnrollmentInfo, action EnrollAction) EnrollRes
 
 func isScheduled(status string) bool {
 	return strings.EqualFold(strings.TrimSpace(status), StatusScheduled)
+}
+
+// contentType names a response's Content-Type for an error message.
+func contentType(r *http.Response) string {
+	if r == nil || r.Header.Get("Content-Type") == "" {
+		return "no Content-Type"
+	}
+	return "Content-Type " + r.Header.Get("Content-Type")
 }

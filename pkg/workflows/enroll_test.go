@@ -24,6 +24,8 @@ var enrollRecheck = workflows.RecheckPolicy{Attempts: 3, Delay: time.Millisecond
 func startEnrollFake(t *testing.T, opts ...keepnettest.Option) (*keepnettest.Server, *keepnet.Client) {
 	t.Helper()
 	srv := specFake(t, opts...)
+	// Each test's runs share a lock and records of their own.
+	t.Setenv(workflows.EnvStateDir, t.TempDir())
 	return srv, fakeClient(t, srv, keepnet.WithRetry(enrollRetry))
 }
 
@@ -59,8 +61,14 @@ func acmeRequest(name string) workflows.EnrollRequest {
 		Groups:   []string{keepnettest.GroupFinanceName, keepnettest.GroupAllStaffName},
 		Name:     name,
 		Recheck:  enrollRecheck,
+		// Reruns after a create whose outcome was unknown wait this long.
+		SettleWindow: enrollSettle,
 	}
 }
+
+// enrollSettle is the settle window of the tests' requests: long enough
+// for a lagging listing of a few searches to catch up.
+const enrollSettle = 300 * time.Millisecond
 
 func TestEnrollByNames(t *testing.T) {
 	srv, c := startEnrollFake(t)
@@ -283,10 +291,17 @@ func TestEnrollCreateLostThenRerun(t *testing.T) {
 		t.Fatalf("after a lost create: %+v", got)
 	}
 	srv.SetFaults(keepnettest.Faults{})
+	// The rerun waits out the settle window, since the listing could be
+	// lagging, says so, and then creates.
+	var said []string
+	req.Progress = func(msg string) { said = append(said, msg) }
 	if _, err := workflows.Enroll(context.Background(), c, req); err != nil {
 		t.Fatal(err)
 	}
 	requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Name)
+	if len(said) != 2 || !strings.Contains(said[0], "waiting until") || !strings.Contains(said[1], "creating it") {
+		t.Errorf("rerun said %q, want that it waits, then that it creates", said)
+	}
 }
 
 func TestEnrollConvergesUnderReadFaults(t *testing.T) {

@@ -15,6 +15,7 @@ var workflowOperations = []operation{
 	{"GET", "/api/enrollments/form-details"},
 	{"POST", "/api/enrollments"},
 	{"POST", "/api/enrollments/{resourceId}/send"},
+	{"DELETE", "/api/enrollments/{resourceId}"},
 	{"GET", "/api/training-reports/{enrollmentId}/summary"},
 	{"POST", "/api/training-reports/{enrollmentId}/users/search"},
 	{"GET", "/api/training-reports/{enrollmentId}/interactions/{targetUserResourceId}"},
