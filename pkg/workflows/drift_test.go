@@ -260,3 +260,43 @@ func TestHollowListingsAreErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEnrollIsUnmovedByTypeDrift: the create-and-send flow, a rerun that
+// finds what it created, and a rerun with a certificate send type (which
+// reads form-details) give the same results under drift as without, and
+// the world ends with one enrollment, sent once.
+func TestEnrollIsUnmovedByTypeDrift(t *testing.T) {
+	run := func(t *testing.T, opts ...keepnettest.Option) []string {
+		srv, c := startEnrollFake(t, opts...)
+		var results []string
+		req := acmeRequest("Drift check")
+		for range 2 {
+			res, err := workflows.Enroll(context.Background(), c, req)
+			if err != nil {
+				t.Fatalf("Enroll: %v", err)
+			}
+			results = append(results, marshal(t, res))
+		}
+		withCert := acmeRequest("Drift check with certificate")
+		withCert.AwardCertificate = true
+		withCert.CertificateSendType = "SendAfterCompletion"
+		res, err := workflows.Enroll(context.Background(), c, withCert)
+		if err != nil {
+			t.Fatalf("Enroll with a certificate send type: %v", err)
+		}
+		results = append(results, marshal(t, res))
+		requireOneSent(t, srv, keepnettest.CompanyAcmeID, "Drift check")
+		return results
+	}
+	plain := run(t)
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			drifted := run(t, keepnettest.WithTypeDrift(seed))
+			for i := range plain {
+				if drifted[i] != plain[i] {
+					t.Errorf("run %d under drift:\n %s\nwithout:\n %s", i+1, drifted[i], plain[i])
+				}
+			}
+		})
+	}
+}

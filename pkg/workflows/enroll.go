@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -220,7 +221,7 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 		wg                                         sync.WaitGroup
 		trainings                                  []Training
 		groups                                     []TargetGroup
-		form                                       map[string][]formEnum
+		form                                       formEnums
 		zones                                      []TimeZone
 		existing                                   []EnrollmentInfo
 		trainErr, groupErr, formErr, zoneErr, eErr error
@@ -239,6 +240,9 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 		}
 	}
 
+	// A listing row whose ID could not be read cannot be enrolled in.
+	trainings = slices.DeleteFunc(trainings, func(t Training) bool { return t.ID == "" })
+	groups = slices.DeleteFunc(groups, func(g TargetGroup) bool { return g.ID == "" })
 	if plan.Training, err = matchByNameOrID("training", req.Training, trainings, func(t Training) Named {
 		return Named{ID: t.ID, Name: t.Name}
 	}); err != nil {
@@ -281,7 +285,10 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 		}
 	}
 	if req.CertificateSendType != "" {
-		values, ok := formEnumNamed(form, certificateSendTypeEnum)
+		values, ok, err := formEnumNamed(form, certificateSendTypeEnum)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, fmt.Errorf("enrollments/form-details lists no %s, so certificate send type %q cannot be checked", certificateSendTypeEnum, req.CertificateSendType)
 		}

@@ -185,7 +185,12 @@ func (p *EnrollmentPlan) withNote(r EnrollResult, note string) EnrollResult {
 
 // sendAndReport sends e and reports it with its status afterwards.
 func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, action EnrollAction) (EnrollResult, error) {
-	_, err := p.scope.API().PostEnrollmentsResourceIdSendWithResponse(ctx, e.ID)
+	// Nothing of the answer is needed: the raw call, so that a send the
+	// service did is never reported as failed because its answer drifted.
+	resp, err := p.scope.API().PostEnrollmentsResourceIdSend(ctx, e.ID)
+	if err == nil {
+		_ = resp.Body.Close() // buffered by the connection layer
+	}
 	if err != nil {
 		if !errors.Is(err, keepnet.ErrOutcomeUnknown) {
 			// A refusal can mean someone else sent it meanwhile (the

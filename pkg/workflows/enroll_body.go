@@ -1,11 +1,12 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
 // createEnrollmentBody is the body of POST /api/enrollments. It is written
@@ -42,32 +43,19 @@ type schedulerBody struct {
 // caller falls back to looking the enrollment up by name.
 func createdEnrollmentID(body []byte) string {
 	var env struct {
-		Data struct {
-			ID         json.RawMessage `json:"id"`
-			ResourceID json.RawMessage `json:"resourceId"`
+		Data *struct {
+			ID         string `json:"id"`
+			ResourceID string `json:"resourceId"`
 		} `json:"data"`
 	}
-	if json.Unmarshal(body, &env) != nil {
+	// keepnet.Decode takes a numeric ID as its text and leaves an ID of any
+	// other type empty (reported, and not wanted here).
+	if _, err := keepnet.Decode(body, &env); err != nil || env.Data == nil {
 		return ""
 	}
-	for _, raw := range []json.RawMessage{env.Data.ID, env.Data.ResourceID} {
-		if id := idText(raw); id != "" {
+	for _, id := range []string{env.Data.ID, env.Data.ResourceID} {
+		if id = strings.TrimSpace(id); id != "" {
 			return id
-		}
-	}
-	return ""
-}
-
-// idText renders a JSON string or number ID as text; anything else is "".
-func idText(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		if _, err := strconv.ParseFloat(n.String(), 64); err == nil {
-			return n.String()
 		}
 	}
 	return ""

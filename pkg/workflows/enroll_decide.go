@@ -61,16 +61,23 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) 
 // checkSameEnrollment reads e's details and compares its training and target
 // groups with the plan's.
 func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentInfo) error {
-	resp, err := p.scope.API().GetEnrollmentsResourceIdWithResponse(ctx, e.ID)
+	details, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return p.scope.API().GetEnrollmentsResourceId(ctx, e.ID)
+	}, func(d *enrollmentDetails, _ *keepnet.DecodeReport) error {
+		if d.Data == nil {
+			return keepnet.HollowError("the enrollment's details have no data")
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("read enrollment %q (%s): %w", e.Name, e.ID, err)
 	}
-	var trainingID string
-	var groupIDs []string
-	if resp.JSON200 != nil && resp.JSON200.Data != nil {
-		trainingID = orZero(resp.JSON200.Data.TrainingId)
-		groupIDs = orZero(resp.JSON200.Data.TargetGroupResourceIds)
+	if !report.OK() {
+		// What it was created for cannot be told: resuming or reporting it
+		// could be someone else's enrollment.
+		return fmt.Errorf("read enrollment %q (%s): %s", e.Name, e.ID, problemText(report.Problems))
 	}
+	trainingID, groupIDs := details.Data.TrainingID, details.Data.TargetGroupResourceIDs
 	var differs string
 	switch {
 	case trainingID != "" && trainingID != p.Training.ID,
@@ -144,31 +151,75 @@ func scopeError(err error, query string, company Company) error {
 	return err
 }
 
+// enrollmentDetails is GET /api/enrollments/{id} as the enroll flow reads
+// it: what the enrollment was created for.
+type enrollmentDetails struct {
+	Data *struct {
+		TrainingID             string   `json:"trainingId"`
+		TargetGroupResourceIDs []string `json:"targetGroupResourceIds"`
+	} `json:"data"`
+}
+
+// formDetails is enrollments/form-details as the enroll flow reads it.
+type formDetails struct {
+	Data *struct {
+		EnumNameValuePairs map[string][]struct {
+			ID          int32  `json:"id"`
+			Name        string `json:"name"`
+			DisplayName string `json:"displayName"`
+		} `json:"enumNameValuePairs"`
+	} `json:"data"`
+}
+
 // readFormEnums reads enrollments/form-details' data.enumNameValuePairs.
-func readFormEnums(ctx context.Context, scope *keepnet.Company) (map[string][]formEnum, error) {
-	resp, err := scope.API().GetEnrollmentsFormDetailsWithResponse(ctx)
+// An enum whose values could not be read is left out, with its problem, so
+// that only a flow that needs it fails.
+func readFormEnums(ctx context.Context, scope *keepnet.Company) (formEnums, error) {
+	body, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return scope.API().GetEnrollmentsFormDetails(ctx)
+	}, func(d *formDetails, r *keepnet.DecodeReport) error {
+		if prob, bad := r.Problem("data.enumNameValuePairs"); bad {
+			return fmt.Errorf("unusable form details: %s", prob)
+		}
+		if d.Data == nil || d.Data.EnumNameValuePairs == nil {
+			return keepnet.HollowError("the form details have no data.enumNameValuePairs")
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read enrollment form details: %w", err)
+		return formEnums{}, fmt.Errorf("read enrollment form details: %w", err)
 	}
-	out := map[string][]formEnum{}
-	if resp.JSON200 == nil || resp.JSON200.Data == nil || resp.JSON200.Data.EnumNameValuePairs == nil {
-		return out, nil
-	}
-	for name, values := range *resp.JSON200.Data.EnumNameValuePairs {
+	out := formEnums{values: map[string][]formEnum{}, problems: map[string]string{}}
+	for name, values := range body.Data.EnumNameValuePairs {
+		if problems := report.Within("data.enumNameValuePairs." + name); len(problems) > 0 {
+			out.problems[strings.ToLower(name)] = problemText(problems)
+			continue
+		}
 		for _, v := range values {
-			out[name] = append(out[name], formEnum{ID: orZero(v.Id), Name: orZero(v.Name), DisplayName: orZero(v.DisplayName)})
+			out.values[name] = append(out.values[name], formEnum{ID: v.ID, Name: v.Name, DisplayName: v.DisplayName})
 		}
 	}
 	return out, nil
 }
 
+// formEnums are the enums of enrollments/form-details, and what could not
+// be read of those that came in another shape.
+type formEnums struct {
+	values   map[string][]formEnum
+	problems map[string]string // by lower-case enum name
+}
+
 // formEnumNamed finds an enum by name, ignoring case (the service's key
-// casing varies).
-func formEnumNamed(enums map[string][]formEnum, name string) ([]formEnum, bool) {
-	for k, v := range enums {
+// casing varies). An enum the service sent in a shape that could not be
+// read is an error, not a missing enum.
+func formEnumNamed(enums formEnums, name string) ([]formEnum, bool, error) {
+	if problem, bad := enums.problems[strings.ToLower(name)]; bad {
+		return nil, false, fmt.Errorf("enrollment form details: %s: %s", name, problem)
+	}
+	for k, v := range enums.values {
 		if strings.EqualFold(k, name) {
-			return v, true
+			return v, true, nil
 		}
 	}
-	return nil, false
+	return nil, false, nil
 }
