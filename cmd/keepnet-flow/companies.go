@@ -34,7 +34,8 @@ from here to --company of the other commands.`,
 			for _, co := range companies {
 				t.Rows = append(t.Rows, []string{co.ID, co.Name})
 			}
-			return listing{table: t, value: nonNil(companies), what: "companies"}, nil
+			return listing{table: t, value: nonNil(companies), what: "companies",
+				unreadable: unreadableRows(companies, func(x workflows.Company) string { return x.ID }, func(x workflows.Company) string { return x.Error })}, nil
 		}),
 	}
 	f.add(a, cmd, false)

@@ -49,7 +49,8 @@ sent yet; 'enroll' with the same name sends it.`,
 			for _, e := range list {
 				t.Rows = append(t.Rows, []string{e.ID, e.Name, e.Type, e.Status, e.TrainingName, e.StartDate, e.CreateTime})
 			}
-			return listing{table: t, value: nonNil(list), what: "enrollments"}, nil
+			return listing{table: t, value: nonNil(list), what: "enrollments",
+				unreadable: unreadableRows(list, func(x workflows.EnrollmentInfo) string { return x.ID }, func(x workflows.EnrollmentInfo) string { return x.Error })}, nil
 		}),
 	}
 	f.add(a, cmd, true)

@@ -37,7 +37,8 @@ target-groups/search/current-company). Pass a name or an ID from here to
 			for _, g := range groups {
 				t.Rows = append(t.Rows, []string{g.ID, g.Name, itoa(g.UserCount), g.Priority})
 			}
-			return listing{table: t, value: nonNil(groups), what: "target groups"}, nil
+			return listing{table: t, value: nonNil(groups), what: "target groups",
+				unreadable: unreadableRows(groups, func(x workflows.TargetGroup) string { return x.ID }, func(x workflows.TargetGroup) string { return x.Error })}, nil
 		}),
 	}
 	f.add(a, cmd, true)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/table"
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -54,6 +55,25 @@ type listing struct {
 	table table.Table
 	value any
 	what  string
+	// unreadable says, for each row of which something could not be read
+	// (a field of an unexpected JSON type), which row and what.
+	unreadable []string
+}
+
+// unreadableRows lists the rows of items that carry an error, by ID (or
+// position when the ID itself was unreadable).
+func unreadableRows[T any](items []T, id func(T) string, rowErr func(T) string) []string {
+	var out []string
+	for i, it := range items {
+		if e := rowErr(it); e != "" {
+			who := id(it)
+			if who == "" {
+				who = fmt.Sprintf("row %d", i+1)
+			}
+			out = append(out, who+": "+e)
+		}
+	}
+	return out
 }
 
 // listingRun wraps a listing's RunE: the flags are checked and the output
@@ -89,7 +109,18 @@ func listingRun(a *app, f *listingFlags, list func(ctx context.Context) (listing
 		if err := table.Write(dest, format, l.table, l.value); err != nil {
 			return err
 		}
-		return dest.commit()
+		if err := dest.commit(); err != nil {
+			return err
+		}
+		// Rows the service sent in a shape that could not be read in full
+		// are listed as far as they could be, and said so: exit 3.
+		for _, u := range l.unreadable {
+			fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", termsafe.String(u))
+		}
+		if n := len(l.unreadable); n > 0 {
+			return fmt.Errorf("%d of the %d %s listed could not be read completely (each is named above; json output carries the error): %w", n, len(l.table.Rows), l.what, workflows.ErrIncomplete)
+		}
+		return nil
 	}
 }
 

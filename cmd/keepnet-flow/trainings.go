@@ -36,7 +36,8 @@ trainings/search). Pass a name or an ID from here to 'enroll --training'.`,
 			for _, tr := range trainings {
 				t.Rows = append(t.Rows, []string{tr.ID, tr.Name, tr.Type, tr.Category, tr.Level, tr.Duration, joined(tr.Languages)})
 			}
-			return listing{table: t, value: nonNil(trainings), what: "trainings"}, nil
+			return listing{table: t, value: nonNil(trainings), what: "trainings",
+				unreadable: unreadableRows(trainings, func(x workflows.Training) string { return x.ID }, func(x workflows.Training) string { return x.Error })}, nil
 		}),
 	}
 	f.add(a, cmd, true)

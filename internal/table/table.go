@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"unicode"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
 // Format is an output format.
@@ -63,14 +63,8 @@ func Write(w io.Writer, f Format, t Table, value any) error {
 	return writeText(w, t)
 }
 
-// printable replaces control characters with spaces: a tab or newline in a
-// name from the server would break the columns, and an escape sequence would
-// reach the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// printable makes a cell safe to show: a tab or newline in a name from the
+// server would break the columns, and an escape sequence or a bidirectional
+// override would reach the terminal. Each becomes a visible escape
+// (termsafe); CSV and JSON keep the text as sent.
+func printable(s string) string { return termsafe.String(s) }

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+)
+
+// TestCommandsAreUnmovedByTypeDrift runs every discovery command, the survey
+// pull and an enroll against a fake whose JSON types drift, and requires
+// byte for byte what a drift-free fake gives.
+func TestCommandsAreUnmovedByTypeDrift(t *testing.T) {
+	runs := [][]string{
+		{"companies", "-f", "json"},
+		{"trainings", "--company", keepnettest.CompanyAcmeName, "-f", "json"},
+		{"groups", "--company", keepnettest.CompanyAcmeName, "-f", "csv"},
+		{"enrollments", "--company", keepnettest.CompanyAcmeName, "-f", "json"},
+		{"survey-results", "--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName, "-f", "ndjson"},
+		{"survey-results", "--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName, "-f", "csv-wide"},
+		{"enroll", "--company", keepnettest.CompanyAcmeName, "--training", keepnettest.TrainingPhishingName, "--group", keepnettest.GroupFinanceName, "--name", "Drift rollout", "-f", "json"},
+	}
+	outputs := func(t *testing.T, opts ...keepnettest.Option) []string {
+		cliFake(t, append([]keepnettest.Option{keepnettest.WithUsers(30)}, opts...)...)
+		var out []string
+		for _, args := range runs {
+			code, stdout, stderr := cliRun(append([]string{"--quiet"}, args...)...)
+			if code != 0 {
+				t.Fatalf("%s: exit %d, stderr %q", args, code, stderr)
+			}
+			out = append(out, stdout)
+		}
+		return out
+	}
+	plain := outputs(t)
+	for _, seed := range []uint64{1, 2} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			drifted := outputs(t, keepnettest.WithTypeDrift(seed))
+			for i, args := range runs {
+				if drifted[i] != plain[i] {
+					t.Errorf("%s under drift:\n%s\nwithout:\n%s", args, drifted[i], plain[i])
+				}
+			}
+		})
+	}
+}
+
+// TestListingWithAnUnreadableRowExits3: a row whose name came as an object
+// is listed as far as it could be read, named on stderr, and the run exits 3.
+func TestListingWithAnUnreadableRowExits3(t *testing.T) {
+	srv := cliFake(t)
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.URL.Path != "/api/companies/search" {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		var page map[string]any
+		if json.Unmarshal(body, &page) == nil {
+			if rows, ok := page["data"].(map[string]any)["results"].([]any); ok && len(rows) > 0 {
+				rows[0].(map[string]any)["companyName"] = map[string]any{"text": "\x1b]0;title\x07"}
+			}
+			body, _ = json.Marshal(page)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Del("Content-Length")
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	t.Setenv(keepnet.EnvBaseURL, front.URL)
+
+	code, stdout, stderr := cliRun("companies", "-f", "json")
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want 3; stderr %q", code, stderr)
+	}
+	var rows []struct{ ID, Name, Error string }
+	if err := json.Unmarshal([]byte(stdout), &rows); err != nil || len(rows) < 2 {
+		t.Fatalf("stdout %q: %v", stdout, err)
+	}
+	if rows[0].Name != "" || !strings.Contains(rows[0].Error, "companyName: want string, got object") {
+		t.Errorf("first row = %+v; want no name and an error naming companyName", rows[0])
+	}
+	for _, r := range rows[1:] {
+		if r.Name == "" || r.Error != "" {
+			t.Errorf("row %+v: only the first row was unreadable", r)
+		}
+	}
+	if !strings.Contains(stderr, rows[0].ID+": ") || strings.ContainsAny(stderr, "\x1b\x07") {
+		t.Errorf("stderr %q: want the row named, with no control characters", stderr)
+	}
+}
