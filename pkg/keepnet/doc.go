@@ -40,4 +40,16 @@
 // machine); a 429, the rate limiter turning the request away before it is
 // processed; and a 401, after which the request is sent once more with a
 // fresh token (the server refused the token before looking at the request).
+//
+// # Reading responses
+//
+// The service does not always send the spec's types (docs/api-behaviour.md
+// in the repository records where). The generated …WithResponse methods
+// decode strictly and fail a whole answer on one field of an unexpected JSON
+// type; [DecodeResponse] and [Decode] decode any generated type leniently,
+// coercing what can be coerced without loss and reporting the rest by path
+// in a [DecodeReport]. A 2xx answer whose body is not JSON fails its call
+// with [ErrHollowResponse] (reads are retried), and [WithBodyCheck] lets a
+// caller refuse an answer that lacks what it needs. Bodies are bounded by
+// [WithMaxResponseBytes].
 package keepnet
