@@ -221,3 +221,11 @@ func FuzzTypeSwapTrainings(f *testing.F)   { fuzzTypeSwaps[searchPage[trainingRo
 func FuzzTypeSwapGroups(f *testing.F)      { fuzzTypeSwaps[searchPage[targetGroupRow]](f, groupsSeed) }
 func FuzzTypeSwapEnrollments(f *testing.F) { fuzzTypeSwaps[searchPage[enrollmentRow]](f, enrollSeed) }
 func FuzzTypeSwapTimeZones(f *testing.F)   { fuzzTypeSwaps[zonesBody](f, zonesSeed) }
+
+const (
+	detailsSeed = `{"data":{"id":"e-1","name":"Q3 refresher","trainingId":"t-1","targetGroupResourceIds":["g-1","g-2"],"status":"Scheduled","awardCertificate":false,"languageIds":[1,2]}}`
+	formSeed    = `{"data":{"enumNameValuePairs":{"CertificateConfigSendTypeEnum":[{"id":1,"name":"SendAfterCompletion","displayName":"Send after completion"},{"id":2,"name":"DoNotSend","displayName":"Do not send"}],"EmailPeriodTypeEnum":[{"id":0,"name":"Daily"}]},"templateResourceIds":["x"]}}`
+)
+
+func FuzzTypeSwapEnrollmentDetails(f *testing.F) { fuzzTypeSwaps[enrollmentDetails](f, detailsSeed) }
+func FuzzTypeSwapFormDetails(f *testing.F)       { fuzzTypeSwaps[formDetails](f, formSeed) }
