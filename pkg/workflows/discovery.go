@@ -152,16 +152,10 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 			Ascending:  new(true),
 		}
 		body.Filter = catalogFilter(search)
-		answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return fetchRows(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostTrainingsSearch(ctx, body)
-		}, checkSearchPage[trainingRow])
-		if err != nil {
-			return nil, err
-		}
-		found, problems := answer.rows(report)
-		rows := make([]Training, 0, len(found))
-		for i, t := range found {
-			rows = append(rows, Training{
+		}, func(t trainingRow, problem string) Training {
+			return Training{
 				ID:         t.TrainingID,
 				Name:       t.TrainingName,
 				Type:       t.Type,
@@ -170,10 +164,9 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 				Duration:   t.Duration,
 				Languages:  t.Languages,
 				VendorName: t.VendorName,
-				Error:      problems[i],
-			})
-		}
-		return rows, nil
+				Error:      problem,
+			}
+		})
 	}
 	all, err := collect(allPages(ctx, searchPageSize, fetch))
 	if err != nil {
@@ -194,24 +187,17 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string
 			Ascending:  new(true),
 		}
 		body.Filter = catalogFilter(search)
-		answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		return fetchRows(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostTargetGroupsSearchCurrentCompany(ctx, body)
-		}, checkSearchPage[targetGroupRow])
-		if err != nil {
-			return nil, err
-		}
-		found, problems := answer.rows(report)
-		rows := make([]TargetGroup, 0, len(found))
-		for i, g := range found {
-			rows = append(rows, TargetGroup{
+		}, func(g targetGroupRow, problem string) TargetGroup {
+			return TargetGroup{
 				ID:        g.ResourceID,
 				Name:      g.Name,
 				UserCount: g.UserCount,
 				Priority:  g.Priority,
-				Error:     problems[i],
-			})
-		}
-		return rows, nil
+				Error:     problem,
+			}
+		})
 	}
 	all, err := collect(allPages(ctx, searchPageSize, fetch))
 	if err != nil {
@@ -235,16 +221,10 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 		}
 		body.Filter.Condition = new("AND")
 		body.Filter.SearchInputTextValue = new(strings.TrimSpace(q.Search))
-		answer, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+		rows, err := fetchRows(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostEnrollmentsSearch(ctx, body)
-		}, checkSearchPage[enrollmentRow])
-		if err != nil {
-			return nil, fmt.Errorf("enrollments/search: %w", err)
-		}
-		found, problems := answer.rows(report)
-		rows := make([]EnrollmentInfo, 0, len(found))
-		for i, e := range found {
-			rows = append(rows, EnrollmentInfo{
+		}, func(e enrollmentRow, problem string) EnrollmentInfo {
+			return EnrollmentInfo{
 				ID:           e.EnrollmentID,
 				Name:         e.Name,
 				Type:         e.Type,
@@ -252,9 +232,12 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 				TrainingName: e.TrainingName,
 				StartDate:    e.StartDate.String(),
 				CreateTime:   e.CreateTime.String(),
-				Error:        problems[i],
+				Error:        problem,
 				created:      createdAt(e.CreateTime),
-			})
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("enrollments/search: %w", err)
 		}
 		return rows, nil
 	}

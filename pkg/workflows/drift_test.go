@@ -155,6 +155,24 @@ func TestNeededFieldOfAnotherTypeFailsOnlyItsRecord(t *testing.T) {
 	}
 }
 
+// usersUntilError pulls Acme's survey and returns how many users came
+// before the pull's own error, and that error.
+func usersUntilError(t *testing.T, c *keepnet.Client) (int, error) {
+	t.Helper()
+	pull, err := workflows.OpenSurvey(context.Background(), c, acmeSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range pull.Users(context.Background()) {
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 func TestHollowUsersPage(t *testing.T) {
 	kinds := []keepnettest.HollowKind{keepnettest.HollowHTML, keepnettest.HollowDataNull, keepnettest.HollowResultsNull, keepnettest.HollowEmptyBody}
 	for _, kind := range kinds {
@@ -167,18 +185,7 @@ func TestHollowUsersPage(t *testing.T) {
 		})
 		t.Run(kind.String()+" always ends the pull", func(t *testing.T) {
 			srv := specFake(t, keepnettest.WithUsers(250), keepnettest.WithHollow(keepnettest.Hollow{Route: keepnettest.RouteReportUsersSearch, Kind: kind, Page: 2}))
-			pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithRetry(keepnet.RetryPolicy{MaxAttempts: 3, BaseDelay: 1, MaxDelay: 1})), acmeSurvey)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n, final := 0, error(nil)
-			for _, err := range pull.Users(context.Background()) {
-				if err != nil {
-					final = err
-					break
-				}
-				n++
-			}
+			n, final := usersUntilError(t, fakeClient(t, srv, keepnet.WithRetry(keepnet.RetryPolicy{MaxAttempts: 3, BaseDelay: 1, MaxDelay: 1})))
 			if !errors.Is(final, keepnet.ErrHollowResponse) {
 				t.Errorf("after %d users the pull ended with %v; want ErrHollowResponse, never a quiet end", n, final)
 			}
@@ -203,18 +210,7 @@ func TestShortListingIsIncomplete(t *testing.T) {
 			return []byte(`{"data":{"pageNumber":2,"pageSize":100,"totalNumberOfPages":3,"totalNumberOfRecords":250,"results":[]},"status":"SUCCESS"}`)
 		},
 	}))
-	pull, err := workflows.OpenSurvey(context.Background(), c, acmeSurvey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, final := 0, error(nil)
-	for _, err := range pull.Users(context.Background()) {
-		if err != nil {
-			final = err
-			break
-		}
-		n++
-	}
+	n, final := usersUntilError(t, c)
 	var short *workflows.ShortListingError
 	if n != 100 || !errors.As(final, &short) || !errors.Is(final, workflows.ErrIncomplete) || short.Reported != 250 || short.Listed != 100 {
 		t.Errorf("%d users, then %v; want 100 and a ShortListingError (250 reported, 100 listed)", n, final)

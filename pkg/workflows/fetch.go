@@ -90,6 +90,21 @@ func (p *searchPage[T]) rows(r *keepnet.DecodeReport) ([]T, []string) {
 	return rows, problems
 }
 
+// fetchRows fetches one search page and converts each of its rows, with
+// what could not be read of the row ("" when all of it could).
+func fetchRows[R, T any](ctx context.Context, send func(context.Context) (*http.Response, error), convert func(row R, problem string) T) ([]T, error) {
+	answer, report, err := fetchJSON(ctx, send, checkSearchPage[R])
+	if err != nil {
+		return nil, err
+	}
+	found, problems := answer.rows(report)
+	out := make([]T, 0, len(found))
+	for i, row := range found {
+		out = append(out, convert(row, problems[i]))
+	}
+	return out, nil
+}
+
 // total is the page's totalNumberOfRecords, or -1 when it is missing,
 // unusable or not sane.
 func (p *searchPage[T]) total() int64 {
