@@ -340,3 +340,42 @@ func TestPlanRolloutRefusesACompanyInTheEnrollment(t *testing.T) {
 		t.Errorf("err = %v, want bad input", err)
 	}
 }
+
+// refuseReadsIn answers one company's training listing 400, as a service
+// refusing the company would: its plan cannot be made.
+type refuseReadsIn string
+
+func (f refuseReadsIn) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/api/trainings/search") && r.Header.Get("X-KEEPNET-Company-Id") == string(f) {
+		return &http.Response{
+			StatusCode: http.StatusBadRequest, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"status":"INPUT_ERROR","message":"Company is being migrated"}`)), Request: r,
+		}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestRolloutCompanyThatCannotBePlannedFailsAlone(t *testing.T) {
+	srv, _ := startEnrollFake(t)
+	c := fakeClient(t, srv, keepnet.WithRetry(enrollRetry), keepnet.WithTransport(refuseReadsIn(keepnettest.CompanyGlobexID)))
+	req := rolloutRequest("Q3 phishing", keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeName)
+	plan, err := workflows.PlanRollout(context.Background(), c, req)
+	if err != nil {
+		t.Fatalf("err = %v, want a plan with Globex failed", err)
+	}
+	if row := plan.Companies[0]; row.Action != workflows.RolloutPlanFailed || !strings.Contains(row.Reason, "being migrated") || row.Plan != nil {
+		t.Errorf("Globex's row = %+v, want failed with the service's reason", row)
+	}
+	res, err := plan.Apply(context.Background())
+	var re *workflows.RolloutError
+	if !errors.As(err, &re) || len(re.Failed) != 1 || re.Failed[0].Company.ID != keepnettest.CompanyGlobexID {
+		t.Fatalf("err = %v, want Globex alone failed", err)
+	}
+	if res.Companies[1].Action != workflows.EnrollCreated {
+		t.Errorf("Acme = %+v, want created", res.Companies[1])
+	}
+	requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Enrollment.Name)
+	if got := named(srv, keepnettest.CompanyGlobexID, req.Enrollment.Name); len(got) != 0 {
+		t.Errorf("Globex, never planned, got %+v", got)
+	}
+}
