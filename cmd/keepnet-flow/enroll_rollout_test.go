@@ -216,3 +216,33 @@ func TestEnrollOneCompanyKeepsItsOutput(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+func TestEnrollRolloutDryRunOfACompanyThatCannotBePlannedExits1(t *testing.T) {
+	srv := cliFake(t)
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/trainings/search" && r.Header.Get("X-KEEPNET-Company-Id") == keepnettest.CompanyGlobexID {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"status":"INPUT_ERROR","message":"Company is being migrated"}`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	t.Setenv(keepnet.EnvBaseURL, front.URL)
+	code, out, errOut := cliRun(append(rolloutArgs("Q3 phishing", "--company", keepnettest.CompanyAcmeName, "--company", keepnettest.CompanyGlobexName), "--dry-run")...)
+	if code != 1 || !strings.Contains(errOut, "could not be made in 1 of 2 companies") {
+		t.Errorf("exit %d, stderr %q; want 1, naming the company that could not be planned", code, errOut)
+	}
+	if !hasLineWith(out, keepnettest.CompanyAcmeID, "create") || !hasLineWith(out, keepnettest.CompanyGlobexID, "failed", "being migrated") {
+		t.Errorf("stdout lacks a row per company:\n%s", out)
+	}
+	if n := writes(srv); n != 0 {
+		t.Errorf("a dry run made %d writes", n)
+	}
+}
