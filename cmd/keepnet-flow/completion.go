@@ -55,8 +55,16 @@ func (a *app) completeCompanies(ctx context.Context, _ *cobra.Command) ([][2]str
 	return out, nil
 }
 
-// completionScope resolves the --company already on the command line.
+// completionScope resolves the --company already on the command line; of
+// a repeated one (enroll's), the first: names are completed from it.
 func (a *app) completionScope(ctx context.Context, cmd *cobra.Command) (*keepnet.Company, error) {
+	if many, err := cmd.Flags().GetStringArray("company"); err == nil {
+		first := ""
+		if len(many) > 0 {
+			first = many[0]
+		}
+		return a.scope(ctx, first)
+	}
 	company, err := cmd.Flags().GetString("company")
 	if err != nil {
 		return nil, err

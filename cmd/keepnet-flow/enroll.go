@@ -17,9 +17,11 @@ import (
 // newEnrollCmd creates a training enrollment and sends it, once.
 func newEnrollCmd(a *app) *cobra.Command {
 	var (
-		req    workflows.EnrollRequest
-		dryRun bool
-		out    *outputFlags
+		req         workflows.EnrollRequest
+		dryRun      bool
+		skipMissing bool
+		out         *outputFlags
+		companies   *companyFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "enroll",
@@ -48,6 +50,20 @@ before sending it and exit 0 with "already created by another run".
 Everything is checked before anything is written. --dry-run checks, resolves
 and prints the plan and the exact create body, and writes nothing.
 
+One rollout for many companies: repeat --company, or give --all-companies
+(every company the credentials manage) or --companies-file FILE (one name or
+ID a line; blank lines and lines starting with # are ignored). The training
+and the name are the same in every company; the groups are resolved by name
+in each. Every company is checked before anything is written anywhere: one
+that lacks the training or a group is refused, all of them listed (exit 2),
+unless --skip-missing, which lists and skips them. --dry-run then prints a
+row per company: the training and group IDs and what a run would do
+(create, resume, already sent, leave scheduled, skip). Companies are written
+a few at a time, each exactly once as above, and one company's failure does
+not stop the others: the result has a row per company, and the run exits 1
+if any failed. Running the same command again finishes those and changes
+nothing in the others.
+
 Without --schedule the enrollment is sent now. --schedule and --due are
 RFC 3339 date-times; --timezone is a Windows time-zone ID as the service
 lists them ("GMT Standard Time", "Turkey Standard Time", ...). The service
@@ -58,7 +74,11 @@ warned about. A dry run shows the create body only when a run would create.`,
       --group Finance --group "All Staff" --name "Q2 Phishing Refresher" --dry-run
   keepnet-flow enroll --company k3AcmeMfg001 --training t5PhishFun01 --group g9AcmeFin001 \
       --name "Q2 Phishing Refresher" --schedule 2026-04-01T09:00:00Z --timezone "GMT Standard Time" \
-      --due 2026-04-30T17:00:00Z --certificate --format json`,
+      --due 2026-04-30T17:00:00Z --certificate --format json
+  keepnet-flow enroll --all-companies --skip-missing --training "Phishing Fundamentals" \
+      --group Finance --group "All Staff" --name "Q3 Phishing Refresher" --dry-run
+  keepnet-flow enroll --companies-file customers.txt --training "Phishing Fundamentals" \
+      --group "All Staff" --name "Q3 Phishing Refresher" --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, err := out.parse()
@@ -69,6 +89,17 @@ warned about. A dry run shows the create body only when a run would create.`,
 				return &workflows.InputError{Field: "settle-window", Value: req.SettleWindow.String(), Reason: "must be positive"}
 			}
 			req.Progress = func(msg string) { fmt.Fprintf(a.progress(), "keepnet-flow: %s\n", msg) }
+			company, single := companies.single()
+			if !single || skipMissing {
+				sel, err := companies.selection()
+				if err != nil {
+					return err
+				}
+				return runRollout(cmd.Context(), a, out, format, workflows.RolloutRequest{
+					CompanySelection: sel, Enrollment: req, SkipMissing: skipMissing,
+				}, dryRun)
+			}
+			req.Company = company
 			dest, err := out.open(a)
 			if err != nil {
 				return err
@@ -106,7 +137,6 @@ warned about. A dry run shows the create body only when a run would create.`,
 		},
 	}
 	flags := cmd.Flags()
-	flags.StringVar(&req.Company, "company", "", "customer company, by name or ID")
 	flags.StringVar(&req.Training, "training", "", "training, by name or ID")
 	flags.StringArrayVar(&req.Groups, "group", nil, "target group, by name or ID; repeat for several")
 	flags.StringVar(&req.Name, "name", "", "the enrollment's name; reruns with the same name change nothing")
@@ -120,13 +150,14 @@ warned about. A dry run shows the create body only when a run would create.`,
 	flags.BoolVar(&req.NoSend, "no-send", false, "create it but do not send it (it stays Scheduled; a rerun without --no-send sends it)")
 	flags.BoolVar(&req.AllowDuplicate, "allow-duplicate", false, "create a new enrollment even if one with this name exists (every such run creates one)")
 	flags.DurationVar(&req.SettleWindow, "settle-window", workflows.DefaultSettleWindow, "after a create whose outcome was unknown, how long a rerun keeps looking for it before creating again")
-	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan and the create body, write nothing")
+	flags.BoolVar(&dryRun, "dry-run", false, "resolve and check everything, print the plan (and the create body, for one company), write nothing")
+	flags.BoolVar(&skipMissing, "skip-missing", false, "skip, and list, the companies that lack the training or a group, instead of refusing the run")
+	companies = addCompanyFlags(a, cmd)
 	out = addOutputFlags(cmd, "text", "json")
-	for _, name := range []string{"company", "training", "group", "name"} {
+	for _, name := range []string{"training", "group", "name"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	// The flags exist, so registering cannot fail.
-	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	_ = cmd.RegisterFlagCompletionFunc("training", a.complete(a.completeTrainings))
 	_ = cmd.RegisterFlagCompletionFunc("group", a.complete(a.completeGroups))
 	_ = cmd.RegisterFlagCompletionFunc("timezone", a.complete(a.completeTimeZones))

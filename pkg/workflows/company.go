@@ -38,6 +38,12 @@ func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Co
 	if err != nil {
 		return Company{}, err
 	}
+	return matchCompany(nameOrID, companies)
+}
+
+// matchCompany is ResolveCompany's choice among companies, the whole
+// listing.
+func matchCompany(nameOrID string, companies []Company) (Company, error) {
 	usable := make([]Company, 0, len(companies))
 	var unreadable []string
 	for _, co := range companies {

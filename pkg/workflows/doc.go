@@ -6,6 +6,8 @@
 //     created once and sent once however often it is rerun, and when runs
 //     race. Enroll keeps a lock and records of unknown creates in a state
 //     directory on the local machine (DefaultStateDir; EnrollRequest.StateDir).
+//     Rollout does the same in many companies at once (PlanRollout, then
+//     RolloutPlan.Apply), with a result per company.
 //
 // Connections, tokens, company scope, retries and typed API errors live in
 // package keepnet; this package chains calls and applies the behaviour the

@@ -141,7 +141,9 @@ type EnrollmentPlan struct {
 	// CreateBody is the exact body POST /api/enrollments would get.
 	CreateBody json.RawMessage `json:"createBody"`
 
-	scope        *keepnet.Company
+	scope *keepnet.Company
+	// decided is what Apply would do, as the plan was made.
+	decided      decisionKind
 	recheck      RecheckPolicy
 	stateDir     string
 	settleWindow time.Duration
@@ -169,33 +171,57 @@ func Enroll(ctx context.Context, c *keepnet.Client, req EnrollRequest) (EnrollRe
 // Names match as in the vendor's UI: an ID, else an exact case-insensitive
 // name, else a single partial match. All pages of every listing are read.
 func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (*EnrollmentPlan, error) {
-	name := strings.TrimSpace(req.Name)
-	if name == "" {
-		return nil, &InputError{Field: "name", Reason: "is empty: give the enrollment a name"}
-	}
-	if len(req.Groups) == 0 {
-		return nil, &InputError{Field: "group", Reason: "is missing: name at least one target group"}
-	}
-	for _, g := range req.Groups {
-		if strings.TrimSpace(g) == "" {
-			return nil, &InputError{Field: "group", Reason: "is empty"}
-		}
-	}
-	if strings.TrimSpace(req.Training) == "" {
-		return nil, &InputError{Field: "training", Reason: "is empty"}
-	}
-	if req.CertificateSendType != "" && !req.AwardCertificate {
-		return nil, &InputError{Field: "certificate send type", Value: req.CertificateSendType, Reason: "needs a certificate to be awarded (--certificate)"}
-	}
-	sched, err := parseSchedule(req.Schedule, req.Due, req.TimeZone)
+	checked, err := checkEnrollRequest(req)
 	if err != nil {
 		return nil, err
 	}
-
 	company, err := ResolveCompany(ctx, c, req.Company)
 	if err != nil {
 		return nil, err
 	}
+	return planInCompany(ctx, c, req, checked, company)
+}
+
+// checkedRequest is what of an EnrollRequest is checked without a call: the
+// same for every company it is planned in.
+type checkedRequest struct {
+	name  string
+	sched *schedule
+}
+
+// checkEnrollRequest checks the request's own values, before any call.
+func checkEnrollRequest(req EnrollRequest) (checkedRequest, error) {
+	name := strings.TrimSpace(req.Name)
+	if name == "" {
+		return checkedRequest{}, &InputError{Field: "name", Reason: "is empty: give the enrollment a name"}
+	}
+	if len(req.Groups) == 0 {
+		return checkedRequest{}, &InputError{Field: "group", Reason: "is missing: name at least one target group"}
+	}
+	for _, g := range req.Groups {
+		if strings.TrimSpace(g) == "" {
+			return checkedRequest{}, &InputError{Field: "group", Reason: "is empty"}
+		}
+	}
+	if strings.TrimSpace(req.Training) == "" {
+		return checkedRequest{}, &InputError{Field: "training", Reason: "is empty"}
+	}
+	if req.CertificateSendType != "" && !req.AwardCertificate {
+		return checkedRequest{}, &InputError{Field: "certificate send type", Value: req.CertificateSendType, Reason: "needs a certificate to be awarded (--certificate)"}
+	}
+	sched, err := parseSchedule(req.Schedule, req.Due, req.TimeZone)
+	if err != nil {
+		return checkedRequest{}, err
+	}
+	return checkedRequest{name: name, sched: sched}, nil
+}
+
+// planInCompany resolves the request's names in company, which has been
+// resolved already, and decides what Apply would do there. req.Company is
+// only what errors quote.
+func planInCompany(ctx context.Context, c *keepnet.Client, req EnrollRequest, checked checkedRequest, company Company) (*EnrollmentPlan, error) {
+	name, sched := checked.name, checked.sched
+	var err error
 	plan := &EnrollmentPlan{
 		Company:        company,
 		Name:           name,
@@ -309,5 +335,6 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 		return nil, scopeError(err, req.Company, company)
 	}
 	plan.Intent = d.intent(plan)
+	plan.decided = d.kind
 	return plan, nil
 }

@@ -1,0 +1,198 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// RolloutRequest asks for the same enrollment in several customer
+// companies: the same training and name in each, sent to the groups of
+// those names in each company.
+type RolloutRequest struct {
+	// CompanySelection says which companies.
+	CompanySelection
+	// Enrollment is what to enroll in each company. Every field applies
+	// in each, except Company, which must be empty; its names (training,
+	// groups) are resolved in each company separately.
+	Enrollment EnrollRequest
+	// SkipMissing skips the companies that lack the training or one of
+	// the groups, and says so in the plan, instead of refusing the
+	// rollout.
+	SkipMissing bool
+	// Concurrency is how many companies are planned, and written, at
+	// once; zero means DefaultRolloutConcurrency. Requests stay within the
+	// client's own limits whatever it is.
+	Concurrency int
+}
+
+// DefaultRolloutConcurrency is how many companies a rollout works on at
+// once unless told otherwise: enough to overlap the waits of a few
+// companies' look-ups, few enough that a failing service is not hit by many
+// creates at once.
+const DefaultRolloutConcurrency = 4
+
+// RolloutAction is what a rollout's plan would do in one company.
+type RolloutAction string
+
+const (
+	// RolloutCreate: no enrollment has the name; one would be created
+	// (and sent, unless NoSend).
+	RolloutCreate RolloutAction = "create"
+	// RolloutResume: it exists, still Scheduled; it would be sent.
+	RolloutResume RolloutAction = "resume"
+	// RolloutAlreadySent: it exists and was sent; nothing would change.
+	RolloutAlreadySent RolloutAction = "already sent"
+	// RolloutKeepScheduled: it exists, still Scheduled, and NoSend keeps
+	// it so; nothing would change.
+	RolloutKeepScheduled RolloutAction = "leave scheduled"
+	// RolloutSkip: the company lacks the training or a group, and
+	// SkipMissing was given.
+	RolloutSkip RolloutAction = "skip"
+	// RolloutPlanFailed: the company's plan could not be made (its
+	// listings could not be read); it would not be written.
+	RolloutPlanFailed RolloutAction = "failed"
+)
+
+// CompanyPlan is one company's row of a rollout's plan.
+type CompanyPlan struct {
+	Company Company       `json:"company"`
+	Action  RolloutAction `json:"action"`
+	// TrainingID and GroupIDs are the request's names as resolved in this
+	// company; empty when it was skipped or failed.
+	TrainingID string   `json:"trainingId,omitempty"`
+	GroupIDs   []string `json:"groupIds,omitempty"`
+	// Reason says why the company is skipped or failed.
+	Reason string `json:"reason,omitempty"`
+	// Plan is the company's enrollment plan, as PlanEnrollment makes it;
+	// nil when it was skipped or failed.
+	Plan *EnrollmentPlan `json:"plan,omitempty"`
+
+	err error
+}
+
+// RolloutPlan is a rollout validated in every selected company before
+// anything is written: one row per company, in the order selected.
+type RolloutPlan struct {
+	Name      string        `json:"name"`
+	Companies []CompanyPlan `json:"companies"`
+
+	concurrency int
+}
+
+// Rollout plans the request and applies the plan: the whole rollout in one
+// call. See PlanRollout and RolloutPlan.Apply.
+func Rollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (RolloutResult, error) {
+	plan, err := PlanRollout(ctx, c, req)
+	if err != nil {
+		return RolloutResult{}, err
+	}
+	return plan.Apply(ctx)
+}
+
+// PlanRollout resolves the companies and plans the enrollment in each of
+// them, as PlanEnrollment does for one, making read calls only. All
+// validation of all companies is done before it returns, so a rollout that
+// is refused has written nothing anywhere.
+//
+// Bad input in any company is one *InputError listing every company's
+// problem: a company lacking the training or a group (unless SkipMissing),
+// an ambiguous name, a name already used there for another training or
+// other groups. A company whose listings could not be read is not bad input:
+// its row says RolloutPlanFailed with the reason, and Apply reports it as
+// failed without writing to it, while the other companies go ahead.
+func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*RolloutPlan, error) {
+	if strings.TrimSpace(req.Enrollment.Company) != "" {
+		return nil, &InputError{Field: "company", Value: req.Enrollment.Company, Reason: "goes in the rollout's company selection, not in its enrollment"}
+	}
+	checked, err := checkEnrollRequest(req.Enrollment)
+	if err != nil {
+		return nil, err
+	}
+	companies, err := ResolveCompanies(ctx, c, req.CompanySelection)
+	if err != nil {
+		return nil, err
+	}
+	plan := &RolloutPlan{Name: checked.name, Companies: make([]CompanyPlan, len(companies)), concurrency: req.Concurrency}
+	if plan.concurrency <= 0 {
+		plan.concurrency = DefaultRolloutConcurrency
+	}
+	sem := make(chan struct{}, plan.concurrency)
+	var wg sync.WaitGroup
+	for i, co := range companies {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			plan.Companies[i] = planCompany(ctx, c, req, checked, co)
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	var bad, missing []string
+	for i := range plan.Companies {
+		row := &plan.Companies[i]
+		var ie *InputError
+		if !errors.As(row.err, &ie) {
+			continue
+		}
+		what := fmt.Sprintf("%s (%s): %s", row.Company.Name, row.Company.ID, ie.Error())
+		switch {
+		case !lacks(ie):
+			bad = append(bad, what)
+		case req.SkipMissing:
+			row.Action, row.Reason, row.err = RolloutSkip, ie.Error(), nil
+		default:
+			missing = append(missing, what)
+		}
+	}
+	if len(bad)+len(missing) == 0 {
+		return plan, nil
+	}
+	reason := fmt.Sprintf("%d of the %d companies cannot take this enrollment: %s", len(bad)+len(missing), len(companies), strings.Join(append(missing, bad...), "; "))
+	if len(missing) > 0 {
+		reason += "; skip those lacking the training or a group with --skip-missing"
+	}
+	return nil, &InputError{Field: "rollout", Reason: reason}
+}
+
+// lacks reports whether ie says the company has no such training or group,
+// which SkipMissing forgives; an ambiguous name or a name conflict it does
+// not.
+func lacks(ie *InputError) bool {
+	return ie.Unknown() && (ie.Field == "training" || ie.Field == "group")
+}
+
+// planCompany plans the enrollment in one company and classifies the
+// outcome; row.err keeps an *InputError for PlanRollout to judge.
+func planCompany(ctx context.Context, c *keepnet.Client, req RolloutRequest, checked checkedRequest, co Company) CompanyPlan {
+	one := req.Enrollment
+	one.Company = co.Name // what errors about the company quote
+	if progress := req.Enrollment.Progress; progress != nil {
+		one.Progress = func(msg string) { progress(co.Name + ": " + msg) }
+	}
+	row := CompanyPlan{Company: co}
+	p, err := planInCompany(ctx, c, one, checked, co)
+	if err != nil {
+		row.Action, row.Reason, row.err = RolloutPlanFailed, err.Error(), err
+		return row
+	}
+	row.Plan, row.TrainingID, row.GroupIDs = p, p.Training.ID, p.groupIDs()
+	switch p.decided {
+	case decideAlreadySent:
+		row.Action = RolloutAlreadySent
+	case decideResume:
+		row.Action = RolloutResume
+	case decideKeepScheduled:
+		row.Action = RolloutKeepScheduled
+	default:
+		row.Action = RolloutCreate
+	}
+	return row
+}
