@@ -107,3 +107,30 @@ func TestListingWithAnUnreadableRowExits3(t *testing.T) {
 		t.Errorf("stderr %q: want the row named, with no control characters", stderr)
 	}
 }
+
+// TestServerNamesReachTheTerminalSafely: names from the service with escape
+// sequences and bidirectional overrides in them are shown as visible
+// escapes in the progress line, the enroll plan and result, and tables.
+func TestServerNamesReachTheTerminalSafely(t *testing.T) {
+	srv := cliFake(t)
+	hostile := "Evil\x1b]0;owned\x07 Co\u202e"
+	co := srv.AddCompany(hostile, true)
+	srv.AddGroup(co.ID, "Ops\x1b[2J", 3)
+	srv.AddSurvey(co.ID, "Pulse", 4)
+	runs := [][]string{
+		{"companies"},
+		{"groups", "--company", co.ID},
+		{"enroll", "--company", co.ID, "--training", keepnettest.TrainingPhishingName, "--group", "Ops", "--name", "Safe\x1b[5m", "--dry-run"},
+		{"enroll", "--company", co.ID, "--training", keepnettest.TrainingPhishingName, "--group", "Ops", "--name", "Safe\x1b[5m"},
+		{"survey-results", "--company", co.ID, "--enrollment", "Pulse", "-o", t.TempDir() + "/out.ndjson"},
+	}
+	for _, args := range runs {
+		code, stdout, stderr := cliRun(args...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+		if strings.ContainsAny(stdout+stderr, "\x1b\x07\u202e") {
+			t.Errorf("%q wrote control characters to the terminal:\nstdout %q\nstderr %q", args, stdout, stderr)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -189,11 +190,11 @@ func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) e
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Done:\t%s\n", res.Action)
 	fmt.Fprintf(tw, "Enrollment:\t%s\n", res.ID)
-	fmt.Fprintf(tw, "Name:\t%s\n", res.Name)
-	fmt.Fprintf(tw, "Company:\t%s (%s)\n", res.Company.Name, res.Company.ID)
+	fmt.Fprintf(tw, "Name:\t%s\n", termsafe.String(res.Name))
+	fmt.Fprintf(tw, "Company:\t%s (%s)\n", termsafe.String(res.Company.Name), res.Company.ID)
 	fmt.Fprintf(tw, "Status:\t%s\n", status)
 	if res.Note != "" {
-		fmt.Fprintf(tw, "Note:\t%s\n", res.Note)
+		fmt.Fprintf(tw, "Note:\t%s\n", termsafe.String(res.Note))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write result: %w", err)
@@ -218,12 +219,12 @@ func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error
 	}
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Company:\t%s -> %s\n", plan.Company.Name, plan.Company.ID)
-	fmt.Fprintf(tw, "Training:\t%s -> %s\n", plan.Training.Name, plan.Training.ID)
+	fmt.Fprintf(tw, "Company:\t%s -> %s\n", termsafe.String(plan.Company.Name), plan.Company.ID)
+	fmt.Fprintf(tw, "Training:\t%s -> %s\n", termsafe.String(plan.Training.Name), plan.Training.ID)
 	for _, g := range plan.Groups {
-		fmt.Fprintf(tw, "Group:\t%s -> %s (%d users)\n", g.Name, g.ID, g.UserCount)
+		fmt.Fprintf(tw, "Group:\t%s -> %s (%d users)\n", termsafe.String(g.Name), g.ID, g.UserCount)
 	}
-	fmt.Fprintf(tw, "Name:\t%s\n", plan.Name)
+	fmt.Fprintf(tw, "Name:\t%s\n", termsafe.String(plan.Name))
 	switch {
 	case plan.TimeZone == nil:
 		fmt.Fprintf(tw, "Schedule:\tnow\n")
@@ -235,7 +236,7 @@ func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error
 	for _, e := range plan.Existing {
 		fmt.Fprintf(tw, "Existing:\t%s, status %s\n", e.ID, e.Status)
 	}
-	fmt.Fprintf(tw, "Would:\t%s\n", plan.Intent)
+	fmt.Fprintf(tw, "Would:\t%s\n", termsafe.String(plan.Intent))
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}

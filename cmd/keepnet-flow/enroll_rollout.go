@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/table"
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -72,7 +73,7 @@ func noticeSkipped(w io.Writer, plan *workflows.RolloutPlan) {
 		}
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(w, "keepnet-flow: skipping %d of %d companies, which lack the training or a group: %s\n", len(skipped), len(plan.Companies), strings.Join(skipped, "; "))
+		fmt.Fprintf(w, "keepnet-flow: skipping %d of %d companies, which lack the training or a group: %s\n", len(skipped), len(plan.Companies), termsafe.String(strings.Join(skipped, "; ")))
 	}
 }
 
@@ -139,7 +140,7 @@ func writeRolloutPlan(w io.Writer, format string, plan *workflows.RolloutPlan, w
 		}
 		t.Rows = append(t.Rows, []string{row.Company.Name, row.Company.ID, row.TrainingID, joined(row.GroupIDs), string(row.Action), note})
 	}
-	if _, err := fmt.Fprintf(w, "Dry run: nothing was written.\nName: %s\n", plan.Name); err != nil {
+	if _, err := fmt.Fprintf(w, "Dry run: nothing was written.\nName: %s\n", termsafe.String(plan.Name)); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	if schedule != "" {
