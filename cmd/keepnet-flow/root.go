@@ -169,6 +169,7 @@ func (e *usageError) Unwrap() error { return e.err }
 
 // newRootCmd builds the command tree for one run.
 func newRootCmd(a *app) *cobra.Command {
+	var showVersion bool
 	root := &cobra.Command{
 		Use:   "keepnet-flow",
 		Short: "Run Keepnet Labs reseller flows: survey results and enrollments across customers",
@@ -191,13 +192,18 @@ in any case; --output (-o) FILE writes it to FILE instead, which appears
 only when the output is complete.`,
 		Example: `  keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
   keepnet-flow sandbox`,
-		Version:       versionLine(keepnet.Build()),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// The root runs only when no command matched: with arguments that is
 		// an unknown command, without it is a request for help.
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if showVersion {
+				if _, err := fmt.Fprintln(cmd.OutOrStdout(), versionLine(keepnet.Build())); err != nil {
+					return fmt.Errorf("write version: %w", err)
+				}
+				return nil
+			}
 			if len(args) == 0 {
 				return cmd.Help()
 			}
@@ -227,8 +233,11 @@ only when the output is complete.`,
 	// Find sets this default only on its own error path, which the root's
 	// Args bypass; SuggestionsFor needs it.
 	root.SuggestionsMinimumDistance = 2
-	// --version prints the same line as the version command.
-	root.SetVersionTemplate("{{.Version}}\n")
+	// --version prints the same line as the version command. It is our flag,
+	// not cobra's: cobra prints any other line than its own through
+	// text/template, and a template package in the binary keeps every
+	// method of gen/ in it (TestCLILinksNoTemplatePackage says why).
+	root.Flags().BoolVarP(&showVersion, "version", "v", false, "version for keepnet-flow")
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

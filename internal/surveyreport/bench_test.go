@@ -153,3 +153,14 @@ func TestReportOf60CompaniesFitsIn3MB(t *testing.T) {
 		t.Errorf("an empty report: %v", err)
 	}
 }
+
+// BenchmarkWriteHTMLOf60Companies writes the HTML of an aggregated
+// 60-company report: the page alone, without the aggregation.
+func BenchmarkWriteHTMLOf60Companies(b *testing.B) {
+	r := companiesReport(60, 100)
+	for b.Loop() {
+		if err := surveyreport.WriteHTML(io.Discard, r, surveyreport.HTMLOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

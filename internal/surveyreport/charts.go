@@ -9,13 +9,12 @@ package surveyreport
 // companies worked around. Three bar layouts are about two hundred lines of
 // geometry here, with no dependency, no embedded fonts or scripts in the
 // output, and sizes we control (a 60-company report stays well under
-// 3 MB). html/template cannot check the SVG we build as strings, so every
-// text that goes into it is escaped with esc.
+// 3 MB). The SVG goes into the page as it is, so every text that goes
+// into it is escaped with esc.
 
 import (
 	"fmt"
 	"html"
-	"html/template"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -60,9 +59,9 @@ func (b *svgBuilder) open(height int, label string) {
 		chartWidth, height, chartWidth, height, esc(label))
 }
 
-func (b *svgBuilder) html() template.HTML {
+func (b *svgBuilder) html() string {
 	b.WriteString("</svg>")
-	return template.HTML(b.String()) //nolint:gosec // every text in it went through esc
+	return b.String()
 }
 
 // rowLabel writes a series' name and n at the left of row y.
@@ -93,7 +92,7 @@ func (b *svgBuilder) segmentText(x, w, y float64, share float64, fill string) {
 // the positive ones right; the totals of each side beside the bar.
 // levels[i] < 0, == 0, > 0 says which side colours[i] and the counts' i-th
 // option fall on; options run from most negative to most positive.
-func divergingChart(title string, rows []series, levels []int, colors []string) template.HTML {
+func divergingChart(title string, rows []series, levels []int, colors []string) string {
 	plotLeft := float64(labelWidth + sideText)
 	plotWidth := float64(chartWidth-labelWidth) - 2*sideText
 	// The axis runs from -extent to +extent: the widest side of any row,
@@ -167,7 +166,7 @@ func sides(s series, levels []int) (neg, neu, pos float64) {
 
 // stackedChart draws one 100 % bar per series, segments in option order:
 // statuses, and choice questions when several companies are compared.
-func stackedChart(title string, rows []series, colors []string) template.HTML {
+func stackedChart(title string, rows []series, colors []string) string {
 	plotLeft := float64(labelWidth)
 	plotWidth := float64(chartWidth-labelWidth) - 8
 	height := axisHeight + len(rows)*(rowHeight+rowGap)
@@ -212,7 +211,7 @@ func stackedChart(title string, rows []series, colors []string) template.HTML {
 
 // barChart draws one plain bar per option for a single series: the share
 // of respondents who chose it, with count and percentage at its end.
-func barChart(title string, options []string, s series, color string) template.HTML {
+func barChart(title string, options []string, s series, color string) string {
 	plotLeft := float64(labelWidth)
 	plotWidth := float64(chartWidth-labelWidth) - 90
 	top := 0.0

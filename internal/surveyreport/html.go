@@ -2,9 +2,7 @@ package surveyreport
 
 import (
 	"bufio"
-	_ "embed"
 	"fmt"
-	"html/template"
 	"io"
 	"slices"
 	"strings"
@@ -12,11 +10,6 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
-
-//go:embed report.html.tmpl
-var reportTemplate string
-
-var pageTemplate = template.Must(template.New("report").Parse(reportTemplate))
 
 // HTMLOptions tune the HTML report.
 type HTMLOptions struct {
@@ -32,9 +25,7 @@ type HTMLOptions struct {
 // Security Policy forbids it, so a regression shows as a browser error).
 func WriteHTML(w io.Writer, r workflows.SurveyReport, opts HTMLOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := pageTemplate.Execute(bw, buildPage(r, opts)); err != nil {
-		return fmt.Errorf("render html report: %w", err)
-	}
+	writePage(htmlWriter{bw}, buildPage(r, opts))
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
@@ -56,8 +47,10 @@ type card struct {
 
 type chartView struct {
 	Legend []segment
-	Chart  template.HTML
-	Table  table
+	// Chart is SVG markup, its texts escaped as it was built; empty for a
+	// question that is not charted.
+	Chart string
+	Table table
 	// Beside puts the table beside the chart; a table of many companies
 	// goes below it, at full width.
 	Beside bool
@@ -353,7 +346,7 @@ func optionCount(q workflows.QuestionAggregate, j int, opt string) int {
 	return 0
 }
 
-// KindClass is the CSS class of the question's kind badge.
-func (q questionView) KindClass() string {
+// kindClass is the CSS class of the question's kind badge.
+func (q questionView) kindClass() string {
 	return strings.Fields(q.Kind)[0]
 }

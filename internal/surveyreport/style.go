@@ -1,13 +1,10 @@
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="keepnet-flow survey-report">
-<title>{{.Title}} · {{.Subtitle}}</title>
-<style>
-:root {
+package surveyreport
+
+// pageStyle is the page's whole style sheet, inline: the page fetches
+// nothing (its Content Security Policy allows inline styles and data:
+// images only). The print rules lay it out for paper: four cards a row,
+// charts above their tables, compact tables.
+const pageStyle = `:root {
   --ink: #1f2328; --muted: #5f6b7a; --line: #e3e6ea; --soft: #f5f7f9; --accent: #1d5a96;
 }
 * { box-sizing: border-box; }
@@ -75,60 +72,4 @@ footer { color: var(--muted); font-size: 12px; margin-top: 28px; border-top: 1px
   .tablewrap { overflow: visible; }
   section.block { padding-top: 12px; }
 }
-</style>
-</head>
-<body>
-<main>
-<header class="top">
-  <div class="eyebrow">Survey report</div>
-  <h1>{{.Title}}</h1>
-  <div class="sub">{{.Subtitle}}{{with .Generated}} · generated {{.}}{{end}}</div>
-</header>
-
-<div class="cards">
-{{- range .Cards}}
-  <div class="card"><div class="label">{{.Label}}</div><div class="value">{{.Value}}</div><div class="note">{{.Note}}</div></div>
-{{- end}}
-</div>
-
-<section class="block" id="status">
-  <h2>Responses by status</h2>
-  <div class="meta">Response rate is the share of targeted users who completed the survey.</div>
-  {{template "chartview" .Status}}
-</section>
-
-{{range .Questions}}
-<section class="block" id="q-{{.ID}}">
-  <h2><span class="num">Q{{.Number}}</span>{{.Text}}</h2>
-  <div class="meta"><span class="badge {{.KindClass}}">{{.Kind}}</span>n = {{.Answered}} of {{.Users}} users answered</div>
-  {{if .Chart}}{{template "chartview" .}}{{end}}
-</section>
-{{end}}
-
-<footer>
-  Counts come from each user's latest answer session. Rating scales are drawn as diverging bars: negative answers left of the zero line, a neutral answer split across it, positive answers right; the percentages beside a bar are the shares of each side.
-  Made with keepnet-flow survey-report.
-</footer>
-</main>
-</body>
-</html>
-{{define "chartview"}}
-  <div class="body{{if not .Beside}} below{{end}}">
-    <figure>
-      {{- with .Legend}}
-      <ul class="legend">{{range .}}<li><i style="background:{{.Color}}"></i>{{.Label}}</li>{{end}}</ul>
-      {{- end}}
-      {{.Chart}}
-    </figure>
-    <div class="tablewrap">
-      <table>
-        <thead><tr><th scope="col">{{.Table.Corner}}</th>{{range .Table.Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
-        <tbody>
-        {{- range .Table.Rows}}
-          <tr{{if .Bold}} class="bold"{{end}}><th scope="row">{{.Label}}</th>{{range .Cells}}<td{{if .Bold}} class="b"{{end}}>{{.Count}}{{with .Pct}}<span class="pct">{{.}}</span>{{end}}</td>{{end}}</tr>
-        {{- end}}
-        </tbody>
-      </table>
-    </div>
-  </div>
-{{end}}
+`
