@@ -19,6 +19,9 @@ type InputError struct {
 	// unknown marks "matches nothing", which callers may reword for what
 	// they searched.
 	unknown bool
+	// ambiguous marks "matches several", which no selection of companies
+	// may skip.
+	ambiguous bool
 }
 
 func (e *InputError) Error() string {

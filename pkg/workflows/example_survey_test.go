@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -51,4 +52,42 @@ func ExampleOpenSurvey() {
 	// Dmitri "Dima" Okonkwo, Jr.: Completed, 10 answers
 	// 晴 雲野: Not Responded, 0 answers
 	// failed users: 0
+}
+
+// Pull one survey from every customer company at once: records come
+// company by company, each naming its company, while the companies are
+// fetched side by side under one request budget.
+func ExamplePullSurveys() {
+	srv := keepnettest.NewServer(keepnettest.WithUsers(2))
+	defer srv.Close()
+	client, err := keepnet.New(keepnet.WithBaseURL(srv.URL), keepnet.WithCredentials(srv.ClientID, srv.ClientSecret))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx := context.Background()
+	counts := map[string]int{}
+	var order []string
+	for rec, err := range workflows.PullSurveys(ctx, client, workflows.SurveysRequest{
+		AllCompanies: true, Enrollment: "Security Culture Survey", Concurrency: 16,
+	}) {
+		var failed *workflows.CompanyError
+		if errors.As(err, &failed) {
+			fmt.Println("failed:", failed) // one company failed; the others go on
+			continue
+		}
+		if err != nil {
+			log.Fatal(err) // bad input (an *workflows.InputError), or the run was stopped
+		}
+		if counts[rec.CompanyName] == 0 {
+			order = append(order, rec.CompanyName)
+		}
+		counts[rec.CompanyName]++
+	}
+	for _, name := range order {
+		fmt.Printf("%s: %d users\n", name, counts[name])
+	}
+	// Output:
+	// Acme Manufacturing: 2 users
+	// Globex Retail: 12 users
 }

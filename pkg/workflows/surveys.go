@@ -1,0 +1,235 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+)
+
+// SurveysRequest names one survey to pull from several customer companies.
+type SurveysRequest struct {
+	// Companies are the companies to pull from, by name or ID (see
+	// ResolveCompany); each must have the survey.
+	Companies []string
+	// AllCompanies pulls from every company the credentials manage that
+	// has the survey; the others are listed in SurveysPull.Skipped. It
+	// cannot be combined with Companies.
+	AllCompanies bool
+	// Enrollment is the survey enrollment's name or ID, resolved in each
+	// company: the same survey has a different ID in every company.
+	Enrollment string
+	// Concurrency bounds the requests in flight at once across all the
+	// companies. Zero means DefaultSurveyConcurrency.
+	Concurrency int
+	// SpoolDir is where the records of companies not yet being yielded
+	// wait, in files that have no name; empty means os.TempDir().
+	SpoolDir string
+	// Reuse, when set, supplies complete records of an earlier run of the
+	// same request: a user it returns a record for is not fetched again
+	// (the users/search pages still are, to keep the order). The CLI's
+	// --resume journal is one.
+	Reuse func(companyID, userID string) (UserResult, bool)
+}
+
+// SurveyRecord is one target user's survey record with the company it
+// belongs to. The JSON field names are the output contract of the
+// survey-results command: companyId and companyName, then UserResult's.
+type SurveyRecord struct {
+	CompanyID   string `json:"companyId"`
+	CompanyName string `json:"companyName"`
+	UserResult
+}
+
+// SkippedCompany is a company of an AllCompanies pull that has no such
+// survey.
+type SkippedCompany struct {
+	Company Company
+	// Reason says why, in one line.
+	Reason string
+}
+
+// CompanyError is one company's failure in a multi-company pull; the other
+// companies go on.
+type CompanyError struct {
+	Company Company
+	Err     error
+}
+
+func (e *CompanyError) Error() string {
+	return fmt.Sprintf("company %q (%s): %v", e.Company.Name, e.Company.ID, e.Err)
+}
+
+func (e *CompanyError) Unwrap() error { return e.Err }
+
+// SurveysPull is a survey resolved in several companies, ready to stream
+// their records. Everything that can be bad input has been checked when it
+// is opened.
+type SurveysPull struct {
+	// Surveys are the companies' pulls, in the order the companies were
+	// named (for AllCompanies, the order companies/search lists them).
+	Surveys []*SurveyPull
+	// Skipped are the companies of an AllCompanies pull without the survey.
+	Skipped []SkippedCompany
+	// Failed are companies whose survey could not be looked up after the
+	// client's retries (not bad input: a 403 or a 5xx that persisted).
+	Failed []*CompanyError
+
+	concurrency int
+	spoolDir    string
+	queues      atomic.Pointer[[]*recordQueue]
+	summaries   []CompanySummary
+}
+
+// OpenSurveys resolves the companies and, in each, the survey enrollment,
+// and fetches every enrollment's details and summary, before any user is
+// fetched. Bad input is an *InputError naming the company: an unknown or
+// ambiguous company, an ambiguous enrollment in any company, or, for a
+// company named in Companies, one without the survey.
+func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*SurveysPull, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	concurrency := req.Concurrency
+	if concurrency == 0 {
+		concurrency = DefaultSurveyConcurrency
+	}
+	companies, failed, err := selectCompanies(ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	type outcome struct {
+		pull *SurveyPull
+		err  error
+	}
+	outcomes := make([]outcome, len(companies))
+	g, gctx := errgroup.WithContext(ctx)
+	// Each lookup is two to four requests; as many companies at once as
+	// requests may be in flight keeps the budget busy without exceeding it
+	// by much (the client's own limits bound the rest).
+	g.SetLimit(concurrency)
+	for i, co := range companies {
+		g.Go(func() error {
+			pull, err := openSurveyIn(gctx, c, co, req.Enrollment, concurrency)
+			if err != nil && gctx.Err() != nil {
+				return err
+			}
+			outcomes[i] = outcome{pull, err}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("look up survey %q: %w", req.Enrollment, err)
+	}
+	p := &SurveysPull{Failed: failed, concurrency: concurrency, spoolDir: req.SpoolDir}
+	for i, o := range outcomes {
+		co := companies[i]
+		var ie *InputError
+		switch {
+		case o.err == nil:
+			if req.Reuse != nil {
+				o.pull.reuse = func(userID string) (UserResult, bool) { return req.Reuse(co.ID, userID) }
+			}
+			p.Surveys = append(p.Surveys, o.pull)
+		case errors.As(o.err, &ie) && req.AllCompanies && !ie.ambiguous:
+			p.Skipped = append(p.Skipped, SkippedCompany{Company: co, Reason: ie.Reason})
+		case errors.As(o.err, &ie):
+			return nil, &InputError{Field: ie.Field, Value: ie.Value, Reason: fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)}
+		default:
+			p.Failed = append(p.Failed, &CompanyError{Company: co, Err: o.err})
+		}
+	}
+	if req.AllCompanies && len(p.Surveys) == 0 && len(p.Failed) == 0 {
+		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: fmt.Sprintf("matches no survey in any of the %d companies these credentials manage", len(companies))}
+	}
+	return p, nil
+}
+
+func (req SurveysRequest) validate() error {
+	switch {
+	case req.Concurrency < 0:
+		return &InputError{Field: "concurrency", Value: fmt.Sprint(req.Concurrency), Reason: "must be at least 1"}
+	case strings.TrimSpace(req.Enrollment) == "":
+		return &InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
+	case req.AllCompanies && len(req.Companies) > 0:
+		return &InputError{Field: "company", Reason: "cannot be combined with all companies; choose one"}
+	case !req.AllCompanies && len(req.Companies) == 0:
+		return &InputError{Field: "company", Reason: "is missing; name at least one company, or choose all companies"}
+	}
+	for _, ref := range req.Companies {
+		if strings.TrimSpace(ref) == "" {
+			return &InputError{Field: "company", Reason: "is empty; pass a name or ID"}
+		}
+	}
+	return nil
+}
+
+// selectCompanies resolves the request's companies from one listing: the
+// named ones (each once, however often named), or all of them. Rows of an
+// AllCompanies listing whose ID could not be read are failed companies.
+func selectCompanies(ctx context.Context, c *keepnet.Client, req SurveysRequest) ([]Company, []*CompanyError, error) {
+	listed, err := ListCompanies(ctx, c, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	usable := make([]Company, 0, len(listed))
+	var unreadable []Company
+	for _, co := range listed {
+		if co.ID != "" {
+			usable = append(usable, co)
+		} else if co.Error != "" {
+			unreadable = append(unreadable, co)
+		}
+	}
+	if req.AllCompanies {
+		var failed []*CompanyError
+		for _, co := range unreadable {
+			failed = append(failed, &CompanyError{Company: co, Err: fmt.Errorf("companies/search listed it without a readable ID: %s", co.Error)})
+		}
+		return usable, failed, nil
+	}
+	var chosen []Company
+	seen := map[string]bool{}
+	for _, ref := range req.Companies {
+		co, err := matchByNameOrID("company", ref, usable, func(co Company) Named { return Named{ID: co.ID, Name: co.Name} })
+		if ie := (*InputError)(nil); errors.As(err, &ie) && ie.unknown {
+			ie.Reason = fmt.Sprintf("is not the name or ID of any of the %d companies these credentials manage", len(usable))
+			if len(unreadable) > 0 {
+				return nil, nil, fmt.Errorf("company %q: not found, and %d of the companies listed could not be read (%s)", ref, len(unreadable), unreadable[0].Error)
+			}
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if !seen[co.ID] {
+			seen[co.ID] = true
+			chosen = append(chosen, co)
+		}
+	}
+	return chosen, nil, nil
+}
+
+// PullSurveys opens the survey in every company the request selects and
+// streams their records: a shorthand for OpenSurveys followed by Records.
+// Bad input is the sequence's only error; a company that fails is a
+// *CompanyError, after which the next company's records follow.
+func PullSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) iter.Seq2[SurveyRecord, error] {
+	return func(yield func(SurveyRecord, error) bool) {
+		pull, err := OpenSurveys(ctx, c, req)
+		if err != nil {
+			yield(SurveyRecord{}, err)
+			return
+		}
+		for r, err := range pull.Records(ctx) {
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
