@@ -15,7 +15,7 @@ import (
 
 // csvWideColumns lead every csv-wide row; one column per question follows.
 var csvWideColumns = []string{
-	"targetUserResourceId", "email", "firstName", "lastName", "department", "status",
+	"companyId", "companyName", "targetUserResourceId", "email", "firstName", "lastName", "department", "status",
 	"lastInteractionDate", "error",
 }
 
@@ -34,11 +34,12 @@ type csvWide struct {
 	questions []question
 	column    map[string]int // question ID -> index in questions
 	raw       bool
+	company   workflows.Company
 }
 
 type question struct{ id, text string }
 
-func newCSVWide(w io.Writer, spoolDir string, raw bool) (*csvWide, error) {
+func newCSVWide(w io.Writer, company workflows.Company, spoolDir string, raw bool) (*csvWide, error) {
 	// The spool holds names, emails and answers: it has no name at any
 	// time, so a run that ends in any way (a closed pipe, a kill) leaves
 	// none of it behind.
@@ -47,7 +48,12 @@ func newCSVWide(w io.Writer, spoolDir string, raw bool) (*csvWide, error) {
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
 	buf := bufio.NewWriter(spool)
-	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}, raw: raw}, nil
+	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}, raw: raw, company: company}, nil
+}
+
+func (c *csvWide) BeginCompany(h Header) error {
+	c.company = h.Company
+	return nil
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
@@ -57,7 +63,7 @@ func (c *csvWide) WriteUser(u workflows.UserResult) error {
 			c.questions = append(c.questions, question{id: a.QuestionID, text: a.Question})
 		}
 	}
-	if err := c.enc.Encode(u); err != nil {
+	if err := c.enc.Encode(record(c.company, u)); err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)
 	}
 	return nil
@@ -85,13 +91,13 @@ func (c *csvWide) replay() error {
 	}
 	dec := json.NewDecoder(bufio.NewReader(c.spool))
 	for {
-		var u workflows.UserResult
+		var u workflows.SurveyRecord
 		if err := dec.Decode(&u); err == io.EOF {
 			break
 		} else if err != nil {
 			return fmt.Errorf("csv-wide spool: %w", err)
 		}
-		copy(row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error})
+		copy(row, []string{u.CompanyID, u.CompanyName, u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error})
 		clear(row[fixed:])
 		for _, a := range u.Answers {
 			row[fixed+c.column[a.QuestionID]] = a.Answer

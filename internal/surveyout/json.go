@@ -11,17 +11,23 @@ import (
 
 // ndjsonWriter writes one user record a line.
 type ndjsonWriter struct {
-	buf *bufio.Writer
-	enc *json.Encoder
+	buf     *bufio.Writer
+	enc     *json.Encoder
+	company workflows.Company
 }
 
-func newNDJSON(w io.Writer) *ndjsonWriter {
+func newNDJSON(w io.Writer, company workflows.Company) *ndjsonWriter {
 	buf := bufio.NewWriter(w)
-	return &ndjsonWriter{buf: buf, enc: newEncoder(buf)}
+	return &ndjsonWriter{buf: buf, enc: newEncoder(buf), company: company}
+}
+
+func (n *ndjsonWriter) BeginCompany(h Header) error {
+	n.company = h.Company
+	return nil
 }
 
 func (n *ndjsonWriter) WriteUser(u workflows.UserResult) error {
-	if err := n.enc.Encode(u); err != nil {
+	if err := n.enc.Encode(record(n.company, u)); err != nil {
 		return fmt.Errorf("write ndjson record: %w", err)
 	}
 	return nil
@@ -30,47 +36,91 @@ func (n *ndjsonWriter) WriteUser(u workflows.UserResult) error {
 func (n *ndjsonWriter) Close() error   { return n.buf.Flush() }
 func (n *ndjsonWriter) Discard() error { return n.buf.Flush() }
 
-// jsonDocument writes {company, enrollment, summary, users: [...]}, the
-// users as they come: the header goes out first, then each user, then the
-// closing brackets, so the document is never held whole in memory.
-type jsonDocument struct {
-	buf   *bufio.Writer
-	enc   *json.Encoder
-	users int
+// record is u as the formats write it: naming its company.
+func record(co workflows.Company, u workflows.UserResult) workflows.SurveyRecord {
+	return workflows.SurveyRecord{CompanyID: co.ID, CompanyName: co.Name, UserResult: u}
 }
 
-func newJSONDocument(w io.Writer, h Header) (*jsonDocument, error) {
+// jsonDocument writes {company, enrollment, summary, users: [...]}, or, when
+// grouped, {companies: [{company, enrollment, summary, users: [...]}, ...]},
+// the users as they come: each header goes out first, then each user, then
+// the closing brackets, so the document is never held whole in memory.
+type jsonDocument struct {
+	buf     *bufio.Writer
+	enc     *json.Encoder
+	grouped bool
+	company workflows.Company
+	groups  int
+	users   int
+}
+
+func newJSONDocument(w io.Writer, h Header, grouped bool) (*jsonDocument, error) {
 	buf := bufio.NewWriter(w)
-	d := &jsonDocument{buf: buf, enc: newEncoder(buf)}
+	d := &jsonDocument{buf: buf, enc: newEncoder(buf), grouped: grouped, company: h.Company}
+	if grouped {
+		buf.WriteString(`{"companies":[`)
+		return d, nil
+	}
+	if err := d.writeHeader(h); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// writeHeader opens one survey's object, up to its users array.
+func (d *jsonDocument) writeHeader(h Header) error {
 	fields := []struct {
 		name  string
 		value any
 	}{{"company", h.Company}, {"enrollment", h.Enrollment}, {"summary", h.Summary}}
-	buf.WriteString("{")
+	d.buf.WriteString("{")
 	for _, f := range fields {
-		fmt.Fprintf(buf, "%q:", f.name)
+		fmt.Fprintf(d.buf, "%q:", f.name)
 		if err := d.enc.Encode(f.value); err != nil {
-			return nil, fmt.Errorf("write json %s: %w", f.name, err)
+			return fmt.Errorf("write json %s: %w", f.name, err)
 		}
-		buf.WriteString(",")
+		d.buf.WriteString(",")
 	}
-	buf.WriteString(`"users":[`)
-	return d, nil
+	d.buf.WriteString(`"users":[`)
+	return nil
+}
+
+func (d *jsonDocument) BeginCompany(h Header) error {
+	d.company = h.Company
+	if !d.grouped {
+		return nil
+	}
+	if d.groups > 0 {
+		d.buf.WriteString("]},")
+	}
+	d.groups++
+	d.users = 0
+	return d.writeHeader(h)
 }
 
 func (d *jsonDocument) WriteUser(u workflows.UserResult) error {
+	if d.grouped && d.groups == 0 {
+		return fmt.Errorf("write json user: no company begun in a grouped document")
+	}
 	if d.users > 0 {
 		d.buf.WriteString(",")
 	}
 	d.users++
-	if err := d.enc.Encode(u); err != nil {
+	if err := d.enc.Encode(record(d.company, u)); err != nil {
 		return fmt.Errorf("write json user: %w", err)
 	}
 	return nil
 }
 
 func (d *jsonDocument) Close() error {
-	d.buf.WriteString("]}\n")
+	switch {
+	case !d.grouped:
+		d.buf.WriteString("]}\n")
+	case d.groups > 0:
+		d.buf.WriteString("]}]}\n")
+	default:
+		d.buf.WriteString("]}\n")
+	}
 	return d.buf.Flush()
 }
 

@@ -19,8 +19,14 @@ type Header struct {
 	Summary    json.RawMessage            `json:"summary"`
 }
 
-// Writer writes one survey's records.
+// Writer writes survey records, each naming its company: those of the
+// Header given to New, or of the last BeginCompany.
 type Writer interface {
+	// BeginCompany starts the records of another company's survey: in a
+	// grouped json document (Options.Grouped), a group of its own with its
+	// enrollment and summary; in the other formats, the company the next
+	// records name.
+	BeginCompany(h Header) error
 	// WriteUser writes (or, for csv-wide, stores) one user's record.
 	WriteUser(u workflows.UserResult) error
 	// Close finishes the output (closing brackets, the spooled csv-wide
@@ -41,6 +47,10 @@ type Options struct {
 	// starting with =, +, -, @, a tab or a carriage return) gets a leading
 	// single quote. ndjson and json always keep the text as sent.
 	CSVRaw bool
+	// Grouped makes the json document {"companies": [...]}, one group per
+	// BeginCompany with its company, enrollment, summary and users, for a
+	// pull across companies; the Header given to New is then not written.
+	Grouped bool
 }
 
 // The formats, as the --format flag spells them.
@@ -61,16 +71,17 @@ func Valid(format string) bool { return slices.Contains(formats, format) }
 
 // New returns a writer of format to w, writing h first where the format has
 // a place for it (json only; the other formats are one record a line/row).
+// Records name h's company until BeginCompany names another.
 func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	switch format {
 	case NDJSON:
-		return newNDJSON(w), nil
+		return newNDJSON(w, h.Company), nil
 	case JSON:
-		return newJSONDocument(w, h)
+		return newJSONDocument(w, h, opts.Grouped)
 	case CSV:
-		return newCSVLong(w, opts.CSVRaw)
+		return newCSVLong(w, h.Company, opts.CSVRaw)
 	case CSVWide:
-		return newCSVWide(w, opts.SpoolDir, opts.CSVRaw)
+		return newCSVWide(w, h.Company, opts.SpoolDir, opts.CSVRaw)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }
