@@ -110,10 +110,10 @@ func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*S
 	}
 	outcomes := make([]outcome, len(companies))
 	g, gctx := errgroup.WithContext(ctx)
-	// Each lookup is two to four requests; as many companies at once as
-	// requests may be in flight keeps the budget busy without exceeding it
-	// by much (the client's own limits bound the rest).
-	g.SetLimit(concurrency)
+	// A company's lookup has at most two requests in flight (details and
+	// summary, after the enrollment search): half as many companies at
+	// once as the budget allows keeps it busy and within bounds.
+	g.SetLimit(max(1, concurrency/2))
 	for i, co := range companies {
 		g.Go(func() error {
 			pull, err := openSurveyIn(gctx, c, co, req.Enrollment, concurrency)
