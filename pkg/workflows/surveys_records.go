@@ -69,6 +69,13 @@ func (p *SurveysPull) Records(ctx context.Context) iter.Seq2[SurveyRecord, error
 			}
 		}()
 		for i := range p.Surveys {
+			// The first company is yielded as it comes, so it needs no
+			// spool: a pull from one company costs what SurveyPull.Users
+			// does.
+			if i == 0 {
+				queues[i] = &recordQueue{}
+				continue
+			}
 			q, err := newRecordQueue(p.spoolDir)
 			if err != nil {
 				yield(SurveyRecord{}, err)
@@ -97,13 +104,19 @@ func (p *SurveysPull) Records(ctx context.Context) iter.Seq2[SurveyRecord, error
 		}()
 		for i, s := range p.Surveys {
 			s.pool = pool
-			pulls.Go(func() { queues[i].fill(ctx, s) })
+			if i > 0 {
+				pulls.Go(func() { queues[i].fill(ctx, s) })
+			}
 		}
 
 		for i, s := range p.Surveys {
 			sum := CompanySummary{Company: s.Company, Enrollment: s.Enrollment}
 			stopped := false
-			err := queues[i].drain(ctx, func(u UserResult) bool {
+			records := queues[i].drain
+			if i == 0 {
+				records = queues[i].pass(s)
+			}
+			err := records(ctx, func(u UserResult) bool {
 				sum.Users++
 				if u.Error != "" {
 					sum.Failed++
@@ -270,6 +283,24 @@ func (q *recordQueue) drain(ctx context.Context, use func(UserResult) bool) erro
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
+	}
+}
+
+// pass is drain for a company yielded as its pull goes, without a spool:
+// the queue only counts.
+func (q *recordQueue) pass(s *SurveyPull) func(context.Context, func(UserResult) bool) error {
+	return func(ctx context.Context, use func(UserResult) bool) error {
+		defer q.finished.Store(true)
+		for u, err := range s.Users(ctx) {
+			if err != nil {
+				return err
+			}
+			q.count.Add(1)
+			if !use(u) {
+				return errSpoolStop
+			}
+		}
+		return nil
 	}
 }
 
