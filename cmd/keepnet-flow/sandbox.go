@@ -56,6 +56,9 @@ flow reads as null or objects, an unknown member in every object.`,
 			if err := checkLoopback(addr); err != nil {
 				return err
 			}
+			if customers < 0 {
+				return &workflows.InputError{Field: "customers", Value: fmt.Sprint(customers), Reason: "must be 0 or more"}
+			}
 			opts := []keepnettest.Option{
 				keepnettest.WithAddr(addr),
 				keepnettest.WithUsers(users),

@@ -216,9 +216,11 @@ func selectCompanies(ctx context.Context, c *keepnet.Client, req SurveysRequest)
 }
 
 // PullSurveys opens the survey in every company the request selects and
-// streams their records: a shorthand for OpenSurveys followed by Records.
-// Bad input is the sequence's only error; a company that fails is a
-// *CompanyError, after which the next company's records follow.
+// streams their records: a shorthand for OpenSurveys followed by Records,
+// for callers that need neither the skipped companies nor the summary.
+// Bad input (an *InputError) comes as the only element; a company that
+// fails is a *CompanyError, after which the next company's records follow;
+// any other error ends the sequence.
 func PullSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) iter.Seq2[SurveyRecord, error] {
 	return func(yield func(SurveyRecord, error) bool) {
 		pull, err := OpenSurveys(ctx, c, req)
