@@ -237,6 +237,17 @@ func TestSurveyResultsResumeFetchesOnlyWhatIsMissing(t *testing.T) {
 		t.Errorf("stderr does not say how to finish the run: %q", errOut)
 	}
 	kept := strings.Count(mustRead(t, journal), "\n") - 1 // the header line
+	// A run killed while writing leaves half a record at the end.
+	torn, err := os.OpenFile(journal, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := torn.WriteString(`{"companyId":"` + keepnettest.CompanyGlobexID + `","companyName":"Glo`); err != nil {
+		t.Fatal(err)
+	}
+	if err := torn.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	// The rerun fetches only the users the journal lacks.
 	srv.SetFaults(keepnettest.Faults{})

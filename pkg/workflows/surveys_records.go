@@ -101,6 +101,10 @@ func (p *SurveysPull) Records(ctx context.Context) iter.Seq2[SurveyRecord, error
 			pulls.Wait()
 			close(pool)
 			workers.Wait()
+			// The pulls are the caller's again, on workers of their own.
+			for _, s := range p.Surveys {
+				s.pool = nil
+			}
 		}()
 		for i, s := range p.Surveys {
 			s.pool = pool

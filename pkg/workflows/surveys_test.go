@@ -85,6 +85,17 @@ func TestPullSurveysAllCompaniesNamesEveryRecordsCompany(t *testing.T) {
 	if pr := pull.Progress(); pr.Companies != 2 || pr.CompaniesDone != 2 || pr.Users != 27 || pr.UsersDone != 27 {
 		t.Errorf("progress at the end %+v, want 2/2 companies and 27/27 users", pr)
 	}
+	// Once Records is done, each company's pull works on its own again.
+	n := 0
+	for _, err := range pull.Surveys[1].Users(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 12 {
+		t.Errorf("Globex's pull alone afterwards: %d users, want 12", n)
+	}
 }
 
 func TestPullSurveysMatchesSingleCompanyPulls(t *testing.T) {
