@@ -73,7 +73,8 @@ Formats:
   json      one document {company, enrollment, summary, users: [...]} for a
             single --company; across companies (more than one --company,
             --companies-file, --all-companies) one document {companies:
-            [{company, enrollment, summary, users: [...]}, ...]}
+            [{company, enrollment, summary, users: [...]}, ...]}; a company
+            whose pull failed carries "error" after its users
   csv       one row per answer; a user without answers gets one row
   csv-wide  one row per user, one column per question (the header is the
             question text); records are spooled to a temporary file until
@@ -345,6 +346,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 			// Every user listed is written; the listing itself came up
 			// short. The output is kept and the run exits 3.
 			shortfall = ce.Err
+			w.CompanyFailed(oneLine(ce.Err.Error()))
 			continue
 		case errors.As(err, &ce):
 			companyFails = append(companyFails, ce)
@@ -352,6 +354,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 				if err := beginUpTo(i); err != nil {
 					return fail(err)
 				}
+				w.CompanyFailed(oneLine(ce.Err.Error()))
 			}
 			continue
 		case err != nil:

@@ -206,6 +206,27 @@ func TestSurveyResultsOneCompanyFailingExits3(t *testing.T) {
 			t.Errorf("closing summary lacks %q:\n%s", want, errOut)
 		}
 	}
+
+	// In json, the failed company keeps its group, with the error.
+	code, out, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{keepnettest.CompanyAcmeID})},
+		append(allSurveyArgs, "--format", "json")...)
+	if code != 3 {
+		t.Fatalf("json: exit %d, want 3; stderr %q", code, errOut)
+	}
+	var doc struct {
+		Companies []struct {
+			Company workflows.Company        `json:"company"`
+			Users   []workflows.SurveyRecord `json:"users"`
+			Error   string                   `json:"error"`
+		} `json:"companies"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("json: not one document: %v\n%s", err, out)
+	}
+	if len(doc.Companies) != 2 || doc.Companies[0].Company.ID != keepnettest.CompanyAcmeID || !strings.Contains(doc.Companies[0].Error, "503") ||
+		doc.Companies[1].Error != "" || len(doc.Companies[1].Users) != 12 {
+		t.Errorf("json groups = %+v, want Acme's with its error, then Globex's 12 users", doc.Companies)
+	}
 }
 
 func TestSurveyResultsResumeFetchesOnlyWhatIsMissing(t *testing.T) {

@@ -31,6 +31,8 @@ func newCSVLong(w io.Writer, company workflows.Company, raw bool) (*csvLong, err
 	return c, nil
 }
 
+func (c *csvLong) CompanyFailed(string) {}
+
 func (c *csvLong) BeginCompany(h Header) error {
 	c.company = h.Company
 	return nil

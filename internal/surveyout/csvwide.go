@@ -51,6 +51,8 @@ func newCSVWide(w io.Writer, company workflows.Company, spoolDir string, raw boo
 	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), column: map[string]int{}, raw: raw, company: company}, nil
 }
 
+func (c *csvWide) CompanyFailed(string) {}
+
 func (c *csvWide) BeginCompany(h Header) error {
 	c.company = h.Company
 	return nil

@@ -33,6 +33,8 @@ func (n *ndjsonWriter) WriteUser(u workflows.UserResult) error {
 	return nil
 }
 
+func (n *ndjsonWriter) CompanyFailed(string) {}
+
 func (n *ndjsonWriter) Close() error   { return n.buf.Flush() }
 func (n *ndjsonWriter) Discard() error { return n.buf.Flush() }
 
@@ -52,6 +54,9 @@ type jsonDocument struct {
 	company workflows.Company
 	groups  int
 	users   int
+	// failed is the current company's CompanyFailed reason, written when
+	// its object closes.
+	failed string
 }
 
 func newJSONDocument(w io.Writer, h Header, grouped bool) (*jsonDocument, error) {
@@ -91,7 +96,10 @@ func (d *jsonDocument) BeginCompany(h Header) error {
 		return nil
 	}
 	if d.groups > 0 {
-		d.buf.WriteString("]},")
+		if err := d.closeSurvey(); err != nil {
+			return err
+		}
+		d.buf.WriteString(",")
 	}
 	d.groups++
 	d.users = 0
@@ -112,15 +120,33 @@ func (d *jsonDocument) WriteUser(u workflows.UserResult) error {
 	return nil
 }
 
-func (d *jsonDocument) Close() error {
-	switch {
-	case !d.grouped:
-		d.buf.WriteString("]}\n")
-	case d.groups > 0:
-		d.buf.WriteString("]}]}\n")
-	default:
-		d.buf.WriteString("]}\n")
+func (d *jsonDocument) CompanyFailed(reason string) { d.failed = reason }
+
+// closeSurvey closes one survey's object: its users array, then the
+// company's error if it failed.
+func (d *jsonDocument) closeSurvey() error {
+	d.buf.WriteString("]")
+	if d.failed != "" {
+		d.buf.WriteString(`,"error":`)
+		if err := d.enc.Encode(d.failed); err != nil {
+			return fmt.Errorf("write json error: %w", err)
+		}
+		d.failed = ""
 	}
+	d.buf.WriteString("}")
+	return nil
+}
+
+func (d *jsonDocument) Close() error {
+	if !d.grouped || d.groups > 0 {
+		if err := d.closeSurvey(); err != nil {
+			return err
+		}
+	}
+	if d.grouped {
+		d.buf.WriteString("]}")
+	}
+	d.buf.WriteString("\n")
 	return d.buf.Flush()
 }
 

@@ -29,6 +29,10 @@ type Writer interface {
 	BeginCompany(h Header) error
 	// WriteUser writes (or, for csv-wide, stores) one user's record.
 	WriteUser(u workflows.UserResult) error
+	// CompanyFailed notes that the current company's records stop short,
+	// and why: json writes it as the company's "error"; the formats of one
+	// record a line have no place for it (the CLI's summary says it).
+	CompanyFailed(reason string)
 	// Close finishes the output (closing brackets, the spooled csv-wide
 	// rows) and releases what the writer holds.
 	Close() error

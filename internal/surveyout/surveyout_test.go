@@ -359,3 +359,36 @@ func TestGroupedJSONWithNoCompanies(t *testing.T) {
 		t.Errorf("document = %s, want {\"companies\":[]}", got)
 	}
 }
+
+func TestJSONNamesAFailedCompanysError(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(JSON, &out, Header{}, Options{Grouped: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := Header{Company: workflows.Company{ID: "c-2", Name: "Globex"}}
+	for _, step := range []func() error{
+		func() error { return w.BeginCompany(header) },
+		func() error { return w.WriteUser(users[0]) },
+		func() error { w.CompanyFailed("users/search: 503 Service Unavailable"); return nil },
+		func() error { return w.BeginCompany(second) },
+		func() error { return w.WriteUser(users[1]) },
+		w.Close,
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var doc struct {
+		Companies []struct {
+			Users []workflows.SurveyRecord `json:"users"`
+			Error *string                  `json:"error"`
+		} `json:"companies"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out.String())
+	}
+	if len(doc.Companies) != 2 || doc.Companies[0].Error == nil || *doc.Companies[0].Error != "users/search: 503 Service Unavailable" || doc.Companies[1].Error != nil {
+		t.Errorf("document %s: want the first company's error on it alone", out.String())
+	}
+}
