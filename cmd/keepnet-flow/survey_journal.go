@@ -35,7 +35,9 @@ type journalHeader struct {
 // lacks. Records are found by company and user ID and read back from the
 // file when asked for, so memory does not grow with the journal.
 type surveyJournal struct {
-	path string
+	path   string
+	header journalHeader
+	// file is nil until start for a run without a journal yet.
 	file *os.File
 	// known maps company ID + "/" + user ID to a record's place in file;
 	// it is only read once the journal is open.
@@ -46,44 +48,64 @@ type span struct{ off, len int64 }
 
 func journalKey(companyID, userID string) string { return companyID + "/" + userID }
 
-// openJournal opens or starts the journal of output for the run header
-// describes. A journal of another run is bad input: using it would mix
-// records of two requests, and deleting it would lose the other run's work.
+// openJournal opens the journal of output for the run header describes,
+// if there is one; start creates it. A journal of another run is bad
+// input: using it would mix records of two requests, and deleting it would
+// lose the other run's work.
 func openJournal(output string, header journalHeader) (*surveyJournal, error) {
-	path := output + journalSuffix
-	// 0600: the journal holds the same personal data as the output.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, &workflows.InputError{Field: "resume", Value: path, Reason: "cannot keep the journal there: " + err.Error()}
+	j := &surveyJournal{path: output + journalSuffix, header: header, known: map[string]span{}}
+	f, err := os.OpenFile(j.path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return j, nil
 	}
-	j := &surveyJournal{path: path, file: f, known: map[string]span{}}
+	if err != nil {
+		return nil, &workflows.InputError{Field: "resume", Value: j.path, Reason: "cannot be read: " + err.Error()}
+	}
+	j.file = f
 	end, err := j.load(header)
 	if err != nil {
 		_ = f.Close() // the load error is the one to report
 		return nil, err
 	}
+	if end == 0 {
+		_ = f.Close() // empty: start writes it anew
+		j.file = nil
+		return j, nil
+	}
 	// A run killed mid-line leaves half a record: cut it off, so the next
 	// one starts on a line of its own.
 	if err := f.Truncate(end); err != nil {
 		_ = f.Close()
-		return nil, fmt.Errorf("journal %s: %w", path, err)
+		return nil, fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	if _, err := f.Seek(end, io.SeekStart); err != nil {
 		_ = f.Close()
-		return nil, fmt.Errorf("journal %s: %w", path, err)
-	}
-	if end == 0 {
-		line, err := json.Marshal(header)
-		if err != nil {
-			_ = f.Close()
-			return nil, fmt.Errorf("journal %s: %w", path, err)
-		}
-		if _, err := f.Write(append(line, '\n')); err != nil {
-			_ = f.Close()
-			return nil, fmt.Errorf("journal %s: %w", path, err)
-		}
+		return nil, fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	return j, nil
+}
+
+// start creates the journal if there is none yet. It is called once the
+// run's input has been checked, so that bad input leaves no file.
+func (j *surveyJournal) start() error {
+	if j.file != nil {
+		return nil
+	}
+	// 0600: the journal holds the same personal data as the output.
+	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	line, err := json.Marshal(j.header)
+	if err == nil {
+		_, err = f.Write(append(line, '\n'))
+	}
+	if err != nil {
+		_ = f.Close() // the write error is the one to report
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	j.file = f
+	return nil
 }
 
 // load indexes the journal's records and returns where its last complete
@@ -132,7 +154,7 @@ func describeJournal(h journalHeader) string {
 // user, if it has one. Safe for concurrent use.
 func (j *surveyJournal) reuse(companyID, userID string) (workflows.UserResult, bool) {
 	s, ok := j.known[journalKey(companyID, userID)]
-	if !ok {
+	if !ok || j.file == nil {
 		return workflows.UserResult{}, false
 	}
 	buf := make([]byte, s.len)
@@ -165,7 +187,12 @@ func (j *surveyJournal) add(rec workflows.SurveyRecord) error {
 	return nil
 }
 
-func (j *surveyJournal) close() error { return j.file.Close() }
+func (j *surveyJournal) close() error {
+	if j.file == nil {
+		return nil
+	}
+	return j.file.Close()
+}
 
 // remove deletes the journal of a run whose output is complete.
 func (j *surveyJournal) remove() error {

@@ -203,7 +203,7 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 		if err != nil {
 			return err
 		}
-		defer journal.close() //nolint:errcheck // read-only use after the run; remove reports its own errors
+		defer journal.close() //nolint:errcheck // what matters was written record by record; a second close after remove is harmless
 	}
 	return pullSurveyTo(cmd, a, f, companies, out, journal)
 }
@@ -292,6 +292,11 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	grouped := f.acrossCompanies()
 	if !grouped && len(pull.Failed) > 0 {
 		return pull.Failed[0].Err
+	}
+	if journal != nil {
+		if err := journal.start(); err != nil {
+			return err
+		}
 	}
 	if len(pull.Skipped) > 0 {
 		names := make([]string, len(pull.Skipped))

@@ -149,6 +149,7 @@ func TestSurveyResultsAcrossCompaniesBadInput(t *testing.T) {
 		{"resume to stdout", []string{"--all-companies", "--enrollment", keepnettest.SurveyName, "--resume"}, []string{"resume", "-o FILE"}},
 		{"unknown company in a list", []string{"--company", keepnettest.CompanyAcmeName, "--company", "Umbrella Corp", "--enrollment", keepnettest.SurveyName, "-o", target},
 			[]string{`"Umbrella Corp"`}},
+		{"ambiguous with --resume", []string{"--all-companies", "--enrollment", "Culture", "-o", target, "--resume"}, []string{"ambiguous"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,8 +168,10 @@ func TestSurveyResultsAcrossCompaniesBadInput(t *testing.T) {
 			if out != "" {
 				t.Errorf("stdout = %q, want nothing written", out)
 			}
-			if _, err := os.Stat(target); !os.IsNotExist(err) {
-				t.Errorf("%s exists after bad input", target)
+			for _, path := range []string{target, target + ".journal"} {
+				if _, err := os.Stat(path); !os.IsNotExist(err) {
+					t.Errorf("%s exists after bad input", path)
+				}
 			}
 		})
 	}
