@@ -359,8 +359,12 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 				if err := beginUpTo(i); err != nil {
 					return fail(err)
 				}
-				w.CompanyFailed(oneLine(ce.Err.Error()))
+			} else if err := w.BeginCompany(surveyout.Header{Company: ce.Company}); err != nil {
+				// A company whose survey could not be looked up: these come
+				// first, each with a group of its own in json.
+				return fail(err)
 			}
+			w.CompanyFailed(oneLine(ce.Err.Error()))
 			continue
 		case err != nil:
 			return fail(err)

@@ -177,11 +177,16 @@ func TestSurveyResultsAcrossCompaniesBadInput(t *testing.T) {
 	}
 }
 
-// breakCompany answers 503 to every users/search of one company.
-type breakCompany struct{ companyID string }
+// breakCompany answers 503 to every request of one company to the path
+// ending in suffix (default: users/search).
+type breakCompany struct{ companyID, suffix string }
 
 func (b breakCompany) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Path, "/users/search") && r.Header.Get("X-KEEPNET-Company-Id") == b.companyID {
+	suffix := b.suffix
+	if suffix == "" {
+		suffix = "/users/search"
+	}
+	if strings.HasSuffix(r.URL.Path, suffix) && r.Header.Get("X-KEEPNET-Company-Id") == b.companyID {
 		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable",
 			Header: http.Header{"Content-Type": {"text/html"}}, Body: http.NoBody, Request: r}, nil
 	}
@@ -191,7 +196,7 @@ func (b breakCompany) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestSurveyResultsOneCompanyFailingExits3(t *testing.T) {
 	cliFake(t, keepnettest.WithUsers(6))
 	target := filepath.Join(t.TempDir(), "all.ndjson")
-	code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{keepnettest.CompanyAcmeID})},
+	code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyAcmeID})},
 		append(allSurveyArgs, "-o", target)...)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, errOut)
@@ -211,7 +216,7 @@ func TestSurveyResultsOneCompanyFailingExits3(t *testing.T) {
 	}
 
 	// In json, the failed company keeps its group, with the error.
-	code, out, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{keepnettest.CompanyAcmeID})},
+	code, out, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyAcmeID})},
 		append(allSurveyArgs, "--format", "json")...)
 	if code != 3 {
 		t.Fatalf("json: exit %d, want 3; stderr %q", code, errOut)
@@ -311,7 +316,7 @@ func TestSurveyResultsWithoutResumeKeepsNothing(t *testing.T) {
 	cliFake(t, keepnettest.WithUsers(3))
 	dir := t.TempDir()
 	target := filepath.Join(dir, "out.ndjson")
-	if code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{keepnettest.CompanyAcmeID})}, append(allSurveyArgs, "-o", target)...); code != 3 {
+	if code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyAcmeID})}, append(allSurveyArgs, "-o", target)...); code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, errOut)
 	}
 	if names := dirEntries(t, dir); len(names) != 1 || names[0] != "out.ndjson" {
@@ -326,4 +331,36 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func TestSurveyResultsCompanyWhoseLookupFails(t *testing.T) {
+	cliFake(t, keepnettest.WithUsers(5))
+	broken := []keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyGlobexID, suffix: "/enrollments/search"})}
+	code, out, errOut := surveyRunWith(broken, append(allSurveyArgs, "--format", "json")...)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3; stderr %q", code, errOut)
+	}
+	var doc struct {
+		Companies []struct {
+			Company workflows.Company        `json:"company"`
+			Users   []workflows.SurveyRecord `json:"users"`
+			Error   string                   `json:"error"`
+		} `json:"companies"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not one document: %v\n%s", err, out)
+	}
+	if len(doc.Companies) != 2 || doc.Companies[0].Company.ID != keepnettest.CompanyGlobexID || doc.Companies[0].Error == "" ||
+		doc.Companies[1].Company.ID != keepnettest.CompanyAcmeID || len(doc.Companies[1].Users) != 5 {
+		t.Errorf("groups = %+v, want Globex's failed lookup with its error, then Acme's 5 users", doc.Companies)
+	}
+	if !strings.Contains(errOut, "1 companies failed") || !strings.Contains(errOut, keepnettest.CompanyGlobexName) {
+		t.Errorf("closing summary does not list Globex as failed:\n%s", errOut)
+	}
+
+	// A single company whose lookup fails is the run's failure, as before.
+	code, out, errOut = surveyRunWith(broken, "survey-results", "--company", keepnettest.CompanyGlobexName, "--enrollment", keepnettest.SurveyName)
+	if code != 1 || out != "" {
+		t.Errorf("single company: exit %d, stdout %q, stderr %q; want 1 and nothing written", code, out, errOut)
+	}
 }
