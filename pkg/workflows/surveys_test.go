@@ -284,3 +284,33 @@ func TestRecordsStopsWhenTheLoopBreaks(t *testing.T) {
 		t.Errorf("%d requests still running after the loop ended", running)
 	}
 }
+
+func TestPullSurveysRunsCompaniesSideBySide(t *testing.T) {
+	srv := specFake(t, keepnettest.WithUsers(80), keepnettest.WithLatency(time.Millisecond))
+	pull, err := workflows.OpenSurveys(context.Background(), fakeClient(t, srv), allSurveys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	for _, err := range pull.Records(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Globex's users are fetched while Acme's still are, not after them.
+	firstGlobex, lastAcme := -1, -1
+	for i, r := range srv.Requests() {
+		if r.Route != keepnettest.RouteReportExamSessions {
+			continue
+		}
+		switch {
+		case strings.Contains(r.Path, keepnettest.EnrollmentGlobexSurveyID) && firstGlobex < 0:
+			firstGlobex = i
+		case strings.Contains(r.Path, keepnettest.EnrollmentAcmeSurveyID):
+			lastAcme = i
+		}
+	}
+	if firstGlobex < 0 || lastAcme < 0 || firstGlobex > lastAcme {
+		t.Errorf("Globex's first answers request is #%d, Acme's last #%d: the companies ran one after another", firstGlobex, lastAcme)
+	}
+}
