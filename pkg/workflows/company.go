@@ -38,6 +38,11 @@ func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Co
 	if err != nil {
 		return Company{}, err
 	}
+	return pickCompany(companies, nameOrID)
+}
+
+// pickCompany is ResolveCompany's choice among companies as listed.
+func pickCompany(companies []Company, nameOrID string) (Company, error) {
 	usable := make([]Company, 0, len(companies))
 	var unreadable []string
 	for _, co := range companies {

@@ -178,32 +178,22 @@ func selectCompanies(ctx context.Context, c *keepnet.Client, req SurveysRequest)
 	if err != nil {
 		return nil, nil, err
 	}
-	usable := make([]Company, 0, len(listed))
-	var unreadable []Company
-	for _, co := range listed {
-		if co.ID != "" {
-			usable = append(usable, co)
-		} else if co.Error != "" {
-			unreadable = append(unreadable, co)
-		}
-	}
 	if req.AllCompanies {
+		usable := make([]Company, 0, len(listed))
 		var failed []*CompanyError
-		for _, co := range unreadable {
-			failed = append(failed, &CompanyError{Company: co, Err: fmt.Errorf("companies/search listed it without a readable ID: %s", co.Error)})
+		for _, co := range listed {
+			if co.ID != "" {
+				usable = append(usable, co)
+			} else if co.Error != "" {
+				failed = append(failed, &CompanyError{Company: co, Err: fmt.Errorf("companies/search listed it without a readable ID: %s", co.Error)})
+			}
 		}
 		return usable, failed, nil
 	}
 	var chosen []Company
 	seen := map[string]bool{}
 	for _, ref := range req.Companies {
-		co, err := matchByNameOrID("company", ref, usable, func(co Company) Named { return Named{ID: co.ID, Name: co.Name} })
-		if ie := (*InputError)(nil); errors.As(err, &ie) && ie.unknown {
-			ie.Reason = fmt.Sprintf("is not the name or ID of any of the %d companies these credentials manage", len(usable))
-			if len(unreadable) > 0 {
-				return nil, nil, fmt.Errorf("company %q: not found, and %d of the companies listed could not be read (%s)", ref, len(unreadable), unreadable[0].Error)
-			}
-		}
+		co, err := pickCompany(listed, ref)
 		if err != nil {
 			return nil, nil, err
 		}
