@@ -301,10 +301,11 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	if len(pull.Skipped) > 0 {
 		names := make([]string, len(pull.Skipped))
 		for i, sk := range pull.Skipped {
-			names[i] = fmt.Sprintf("%s (%s)", table.Printable(sk.Company.Name), sk.Company.ID)
+			// %q: a name from the server reaches the terminal escaped.
+			names[i] = fmt.Sprintf("%q (%s)", sk.Company.Name, sk.Company.ID)
 		}
 		fmt.Fprintf(a.progress(), "keepnet-flow: skipping %d of %d companies without survey %q: %s\n",
-			len(pull.Skipped), len(pull.Skipped)+len(pull.Surveys)+len(pull.Failed), table.Printable(f.enrollment), strings.Join(names, ", "))
+			len(pull.Skipped), len(pull.Skipped)+len(pull.Surveys)+len(pull.Failed), f.enrollment, strings.Join(names, ", "))
 	}
 	headerOf := func(s *workflows.SurveyPull) surveyout.Header {
 		return surveyout.Header{Company: s.Company, Enrollment: s.Enrollment, Summary: s.Summary}

@@ -76,15 +76,15 @@ func Write(w io.Writer, f Format, t Table, value any) error {
 func writeRow(w io.Writer, cells []string) {
 	clean := make([]string, len(cells))
 	for i, c := range cells {
-		clean[i] = Printable(c)
+		clean[i] = printable(c)
 	}
 	fmt.Fprintln(w, strings.Join(clean, "\t"))
 }
 
-// Printable replaces control characters with spaces: a tab or newline in a
+// printable replaces control characters with spaces: a tab or newline in a
 // name from the server would break the columns, and an escape sequence would
 // reach the terminal.
-func Printable(s string) string {
+func printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

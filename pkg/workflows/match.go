@@ -68,9 +68,8 @@ func ambiguous[T any](field, q string, items []T, named func(T) Named) error {
 		list = list[:maxCandidates]
 	}
 	return &InputError{
-		Field:     field,
-		Value:     q,
-		Reason:    fmt.Sprintf("is ambiguous: %d match: %s%s; pass the ID or the exact name", len(items), strings.Join(list, ", "), more),
-		ambiguous: true,
+		Field:  field,
+		Value:  q,
+		Reason: fmt.Sprintf("is ambiguous: %d match: %s%s; pass the ID or the exact name", len(items), strings.Join(list, ", "), more),
 	}
 }

@@ -137,7 +137,7 @@ func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*S
 				o.pull.reuse = func(userID string) (UserResult, bool) { return req.Reuse(co.ID, userID) }
 			}
 			p.Surveys = append(p.Surveys, o.pull)
-		case errors.As(o.err, &ie) && req.AllCompanies && !ie.ambiguous:
+		case errors.As(o.err, &ie) && req.AllCompanies && (ie.unknown || ie.notSurvey):
 			p.Skipped = append(p.Skipped, SkippedCompany{Company: co, Reason: ie.Reason})
 		case errors.As(o.err, &ie):
 			return nil, &InputError{Field: ie.Field, Value: ie.Value, Reason: fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)}

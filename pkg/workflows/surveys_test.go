@@ -137,6 +137,8 @@ func TestOpenSurveysInputErrors(t *testing.T) {
 			[]string{`company "Acme"`, "is ambiguous", keepnettest.CompanyAcmeEuropeID}},
 		{"survey in no company", workflows.SurveysRequest{AllCompanies: true, Enrollment: "Onboarding Quiz"},
 			[]string{`enrollment "Onboarding Quiz"`, "no survey in any of the 3 companies"}},
+		{"only a training's name, in all companies", workflows.SurveysRequest{AllCompanies: true, Enrollment: keepnettest.TrainingEnrollmentName},
+			[]string{"no survey in any of the 3 companies"}}, // Acme's training is skipped as no survey, not refused
 		{"not a survey in a named company", workflows.SurveysRequest{Companies: []string{keepnettest.CompanyAcmeID}, Enrollment: keepnettest.TrainingEnrollmentName},
 			[]string{keepnettest.CompanyAcmeName, "not a survey"}},
 		{"both selections", workflows.SurveysRequest{AllCompanies: true, Companies: []string{keepnettest.CompanyAcmeName}, Enrollment: keepnettest.SurveyName},
