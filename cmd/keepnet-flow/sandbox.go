@@ -56,9 +56,6 @@ flow reads as null or objects, an unknown member in every object.`,
 			if err := checkLoopback(addr); err != nil {
 				return err
 			}
-			if customers < 0 {
-				return &workflows.InputError{Field: "customers", Value: fmt.Sprint(customers), Reason: "must be 0 or more"}
-			}
 			opts := []keepnettest.Option{
 				keepnettest.WithAddr(addr),
 				keepnettest.WithUsers(users),
@@ -72,6 +69,9 @@ flow reads as null or objects, an unknown member in every object.`,
 			}
 			if cmd.Flags().Changed("drift") {
 				opts = append(opts, keepnettest.WithTypeDrift(drift))
+			}
+			if customers < 0 {
+				return &workflows.InputError{Field: "customers", Value: fmt.Sprint(customers), Reason: "must be 0 or more"}
 			}
 			fake, err := keepnettest.Start(opts...)
 			if err != nil {
