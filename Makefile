@@ -80,10 +80,10 @@ vet:
 test: check-generated vet
 	$(GO) test -count=1 ./...
 
-## demo: the survey pull and a dry-run enrollment against the built-in sandbox.
+## demo: the survey pull (one company, then all of them) and a dry-run enrollment against the built-in sandbox.
 demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
-	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv
+	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" --group "Finance" --name "Q3 phishing refresher" --dry-run
 
 ## bench: measure the survey pull against keepnettest (see docs/benchmarks.md).
