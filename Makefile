@@ -80,7 +80,7 @@ vet:
 test: check-generated vet
 	$(GO) test -count=1 ./...
 
-## demo: the survey pull (one company, then all of them) and a dry-run enrollment against the built-in sandbox.
+## demo: the survey pull and a dry-run enrollment against the built-in sandbox.
 demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv-wide
