@@ -27,7 +27,7 @@ func (n *ndjsonWriter) BeginCompany(h Header) error {
 }
 
 func (n *ndjsonWriter) WriteUser(u workflows.UserResult) error {
-	if err := n.enc.Encode(record(n.company, u)); err != nil {
+	if err := n.enc.Encode(ofCompany(n.company, u)); err != nil {
 		return fmt.Errorf("write ndjson record: %w", err)
 	}
 	return nil
@@ -38,8 +38,8 @@ func (n *ndjsonWriter) CompanyFailed(string) {}
 func (n *ndjsonWriter) Close() error   { return n.buf.Flush() }
 func (n *ndjsonWriter) Discard() error { return n.buf.Flush() }
 
-// record is u as the formats write it: naming its company.
-func record(co workflows.Company, u workflows.UserResult) workflows.SurveyRecord {
+// ofCompany is u as the formats write it: naming its company.
+func ofCompany(co workflows.Company, u workflows.UserResult) workflows.SurveyRecord {
 	return workflows.SurveyRecord{CompanyID: co.ID, CompanyName: co.Name, UserResult: u}
 }
 
@@ -114,7 +114,7 @@ func (d *jsonDocument) WriteUser(u workflows.UserResult) error {
 		d.buf.WriteString(",")
 	}
 	d.users++
-	if err := d.enc.Encode(record(d.company, u)); err != nil {
+	if err := d.enc.Encode(ofCompany(d.company, u)); err != nil {
 		return fmt.Errorf("write json user: %w", err)
 	}
 	return nil
