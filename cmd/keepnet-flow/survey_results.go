@@ -46,7 +46,8 @@ func newSurveyResultsCmd(a *app) *cobra.Command {
 		Long: `survey-results pulls a survey enrollment's results in one or more customer
 companies: every target user with their status, last interaction,
 interaction timeline and answers (question, chosen option, response code,
-time taken). Every record names its company (companyId, companyName).
+time taken). Every record names its company (companyId, companyName; in
+ndjson and json also the company's enrollmentId and enrollmentName).
 
 Companies: --company (repeatable), --companies-file FILE (one name or ID a
 line; blank lines and lines starting with # are ignored; may be combined

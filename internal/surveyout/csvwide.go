@@ -65,7 +65,7 @@ func (c *csvWide) WriteUser(u workflows.UserResult) error {
 			c.questions = append(c.questions, question{id: a.QuestionID, text: a.Question})
 		}
 	}
-	if err := c.enc.Encode(ofCompany(c.company, u)); err != nil {
+	if err := c.enc.Encode(ofSurvey(Header{Company: c.company}, u)); err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)
 	}
 	return nil

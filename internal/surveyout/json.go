@@ -11,23 +11,23 @@ import (
 
 // ndjsonWriter writes one user record a line.
 type ndjsonWriter struct {
-	buf     *bufio.Writer
-	enc     *json.Encoder
-	company workflows.Company
+	buf    *bufio.Writer
+	enc    *json.Encoder
+	survey Header // whose records these are
 }
 
-func newNDJSON(w io.Writer, company workflows.Company) *ndjsonWriter {
+func newNDJSON(w io.Writer, h Header) *ndjsonWriter {
 	buf := bufio.NewWriter(w)
-	return &ndjsonWriter{buf: buf, enc: newEncoder(buf), company: company}
+	return &ndjsonWriter{buf: buf, enc: newEncoder(buf), survey: h}
 }
 
 func (n *ndjsonWriter) BeginCompany(h Header) error {
-	n.company = h.Company
+	n.survey = h
 	return nil
 }
 
 func (n *ndjsonWriter) WriteUser(u workflows.UserResult) error {
-	if err := n.enc.Encode(ofCompany(n.company, u)); err != nil {
+	if err := n.enc.Encode(ofSurvey(n.survey, u)); err != nil {
 		return fmt.Errorf("write ndjson record: %w", err)
 	}
 	return nil
@@ -38,9 +38,10 @@ func (n *ndjsonWriter) CompanyFailed(string) {}
 func (n *ndjsonWriter) Close() error   { return n.buf.Flush() }
 func (n *ndjsonWriter) Discard() error { return n.buf.Flush() }
 
-// ofCompany is u as the formats write it: naming its company.
-func ofCompany(co workflows.Company, u workflows.UserResult) workflows.SurveyRecord {
-	return workflows.SurveyRecord{CompanyID: co.ID, CompanyName: co.Name, UserResult: u}
+// ofSurvey is u as the formats write it: naming its company and
+// enrollment.
+func ofSurvey(h Header, u workflows.UserResult) workflows.SurveyRecord {
+	return workflows.SurveyRecord{CompanyID: h.Company.ID, CompanyName: h.Company.Name, EnrollmentID: h.Enrollment.ID, EnrollmentName: h.Enrollment.Name, UserResult: u}
 }
 
 // jsonDocument writes {company, enrollment, summary, users: [...]}, or, when
@@ -51,7 +52,7 @@ type jsonDocument struct {
 	buf     *bufio.Writer
 	enc     *json.Encoder
 	grouped bool
-	company workflows.Company
+	survey  Header // whose records these are
 	groups  int
 	users   int
 	// failed is the current company's CompanyFailed reason, written when
@@ -61,7 +62,7 @@ type jsonDocument struct {
 
 func newJSONDocument(w io.Writer, h Header, grouped bool) (*jsonDocument, error) {
 	buf := bufio.NewWriter(w)
-	d := &jsonDocument{buf: buf, enc: newEncoder(buf), grouped: grouped, company: h.Company}
+	d := &jsonDocument{buf: buf, enc: newEncoder(buf), grouped: grouped, survey: h}
 	if grouped {
 		buf.WriteString(`{"companies":[`)
 		return d, nil
@@ -91,7 +92,7 @@ func (d *jsonDocument) writeHeader(h Header) error {
 }
 
 func (d *jsonDocument) BeginCompany(h Header) error {
-	d.company = h.Company
+	d.survey = h
 	if !d.grouped {
 		return nil
 	}
@@ -114,7 +115,7 @@ func (d *jsonDocument) WriteUser(u workflows.UserResult) error {
 		d.buf.WriteString(",")
 	}
 	d.users++
-	if err := d.enc.Encode(ofCompany(d.company, u)); err != nil {
+	if err := d.enc.Encode(ofSurvey(d.survey, u)); err != nil {
 		return fmt.Errorf("write json user: %w", err)
 	}
 	return nil

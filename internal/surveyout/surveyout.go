@@ -79,7 +79,7 @@ func Valid(format string) bool { return slices.Contains(formats, format) }
 func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	switch format {
 	case NDJSON:
-		return newNDJSON(w, h.Company), nil
+		return newNDJSON(w, h), nil
 	case JSON:
 		return newJSONDocument(w, h, opts.Grouped)
 	case CSV:

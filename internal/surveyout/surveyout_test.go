@@ -97,8 +97,8 @@ func TestNDJSONRecordsRoundTripWithContractFieldNames(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &raw); err != nil {
 		t.Fatal(err)
 	}
-	if raw["companyId"] != "c-1" || raw["companyName"] != "Acme <Manufacturing> & Co" {
-		t.Errorf("record does not name its company: %s", lines[0])
+	if raw["companyId"] != "c-1" || raw["companyName"] != "Acme <Manufacturing> & Co" || raw["enrollmentId"] != "e-1" || raw["enrollmentName"] != "Security Culture Survey" {
+		t.Errorf("record does not name its company and enrollment: %s", lines[0])
 	}
 	for _, k := range []string{"targetUserResourceId", "email", "firstName", "lastName", "department", "status", "lastInteractionDate", "answers", "interactions"} {
 		if _, ok := raw[k]; !ok {

@@ -38,12 +38,16 @@ type SurveysRequest struct {
 	Reuse func(companyID, userID string) (UserResult, bool)
 }
 
-// SurveyRecord is one target user's survey record with the company it
-// belongs to. The JSON field names are the output contract of the
-// survey-results command: companyId and companyName, then UserResult's.
+// SurveyRecord is one target user's survey record with the company and
+// the survey enrollment it belongs to (the same survey has another ID in
+// every company). The JSON field names are the output contract of the
+// survey-results command: companyId, companyName, enrollmentId,
+// enrollmentName, then UserResult's.
 type SurveyRecord struct {
-	CompanyID   string `json:"companyId"`
-	CompanyName string `json:"companyName"`
+	CompanyID      string `json:"companyId"`
+	CompanyName    string `json:"companyName"`
+	EnrollmentID   string `json:"enrollmentId"`
+	EnrollmentName string `json:"enrollmentName"`
 	UserResult
 }
 

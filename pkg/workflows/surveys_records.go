@@ -127,7 +127,7 @@ func (p *SurveysPull) Records(ctx context.Context) iter.Seq2[SurveyRecord, error
 				} else {
 					sum.Complete++
 				}
-				if !yield(SurveyRecord{CompanyID: s.Company.ID, CompanyName: s.Company.Name, UserResult: u}, nil) {
+				if !yield(SurveyRecord{CompanyID: s.Company.ID, CompanyName: s.Company.Name, EnrollmentID: s.Enrollment.ID, EnrollmentName: s.Enrollment.Name, UserResult: u}, nil) {
 					stopped = true
 					return false
 				}

@@ -73,6 +73,9 @@ func TestPullSurveysAllCompaniesNamesEveryRecordsCompany(t *testing.T) {
 		if r.Error != "" {
 			t.Errorf("record %d: error %q", i, r.Error)
 		}
+		if wantE := map[string]string{keepnettest.CompanyAcmeID: keepnettest.EnrollmentAcmeSurveyID, keepnettest.CompanyGlobexID: keepnettest.EnrollmentGlobexSurveyID}[r.CompanyID]; r.EnrollmentID != wantE || r.EnrollmentName != keepnettest.SurveyName {
+			t.Errorf("record %d names enrollment %s %q, want %s", i, r.EnrollmentID, r.EnrollmentName, wantE)
+		}
 		emails[r.Email] = true
 	}
 	if len(emails) != len(want) {
