@@ -6,9 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -17,7 +15,6 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
-	"github.com/keepnet-flow/keepnet-flow/internal/table"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -209,38 +206,6 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 	return pullSurveyTo(cmd, a, f, companies, out, journal)
 }
 
-// companyRefs are the companies named by --company and --companies-file,
-// in that order.
-func (f surveyResultsFlags) companyRefs() ([]string, error) {
-	refs := slices.Clone(f.companies)
-	if f.companiesFile == "" {
-		return refs, nil
-	}
-	data, err := os.ReadFile(f.companiesFile)
-	if err != nil {
-		return nil, &workflows.InputError{Field: "companies-file", Value: f.companiesFile, Reason: "cannot be read: " + err.Error()}
-	}
-	named := 0
-	for line := range strings.Lines(string(data)) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		refs = append(refs, line)
-		named++
-	}
-	if named == 0 {
-		return nil, &workflows.InputError{Field: "companies-file", Value: f.companiesFile, Reason: "names no company (one name or ID a line; # starts a comment)"}
-	}
-	return refs, nil
-}
-
-// acrossCompanies reports whether the run selects companies as a set (and
-// writes the grouped json document) rather than naming one.
-func (f surveyResultsFlags) acrossCompanies() bool {
-	return f.allCompanies || f.companiesFile != "" || len(f.companies) > 1
-}
-
 // pullSurveyTo runs the pull into out and commits it once everything is
 // written; on any failure it is not committed.
 func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []string, out *output.Target, journal *surveyJournal) error {
@@ -333,10 +298,18 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		}
 		return nil
 	}
-	bar := newSurveyProgress(a, pull, grouped)
+	// One company: the bar counts users as they are written, as it always
+	// has; across companies it shows companies and users fetched.
+	step, stopBar := func() {}, func() {}
+	if grouped {
+		stopBar = newCompaniesProgress(a, pull).stop
+	} else {
+		bar := newSurveyProgress(a)
+		step, stopBar = func() { bar.step(pull.Surveys[0].Total()) }, bar.stop
+	}
 	fail := func(err error) error {
 		_ = w.Discard() // the run's own error is the one to report
-		bar.stop()
+		stopBar()
 		return err
 	}
 	var (
@@ -386,8 +359,9 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		if rec.Error != "" {
 			failed++
 		}
+		step()
 	}
-	bar.stop()
+	stopBar()
 	if err := beginUpTo(len(pull.Surveys) - 1); err != nil {
 		_ = w.Discard() // as in fail
 		return err
@@ -425,64 +399,15 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	return nil
 }
 
-// closeAcrossCompanies prints the closing summary of a pull across
-// companies, one row per company, and returns the run's outcome.
-func closeAcrossCompanies(a *app, pull *workflows.SurveysPull, out *output.Target, done, failed int, companyFails []*workflows.CompanyError, journal *surveyJournal) error {
-	sum := pull.Summary()
-	t := table.Table{Headers: []string{"COMPANY", "ID", "USERS", "COMPLETE", "FAILED"}}
-	for _, c := range sum {
-		row := []string{c.Company.Name, c.Company.ID, fmt.Sprint(c.Users), fmt.Sprint(c.Complete), fmt.Sprint(c.Failed)}
-		if len(companyFails) > 0 {
-			problem := ""
-			if c.Err != nil {
-				problem = oneLine(c.Err.Error())
-			}
-			row = append(row, problem)
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	if len(companyFails) > 0 {
-		t.Headers = append(t.Headers, "ERROR")
-	}
-	w := a.progress()
-	fmt.Fprintf(w, "keepnet-flow: %d users of %d companies written to %s", done, len(sum), out.Name())
-	if failed > 0 {
-		fmt.Fprintf(w, "; %d incomplete", failed)
-	}
-	if len(companyFails) > 0 {
-		fmt.Fprintf(w, "; %d companies failed", len(companyFails))
-	}
-	fmt.Fprintln(w)
-	if err := table.Write(w, table.Text, t, nil); err != nil {
-		return err
-	}
-	if journal != nil && (failed > 0 || len(companyFails) > 0) {
-		fmt.Fprintf(w, "keepnet-flow: rerun with --resume to fetch only what is missing; %s keeps the rest\n", journal.path)
-	}
-	switch {
-	case len(companyFails) > 0:
-		return fmt.Errorf("%d of %d companies could not be pulled completely, first %v: %w", len(companyFails), len(sum), companyFails[0], workflows.ErrIncomplete)
-	case failed > 0:
-		return fmt.Errorf("%d of %d users could not be fetched completely (their records carry the error): %w", failed, done, workflows.ErrIncomplete)
-	}
-	return nil
-}
-
 // surveyProgress is a progress bar on stderr, shown only when stderr is a
 // terminal (a log file or a pipe gets no control characters) and not under
-// --quiet. It shows users fetched of the server's count and, across
-// companies, companies done of all, refreshed from the pull's own counts:
-// companies are fetched side by side, ahead of the records written.
+// --quiet.
 type surveyProgress struct {
-	bar     *progressbar.ProgressBar
-	pull    *workflows.SurveysPull
-	grouped bool
-	total   int
-	stopped chan struct{}
-	ticker  sync.WaitGroup
+	bar   *progressbar.ProgressBar
+	total int
 }
 
-func newSurveyProgress(a *app, pull *workflows.SurveysPull, grouped bool) *surveyProgress {
+func newSurveyProgress(a *app) *surveyProgress {
 	file, ok := a.stderr().(*os.File)
 	if a.quiet || !ok || !term.IsTerminal(int(file.Fd())) {
 		return &surveyProgress{}
@@ -497,50 +422,28 @@ func newSurveyProgress(a *app, pull *workflows.SurveysPull, grouped bool) *surve
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
-	p := &surveyProgress{bar: bar, pull: pull, grouped: grouped, total: -1, stopped: make(chan struct{})}
-	p.ticker.Go(func() {
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-tick.C:
-				p.refresh()
-			case <-p.stopped:
-				return
-			}
-		}
-	})
-	return p
+	return &surveyProgress{bar: bar, total: -1}
 }
 
-// refresh shows the pull's counts; the server's count, once known, turns
-// the spinner into a bar with an ETA.
-func (p *surveyProgress) refresh() {
-	pr := p.pull.Progress()
-	// The server's count can be wrong; a bar never shrinks below what is
-	// already done.
-	if pr.Users >= 0 && pr.Users != p.total && pr.Users >= pr.UsersDone {
-		p.total = pr.Users
-		p.bar.ChangeMax(pr.Users)
-	}
-	if p.grouped {
-		p.bar.Describe(fmt.Sprintf("companies %d/%d, users", pr.CompaniesDone, pr.Companies))
-	}
-	_ = p.bar.Set(pr.UsersDone) // a progress bar that cannot draw is no reason to stop
-}
-
-func (p *surveyProgress) stop() {
+// step counts one user; total is the server's count once known, which
+// turns the spinner into a bar with an ETA.
+func (p *surveyProgress) step(total int) {
 	if p.bar == nil {
 		return
 	}
-	select {
-	case <-p.stopped:
-		return
-	default:
+	// The server's count can be wrong; a bar never shrinks below what is
+	// already done.
+	if total >= 0 && total != p.total && total >= int(p.bar.State().CurrentNum) {
+		p.total = total
+		p.bar.ChangeMax(total)
 	}
-	close(p.stopped)
-	p.ticker.Wait()
-	_ = p.bar.Finish() // as in refresh
+	_ = p.bar.Add(1) // a progress bar that cannot draw is no reason to stop
+}
+
+func (p *surveyProgress) stop() {
+	if p.bar != nil {
+		_ = p.bar.Finish() // as in step
+	}
 }
 
 // tuneRuntimeForPull sets the Go runtime up for a long, latency-bound
