@@ -38,11 +38,12 @@ func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Co
 	if err != nil {
 		return Company{}, err
 	}
-	return pickCompany(companies, nameOrID)
+	return matchCompany(nameOrID, companies)
 }
 
-// pickCompany is ResolveCompany's choice among companies as listed.
-func pickCompany(companies []Company, nameOrID string) (Company, error) {
+// matchCompany is ResolveCompany's choice among companies, the whole
+// listing.
+func matchCompany(nameOrID string, companies []Company) (Company, error) {
 	usable := make([]Company, 0, len(companies))
 	var unreadable []string
 	for _, co := range companies {

@@ -197,7 +197,7 @@ func selectCompanies(ctx context.Context, c *keepnet.Client, req SurveysRequest)
 	var chosen []Company
 	seen := map[string]bool{}
 	for _, ref := range req.Companies {
-		co, err := pickCompany(listed, ref)
+		co, err := matchCompany(ref, listed)
 		if err != nil {
 			return nil, nil, err
 		}
