@@ -242,11 +242,10 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		return err
 	}
 	req := workflows.SurveysRequest{
-		Companies:    companies,
-		AllCompanies: f.allCompanies,
-		Enrollment:   f.enrollment,
-		Concurrency:  f.concurrency,
-		SpoolDir:     out.SpoolDir(),
+		CompanySelection: workflows.CompanySelection{Companies: companies, All: f.allCompanies},
+		Enrollment:       f.enrollment,
+		Concurrency:      f.concurrency,
+		SpoolDir:         out.SpoolDir(),
 	}
 	if journal != nil {
 		req.Reuse = journal.reuse

@@ -69,7 +69,7 @@ func ExamplePullSurveys() {
 	counts := map[string]int{}
 	var order []string
 	for rec, err := range workflows.PullSurveys(ctx, client, workflows.SurveysRequest{
-		AllCompanies: true, Enrollment: "Security Culture Survey", Concurrency: 16,
+		CompanySelection: workflows.CompanySelection{All: true}, Enrollment: "Security Culture Survey", Concurrency: 16,
 	}) {
 		var failed *workflows.CompanyError
 		if errors.As(err, &failed) {
@@ -105,7 +105,7 @@ func ExampleOpenSurveys() {
 
 	ctx := context.Background()
 	pull, err := workflows.OpenSurveys(ctx, client, workflows.SurveysRequest{
-		AllCompanies: true, Enrollment: "Security Culture Survey", Concurrency: 16,
+		CompanySelection: workflows.CompanySelection{All: true}, Enrollment: "Security Culture Survey", Concurrency: 16,
 	})
 	if err != nil {
 		log.Fatal(err) // an *workflows.InputError: nothing was fetched beyond the lookups

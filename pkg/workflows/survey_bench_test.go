@@ -387,7 +387,7 @@ func BenchmarkSurveysAcrossCompanies(b *testing.B) {
 		ctx := context.Background()
 		start := time.Now()
 		pull, err := workflows.OpenSurveys(ctx, c, workflows.SurveysRequest{
-			AllCompanies: true, Enrollment: keepnettest.SurveyName, Concurrency: benchConcurrency,
+			CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: benchConcurrency,
 		})
 		if err != nil {
 			b.Fatal(err)

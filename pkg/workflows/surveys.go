@@ -15,13 +15,10 @@ import (
 
 // SurveysRequest names one survey to pull from several customer companies.
 type SurveysRequest struct {
-	// Companies are the companies to pull from, by name or ID (see
-	// ResolveCompany); each must have the survey.
-	Companies []string
-	// AllCompanies pulls from every company the credentials manage that
-	// has the survey; the others are listed in SurveysPull.Skipped. It
-	// cannot be combined with Companies.
-	AllCompanies bool
+	// CompanySelection says which companies (see ResolveCompanies). Each
+	// company named must have the survey; with All, a company without it
+	// is listed in SurveysPull.Skipped instead.
+	CompanySelection
 	// Enrollment is the survey enrollment's name or ID, resolved in each
 	// company: the same survey has a different ID in every company.
 	Enrollment string
@@ -51,7 +48,7 @@ type SurveyRecord struct {
 	UserResult
 }
 
-// SkippedCompany is a company of an AllCompanies pull that has no such
+// SkippedCompany is a company of a pull from all companies that has no such
 // survey.
 type SkippedCompany struct {
 	Company Company
@@ -77,9 +74,9 @@ func (e *CompanyError) Unwrap() error { return e.Err }
 // is opened.
 type SurveysPull struct {
 	// Surveys are the companies' pulls, in the order the companies were
-	// named (for AllCompanies, the order companies/search lists them).
+	// named (for All, the order companies/search lists them).
 	Surveys []*SurveyPull
-	// Skipped are the companies of an AllCompanies pull without the survey.
+	// Skipped are the companies of a pull from all companies without the survey.
 	Skipped []SkippedCompany
 	// Failed are companies whose survey could not be looked up after the
 	// client's retries (not bad input: a 403 or a 5xx that persisted).
@@ -104,7 +101,7 @@ func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*S
 	if concurrency == 0 {
 		concurrency = DefaultSurveyConcurrency
 	}
-	companies, failed, err := selectCompanies(ctx, c, req)
+	companies, err := ResolveCompanies(ctx, c, req.CompanySelection)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +128,7 @@ func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*S
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("look up survey %q: %w", req.Enrollment, err)
 	}
-	p := &SurveysPull{Failed: failed, concurrency: concurrency, spoolDir: req.SpoolDir}
+	p := &SurveysPull{concurrency: concurrency, spoolDir: req.SpoolDir}
 	for i, o := range outcomes {
 		co := companies[i]
 		var ie *InputError
@@ -141,7 +138,7 @@ func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*S
 				o.pull.reuse = func(userID string) (UserResult, bool) { return req.Reuse(co.ID, userID) }
 			}
 			p.Surveys = append(p.Surveys, o.pull)
-		case errors.As(o.err, &ie) && req.AllCompanies && (ie.unknown || ie.notSurvey):
+		case errors.As(o.err, &ie) && req.All && (ie.unknown || ie.notSurvey):
 			p.Skipped = append(p.Skipped, SkippedCompany{Company: co, Reason: ie.Reason})
 		case errors.As(o.err, &ie):
 			return nil, &InputError{Field: ie.Field, Value: ie.Value, Reason: fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)}
@@ -149,7 +146,7 @@ func OpenSurveys(ctx context.Context, c *keepnet.Client, req SurveysRequest) (*S
 			p.Failed = append(p.Failed, &CompanyError{Company: co, Err: o.err})
 		}
 	}
-	if req.AllCompanies && len(p.Surveys) == 0 && len(p.Failed) == 0 {
+	if req.All && len(p.Surveys) == 0 && len(p.Failed) == 0 {
 		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: fmt.Sprintf("matches no survey in any of the %d companies these credentials manage", len(companies))}
 	}
 	return p, nil
@@ -161,52 +158,8 @@ func (req SurveysRequest) validate() error {
 		return &InputError{Field: "concurrency", Value: fmt.Sprint(req.Concurrency), Reason: "must be at least 1"}
 	case strings.TrimSpace(req.Enrollment) == "":
 		return &InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
-	case req.AllCompanies && len(req.Companies) > 0:
-		return &InputError{Field: "company", Reason: "cannot be combined with all companies; choose one"}
-	case !req.AllCompanies && len(req.Companies) == 0:
-		return &InputError{Field: "company", Reason: "is missing; name at least one company, or choose all companies"}
-	}
-	for _, ref := range req.Companies {
-		if strings.TrimSpace(ref) == "" {
-			return &InputError{Field: "company", Reason: "is empty; pass a name or ID"}
-		}
 	}
 	return nil
-}
-
-// selectCompanies resolves the request's companies from one listing: the
-// named ones (each once, however often named), or all of them. Rows of an
-// AllCompanies listing whose ID could not be read are failed companies.
-func selectCompanies(ctx context.Context, c *keepnet.Client, req SurveysRequest) ([]Company, []*CompanyError, error) {
-	listed, err := ListCompanies(ctx, c, "")
-	if err != nil {
-		return nil, nil, err
-	}
-	if req.AllCompanies {
-		usable := make([]Company, 0, len(listed))
-		var failed []*CompanyError
-		for _, co := range listed {
-			if co.ID != "" {
-				usable = append(usable, co)
-			} else if co.Error != "" {
-				failed = append(failed, &CompanyError{Company: co, Err: fmt.Errorf("companies/search listed it without a readable ID: %s", co.Error)})
-			}
-		}
-		return usable, failed, nil
-	}
-	var chosen []Company
-	seen := map[string]bool{}
-	for _, ref := range req.Companies {
-		co, err := matchCompany(ref, listed)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !seen[co.ID] {
-			seen[co.ID] = true
-			chosen = append(chosen, co)
-		}
-	}
-	return chosen, nil, nil
 }
 
 // PullSurveys opens the survey in every company the request selects and

@@ -14,7 +14,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-var allSurveys = workflows.SurveysRequest{AllCompanies: true, Enrollment: keepnettest.SurveyName, Concurrency: 4}
+var allSurveys = workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: 4}
 
 // pullSurveys runs a whole multi-company pull: its records and the
 // company errors yielded on the way.
@@ -105,7 +105,7 @@ func TestPullSurveysMatchesSingleCompanyPulls(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(20))
 	c := fakeClient(t, srv)
 	_, records, _ := pullSurveys(t, c, workflows.SurveysRequest{
-		Companies: []string{keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeID, "globex"}, Enrollment: keepnettest.SurveyName, Concurrency: 5,
+		CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeID, "globex"}}, Enrollment: keepnettest.SurveyName, Concurrency: 5,
 	})
 	_, globex := pullAll(t, c, workflows.SurveyRequest{Company: keepnettest.CompanyGlobexID, Enrollment: keepnettest.SurveyName})
 	_, acme := pullAll(t, c, workflows.SurveyRequest{Company: keepnettest.CompanyAcmeID, Enrollment: keepnettest.SurveyName})
@@ -130,25 +130,25 @@ func TestOpenSurveysInputErrors(t *testing.T) {
 		req  workflows.SurveysRequest
 		want []string
 	}{
-		{"named company without the survey", workflows.SurveysRequest{Companies: []string{keepnettest.CompanyAcmeName, keepnettest.CompanyAcmeEuropeName}, Enrollment: keepnettest.SurveyName},
+		{"named company without the survey", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, keepnettest.CompanyAcmeEuropeName}}, Enrollment: keepnettest.SurveyName},
 			[]string{`enrollment "Security Culture Survey"`, keepnettest.CompanyAcmeEuropeName, keepnettest.CompanyAcmeEuropeID, "matches no enrollment"}},
-		{"ambiguous in one company of all", workflows.SurveysRequest{AllCompanies: true, Enrollment: "Culture"},
+		{"ambiguous in one company of all", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: "Culture"},
 			[]string{keepnettest.CompanyAcmeName, "is ambiguous", keepnettest.EnrollmentAcmeSurveyID, keepnettest.EnrollmentAcmePilotID}},
-		{"unknown company", workflows.SurveysRequest{Companies: []string{keepnettest.CompanyAcmeName, "Umbrella Corp"}, Enrollment: keepnettest.SurveyName},
+		{"unknown company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, "Umbrella Corp"}}, Enrollment: keepnettest.SurveyName},
 			[]string{`company "Umbrella Corp"`, "companies these credentials manage"}},
-		{"ambiguous company", workflows.SurveysRequest{Companies: []string{"Acme"}, Enrollment: keepnettest.SurveyName},
+		{"ambiguous company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{"Acme"}}, Enrollment: keepnettest.SurveyName},
 			[]string{`company "Acme"`, "is ambiguous", keepnettest.CompanyAcmeEuropeID}},
-		{"survey in no company", workflows.SurveysRequest{AllCompanies: true, Enrollment: "Onboarding Quiz"},
+		{"survey in no company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: "Onboarding Quiz"},
 			[]string{`enrollment "Onboarding Quiz"`, "no survey in any of the 3 companies"}},
-		{"only a training's name, in all companies", workflows.SurveysRequest{AllCompanies: true, Enrollment: keepnettest.TrainingEnrollmentName},
+		{"only a training's name, in all companies", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.TrainingEnrollmentName},
 			[]string{"no survey in any of the 3 companies"}}, // Acme's training is skipped as no survey, not refused
-		{"not a survey in a named company", workflows.SurveysRequest{Companies: []string{keepnettest.CompanyAcmeID}, Enrollment: keepnettest.TrainingEnrollmentName},
+		{"not a survey in a named company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeID}}, Enrollment: keepnettest.TrainingEnrollmentName},
 			[]string{keepnettest.CompanyAcmeName, "not a survey"}},
-		{"both selections", workflows.SurveysRequest{AllCompanies: true, Companies: []string{keepnettest.CompanyAcmeName}, Enrollment: keepnettest.SurveyName},
+		{"both selections", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true, Companies: []string{keepnettest.CompanyAcmeName}}, Enrollment: keepnettest.SurveyName},
 			[]string{"company", "cannot be combined"}},
 		{"no selection", workflows.SurveysRequest{Enrollment: keepnettest.SurveyName}, []string{"company", "is missing"}},
-		{"empty company", workflows.SurveysRequest{Companies: []string{" "}, Enrollment: keepnettest.SurveyName}, []string{"company", "is empty"}},
-		{"no enrollment", workflows.SurveysRequest{AllCompanies: true}, []string{"enrollment", "is empty"}},
+		{"empty company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{" "}}, Enrollment: keepnettest.SurveyName}, []string{"company", "is empty"}},
+		{"no enrollment", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}}, []string{"enrollment", "is empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
