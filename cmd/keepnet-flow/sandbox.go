@@ -18,12 +18,13 @@ import (
 // interrupted, for trying the CLI, or a script, without credentials.
 func newSandboxCmd(a *app) *cobra.Command {
 	var (
-		addr     string
-		users    int
-		seed     uint64
-		tokenTTL time.Duration
-		latency  time.Duration
-		drift    uint64
+		addr      string
+		users     int
+		customers int
+		seed      uint64
+		tokenTTL  time.Duration
+		latency   time.Duration
+		drift     uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -38,6 +39,10 @@ Manufacturing Europe" and "Globex Retail"; the survey enrollment "Security
 Culture Survey" in Acme Manufacturing and in Globex Retail; trainings
 "Phishing Fundamentals", "Phishing Fundamentals Advanced" and "Password
 Hygiene"; target groups "Finance", "Finance EMEA" and "All Staff".
+--customers N adds N more customer companies, each with its own users and
+answers in "Security Culture Survey" (every seventh has no such survey,
+every third no "Finance" group): a reseller's many-tenant world for
+survey-results --all-companies.
 
 With --drift SEED the fake sends JSON types other than the spec's, as the
 live service may: integers as strings, digit strings as numbers, arrays no
@@ -62,6 +67,7 @@ flow reads as null or objects, an unknown member in every object.`,
 			opts := []keepnettest.Option{
 				keepnettest.WithAddr(addr),
 				keepnettest.WithUsers(users),
+				keepnettest.WithCustomers(customers),
 				keepnettest.WithSeed(seed),
 				keepnettest.WithTokenTTL(tokenTTL),
 				keepnettest.WithLatency(latency),
@@ -71,6 +77,9 @@ flow reads as null or objects, an unknown member in every object.`,
 			}
 			if cmd.Flags().Changed("drift") {
 				opts = append(opts, keepnettest.WithTypeDrift(drift))
+			}
+			if customers < 0 {
+				return &workflows.InputError{Field: "customers", Value: fmt.Sprint(customers), Reason: "must be 0 or more"}
 			}
 			fake, err := keepnettest.Start(opts...)
 			if err != nil {
@@ -92,6 +101,7 @@ flow reads as null or objects, an unknown member in every object.`,
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on, HOST:PORT with HOST 127.0.0.1, ::1 or localhost (port 0 picks a free one)")
 	f.IntVar(&users, "users", keepnettest.DefaultSurveyUsers, `users in Acme Manufacturing's "Security Culture Survey"`)
+	f.IntVar(&customers, "customers", 0, `add this many customer companies, each with its own users in "Security Culture Survey" (every seventh without it, every third without a "Finance" group)`)
 	f.Uint64Var(&seed, "seed", 1, "seed for generated users, answers and IDs")
 	f.DurationVar(&tokenTTL, "token-ttl", time.Hour, "lifetime of issued tokens (the real service: 1h)")
 	f.DurationVar(&latency, "latency", 0, "delay added to every response")

@@ -196,3 +196,10 @@ func TestSandboxAcceptsLoopbackAddresses(t *testing.T) {
 		}
 	}
 }
+
+func TestSandboxRefusesNegativeCustomers(t *testing.T) {
+	code, stdout, stderr := cliRun("sandbox", "--customers", "-1")
+	if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "customers") {
+		t.Errorf("--customers -1: exit %d, stdout %q, stderr %q; want exit 2 and one line", code, stdout, stderr)
+	}
+}

@@ -63,12 +63,9 @@ func TestSurveyReportFromSavedOutputMatchesThePull(t *testing.T) {
 			if gj, wj := mustMarshal(t, got.Overall), mustMarshal(t, pulled.Overall); gj != wj {
 				t.Errorf("report from %s differs from the pull's:\n%s\n---\n%s", format, gj, wj)
 			}
-			want := "acme" // ndjson records name no company: the file's name
-			if format == "json" {
-				want = keepnettest.CompanyAcmeName // the document's header
-			}
-			if got.Companies[0].CompanyName != want {
-				t.Errorf("company %q, want %q", got.Companies[0].CompanyName, want)
+			// Records name their company in every format.
+			if got.Companies[0].CompanyName != keepnettest.CompanyAcmeName || got.Companies[0].CompanyID != keepnettest.CompanyAcmeID {
+				t.Errorf("company %q (%s), want %q", got.Companies[0].CompanyName, got.Companies[0].CompanyID, keepnettest.CompanyAcmeName)
 			}
 		})
 	}

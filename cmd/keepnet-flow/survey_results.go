@@ -22,25 +22,47 @@ import (
 
 // surveyResultsFlags are the survey-results command's flags.
 type surveyResultsFlags struct {
-	company     string
-	enrollment  string
-	format      string
-	output      string
-	concurrency int
-	rate        float64
-	csvRaw      bool
-	questionIDs bool
+	companies     []string
+	allCompanies  bool
+	companiesFile string
+	resume        bool
+	enrollment    string
+	format        string
+	output        string
+	concurrency   int
+	rate          float64
+	csvRaw        bool
+	questionIDs   bool
 }
 
-// newSurveyResultsCmd pulls one survey's results, user by user.
+// newSurveyResultsCmd pulls a survey's results, user by user, from one
+// customer company or many.
 func newSurveyResultsCmd(a *app) *cobra.Command {
 	var f surveyResultsFlags
 	cmd := &cobra.Command{
 		Use:   "survey-results",
-		Short: "Pull a customer's survey results, one record per user",
-		Long: `survey-results pulls a survey enrollment's results in a customer company:
-every target user with their status, last interaction, interaction timeline
-and answers (question, chosen option, response code, time taken).
+		Short: "Pull customers' survey results, one record per user",
+		Long: `survey-results pulls a survey enrollment's results in one or more customer
+companies: every target user with their status, last interaction,
+interaction timeline and answers (question, chosen option, response code,
+time taken). Every record names its company (companyId, companyName; in
+ndjson and json also the company's enrollmentId and enrollmentName).
+
+Companies: --company (repeatable), --companies-file FILE (one name or ID a
+line; blank lines and lines starting with # are ignored; may be combined
+with --company), or --all-companies (every company the credentials
+manage). --enrollment names the survey and is resolved in each company.
+With --all-companies a company without the survey is listed in a notice
+and skipped; a company named explicitly without it is bad input, and so is
+an ambiguous match in any company. All of it is resolved before the first
+record is written.
+
+Companies are pulled side by side, sharing --concurrency and --rate; the
+records come out company by company, in the order the companies were named
+(--all-companies: as the service lists them), each company's users in the
+order the service lists them. One company's failure does not stop the
+others: the run ends with a summary of each company's users, complete and
+failed, and exits 3.
 
 Company and enrollment are given by name or ID: an exact name
 (case-insensitive) wins, else a single partial match, else the same
@@ -50,19 +72,33 @@ closest names.
 
 Formats:
   ndjson    one JSON record per user and line (default)
-  json      one document {company, enrollment, summary, users: [...]}
+  json      one document {company, enrollment, summary, users: [...]} for a
+            single --company; across companies (more than one --company,
+            --companies-file, --all-companies) one document {companies:
+            [{company, enrollment, summary, users: [...]}, ...]}; a company
+            whose pull failed carries "error" after its users
   csv       one row per answer; a user without answers gets one row
   csv-wide  one row per user, one column per question (the header is the
             question text, with its ID under --question-ids), in the
             survey's question order; records are spooled to a temporary
             file until the last user has shown which questions exist
+  csv and csv-wide start with the columns companyId and companyName.
 
 Dates are kept as the server sent them, in the company's display format;
 lastInteractionDateIso (and each interaction's timeIso) gives them in ISO
-8601 where the day/month order is known from the survey's own dates (a day
-above 12 shows it), and is left out otherwise, never guessed: a notice on
-stderr says how many and why. csv-wide sees every date before its first
-row; the streaming formats only those before the record.
+8601 where the day/month order is known from the company's own dates in the
+survey (a day above 12 shows it), and is left out otherwise, never guessed:
+a notice on stderr says how many and why. csv-wide sees every date before
+its first row; the streaming formats only those before the record.
+
+--resume (needs -o FILE) keeps a journal of the complete records in
+FILE.journal (mode 0600, JSON lines after a line naming the enrollment and
+companies), written as the records come. A rerun with the same arguments
+and --resume fetches only the users the journal lacks (failed or never
+reached; the companies' listings and summaries are fetched again) and
+writes the same FILE as one clean run. The journal is deleted once FILE is
+complete; after a run with failures it is kept for the next rerun. A
+journal of other arguments is refused. Without --resume nothing is kept.
 
 In csv and csv-wide, a cell that a spreadsheet would run as a formula (one
 starting with =, +, -, @, a tab or a carriage return: names and departments
@@ -86,18 +122,24 @@ substitution) is written straight through; -o - is stdout.
 
 Exit status: 0 all users complete; 3 some users' data could not be fetched
 after retries (their records carry an "error" field, everything else is
-written); 2 bad input (nothing written); 130, 143, 129 stopped by SIGINT,
+written), or, across companies, some company failed; 2 bad input (nothing
+written); 130, 143, 129 stopped by SIGINT,
 SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 		Example: `  keepnet-flow survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey"
   keepnet-flow survey-results --company k3AcmeMfg001 --enrollment e7AcmeSrv001 --format csv-wide -o results.csv
-  keepnet-flow survey-results --company Globex --enrollment "Culture" --format json --concurrency 16 --rate 20`,
+  keepnet-flow survey-results --company Globex --enrollment "Culture" --format json --concurrency 16 --rate 20
+  keepnet-flow survey-results --all-companies --enrollment "Security Culture Survey" -o all.ndjson --resume
+  keepnet-flow survey-results --companies-file customers.txt --enrollment "Security Culture Survey" --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSurveyResults(cmd, a, f)
 		},
 	}
 	flags := cmd.Flags()
-	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
+	flags.StringArrayVar(&f.companies, "company", nil, "customer company, by name or ID; repeat for several")
+	flags.BoolVar(&f.allCompanies, "all-companies", false, "every company the credentials manage (those without the survey are skipped)")
+	flags.StringVar(&f.companiesFile, "companies-file", "", "read companies from FILE, one name or ID a line (# comments)")
+	flags.BoolVar(&f.resume, "resume", false, "keep a journal beside -o FILE so that a rerun fetches only what is missing")
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringVarP(&f.format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
@@ -105,7 +147,6 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&f.questionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
-	_ = cmd.MarkFlagRequired("company")    // the flag exists: cannot fail
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
@@ -128,9 +169,18 @@ func (f *surveyResultsFlags) validate() error {
 		return err
 	}
 	f.format = format
+	for _, co := range f.companies {
+		if strings.TrimSpace(co) == "" {
+			return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
+		}
+	}
 	switch {
-	case strings.TrimSpace(f.company) == "":
-		return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
+	case f.allCompanies && (len(f.companies) > 0 || f.companiesFile != ""):
+		return &workflows.InputError{Field: "all-companies", Reason: "cannot be combined with --company or --companies-file; choose one"}
+	case !f.allCompanies && len(f.companies) == 0 && f.companiesFile == "":
+		return &workflows.InputError{Field: "company", Reason: "is missing; pass --company (repeatable), --companies-file or --all-companies"}
+	case f.resume && (f.output == "" || f.output == "-"):
+		return &workflows.InputError{Field: "resume", Reason: "needs -o FILE: the journal is kept beside the output"}
 	case strings.TrimSpace(f.enrollment) == "":
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
 	case f.concurrency < 1:
@@ -149,6 +199,10 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	companies, err := f.companyRefs()
+	if err != nil {
+		return err
+	}
 	if a.ownsProcess {
 		tuneRuntimeForPull()
 	}
@@ -160,12 +214,23 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 		return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
 	}
 	defer out.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
-	return pullSurveyTo(cmd, a, f, out)
+	var journal *surveyJournal
+	if f.resume {
+		if !out.Atomic() {
+			return &workflows.InputError{Field: "resume", Value: f.output, Reason: "needs -o to name a regular file, which is replaced only when complete"}
+		}
+		journal, err = openJournal(f.output, journalHeader{Version: journalVersion, Enrollment: f.enrollment, Companies: companies, All: f.allCompanies})
+		if err != nil {
+			return err
+		}
+		defer journal.close() //nolint:errcheck // what matters was written record by record; a second close after remove is harmless
+	}
+	return pullSurveyTo(cmd, a, f, companies, out, journal)
 }
 
 // pullSurveyTo runs the pull into out and commits it once everything is
 // written; on any failure it is not committed.
-func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.Target) error {
+func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []string, out *output.Target, journal *surveyJournal) error {
 	ctx := cmd.Context()
 	if f.rate > 0 {
 		a.clientOpts = append(a.clientOpts, keepnet.WithRateLimit(f.rate))
@@ -174,17 +239,23 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 	// many idle connections, so none is dialled twice.
 	a.clientOpts = append(a.clientOpts, keepnet.WithMaxInFlight(f.concurrency))
 	var (
-		pull         *workflows.SurveyPull
+		pull         *workflows.SurveysPull
 		done, failed int
 	)
 	a.howFar = func() string {
-		howFar := "while looking up the company and the enrollment"
-		switch {
-		case pull == nil:
-		case pull.Total() >= 0:
-			howFar = fmt.Sprintf("after %d of %d users", done, pull.Total())
-		default:
+		howFar := "while looking up the companies and the enrollment"
+		if pull != nil {
+			pr := pull.Progress()
 			howFar = fmt.Sprintf("after %d users", done)
+			if pr.Users >= 0 {
+				howFar = fmt.Sprintf("after %d of %d users", done, pr.Users)
+			}
+			if f.acrossCompanies() {
+				howFar += fmt.Sprintf(" (%d of %d companies fetched)", pr.CompaniesDone, pr.Companies)
+			}
+		}
+		if journal != nil {
+			howFar += fmt.Sprintf("; the complete records are kept in %s for a rerun with --resume", journal.path)
 		}
 		return howFar + "; " + out.Unfinished()
 	}
@@ -192,45 +263,130 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 	if err != nil {
 		return err
 	}
-	pull, err = workflows.OpenSurvey(ctx, client, workflows.SurveyRequest{
-		Company:     f.company,
-		Enrollment:  f.enrollment,
-		Concurrency: f.concurrency,
-	})
+	req := workflows.SurveysRequest{
+		CompanySelection: workflows.CompanySelection{Companies: companies, All: f.allCompanies},
+		Enrollment:       f.enrollment,
+		Concurrency:      f.concurrency,
+		SpoolDir:         out.SpoolDir(),
+	}
+	if journal != nil {
+		req.Reuse = journal.reuse
+	}
+	pull, err = workflows.OpenSurveys(ctx, client, req)
 	if err != nil {
 		return err
 	}
-	header := surveyout.Header{Company: pull.Company, Enrollment: pull.Enrollment, Summary: pull.Summary}
-	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw, QuestionIDs: f.questionIDs})
+	grouped := f.acrossCompanies()
+	if !grouped && len(pull.Failed) > 0 {
+		return pull.Failed[0].Err
+	}
+	if journal != nil {
+		if err := journal.start(); err != nil {
+			return err
+		}
+	}
+	if len(pull.Skipped) > 0 {
+		names := make([]string, len(pull.Skipped))
+		for i, sk := range pull.Skipped {
+			// %q: a name from the server reaches the terminal escaped.
+			names[i] = fmt.Sprintf("%q (%s)", sk.Company.Name, sk.Company.ID)
+		}
+		fmt.Fprintf(a.progress(), "keepnet-flow: skipping %d of %d companies without survey %q: %s\n",
+			len(pull.Skipped), len(pull.Skipped)+len(pull.Surveys)+len(pull.Failed), f.enrollment, strings.Join(names, ", "))
+	}
+	headerOf := func(s *workflows.SurveyPull) surveyout.Header {
+		return surveyout.Header{Company: s.Company, Enrollment: s.Enrollment, Summary: s.Summary}
+	}
+	var header surveyout.Header
+	if !grouped {
+		header = headerOf(pull.Surveys[0])
+	}
+	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw, QuestionIDs: f.questionIDs, Grouped: grouped})
 	if err != nil {
 		return err
 	}
-	bar := newSurveyProgress(a)
-	var shortfall error
-	for user, err := range pull.Users(ctx) {
-		if errors.Is(err, workflows.ErrIncomplete) {
+	// Every company gets its group, in order, even one without records.
+	position := map[string]int{}
+	for i, s := range pull.Surveys {
+		position[s.Company.ID] = i
+	}
+	begun := -1
+	beginUpTo := func(i int) error {
+		for ; begun < i; begun++ {
+			if err := w.BeginCompany(headerOf(pull.Surveys[begun+1])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// One company: the bar counts users as they are written, as it always
+	// has; across companies it shows companies and users fetched.
+	step, stopBar := func() {}, func() {}
+	if grouped {
+		stopBar = newCompaniesProgress(a, pull).stop
+	} else {
+		bar := newSurveyProgress(a)
+		step, stopBar = func() { bar.step(pull.Surveys[0].Total()) }, bar.stop
+	}
+	fail := func(err error) error {
+		_ = w.Discard() // the run's own error is the one to report
+		stopBar()
+		return err
+	}
+	var (
+		shortfall    error
+		companyFails []*workflows.CompanyError
+	)
+	for rec, err := range pull.Records(ctx) {
+		var ce *workflows.CompanyError
+		switch {
+		case errors.As(err, &ce) && !grouped:
+			if !errors.Is(err, workflows.ErrIncomplete) {
+				return fail(ce.Err)
+			}
 			// Every user listed is written; the listing itself came up
 			// short. The output is kept and the run exits 3.
-			shortfall = err
-			break
+			shortfall = ce.Err
+			w.CompanyFailed(oneLine(ce.Err.Error()))
+			continue
+		case errors.As(err, &ce):
+			companyFails = append(companyFails, ce)
+			if i, ok := position[ce.Company.ID]; ok {
+				if err := beginUpTo(i); err != nil {
+					return fail(err)
+				}
+			} else if err := w.BeginCompany(surveyout.Header{Company: ce.Company}); err != nil {
+				// A company whose survey could not be looked up: these come
+				// first, each with a group of its own in json.
+				return fail(err)
+			}
+			w.CompanyFailed(oneLine(ce.Err.Error()))
+			continue
+		case err != nil:
+			return fail(err)
 		}
-		if err != nil {
-			_ = w.Discard() // the pull's error is the one to report
-			bar.stop()
-			return err
+		if err := beginUpTo(position[rec.CompanyID]); err != nil {
+			return fail(err)
 		}
-		if err := w.WriteUser(user); err != nil {
-			_ = w.Discard() // the write error is the one to report
-			bar.stop()
-			return err
+		if err := w.WriteUser(rec.UserResult); err != nil {
+			return fail(err)
+		}
+		if journal != nil {
+			if err := journal.add(rec); err != nil {
+				return fail(err)
+			}
 		}
 		done++
-		if user.Error != "" {
+		if rec.Error != "" {
 			failed++
 		}
-		bar.step(pull.Total())
+		step()
 	}
-	bar.stop()
+	stopBar()
+	if err := beginUpTo(len(pull.Surveys) - 1); err != nil {
+		_ = w.Discard() // as in fail
+		return err
+	}
 	if err := w.Close(); err != nil {
 		return err
 	}
@@ -240,11 +396,24 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, out *output.
 	if err := out.Commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, pull.Enrollment.Name, termsafe.String(pull.Company.Name), out.Name())
+	complete := failed == 0 && shortfall == nil && len(companyFails) == 0
+	if journal != nil && complete {
+		if err := journal.remove(); err != nil {
+			return err
+		}
+	}
+	if grouped {
+		return closeAcrossCompanies(a, pull, out, done, failed, companyFails, journal)
+	}
+	s := pull.Surveys[0]
+	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, s.Enrollment.Name, termsafe.String(s.Company.Name), out.Name())
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}
 	fmt.Fprintln(a.progress())
+	if journal != nil && !complete {
+		fmt.Fprintf(a.progress(), "keepnet-flow: rerun with --resume to fetch only what is missing; %s keeps the rest\n", journal.path)
+	}
 	if shortfall != nil {
 		return fmt.Errorf("the output is incomplete: %w", shortfall)
 	}

@@ -378,7 +378,7 @@ func TestSurveyResultsFailedRunLeavesNoFile(t *testing.T) {
 
 func TestSurveyResultsConcurrencyBounds(t *testing.T) {
 	for n, ok := range map[int]bool{0: false, 1: true, 256: true, 257: false} {
-		f := surveyResultsFlags{company: "Acme", enrollment: "Survey", format: "ndjson", concurrency: n}
+		f := surveyResultsFlags{companies: []string{"Acme"}, enrollment: "Survey", format: "ndjson", concurrency: n}
 		if err := f.validate(); (err == nil) != ok {
 			t.Errorf("--concurrency %d: validate() = %v", n, err)
 		}

@@ -11,7 +11,7 @@ import (
 
 // csvLongColumns is the csv format's header: one row per answer.
 var csvLongColumns = []string{
-	"targetUserResourceId", "email", "firstName", "lastName", "department", "status",
+	"companyId", "companyName", "targetUserResourceId", "email", "firstName", "lastName", "department", "status",
 	"lastInteractionDate", "questionId", "question", "answer", "answerCode", "latencySeconds", "error",
 	"lastInteractionDateIso",
 }
@@ -20,30 +20,40 @@ var csvLongColumns = []string{
 // with the question columns empty, so every user appears.
 type csvLong struct {
 	isoDates
-	w   *csvRows
-	row []string
+	w       *csvRows
+	row     []string
+	company workflows.Company
 }
 
-func newCSVLong(w io.Writer, raw bool) (*csvLong, error) {
-	c := &csvLong{w: newCSVRows(csv.NewWriter(w), raw), row: make([]string, len(csvLongColumns))}
+func newCSVLong(w io.Writer, company workflows.Company, raw bool) (*csvLong, error) {
+	c := &csvLong{w: newCSVRows(csv.NewWriter(w), raw), row: make([]string, len(csvLongColumns)), company: company}
+	c.forCompany(company.ID)
 	if err := c.w.Write(csvLongColumns); err != nil {
 		return nil, fmt.Errorf("write csv header: %w", err)
 	}
 	return c, nil
 }
 
+func (c *csvLong) CompanyFailed(string) {}
+
+func (c *csvLong) BeginCompany(h Header) error {
+	c.company = h.Company
+	c.forCompany(h.Company.ID)
+	return nil
+}
+
 func (c *csvLong) WriteUser(u workflows.UserResult) error {
-	copy(c.row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String()})
-	c.row[12] = u.Error
+	copy(c.row, []string{c.company.ID, c.company.Name, u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String()})
+	c.row[14] = u.Error
 	c.observe(u)
-	c.row[13] = c.iso(u.LastInteractionDate)
+	c.row[15] = c.iso(u.LastInteractionDate)
 	if len(u.Answers) == 0 {
-		clear(c.row[7:12])
+		clear(c.row[9:14])
 		return c.write()
 	}
 	for _, a := range u.Answers {
-		c.row[7], c.row[8], c.row[9], c.row[10] = a.QuestionID, a.Question, a.Answer, a.AnswerCode
-		c.row[11] = formatSeconds(a.LatencySeconds)
+		c.row[9], c.row[10], c.row[11], c.row[12] = a.QuestionID, a.Question, a.Answer, a.AnswerCode
+		c.row[13] = formatSeconds(a.LatencySeconds)
 		if err := c.write(); err != nil {
 			return err
 		}

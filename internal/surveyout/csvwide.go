@@ -19,7 +19,7 @@ import (
 
 // csvWideColumns lead every csv-wide row; one column per question follows.
 var csvWideColumns = []string{
-	"targetUserResourceId", "email", "firstName", "lastName", "department", "status",
+	"companyId", "companyName", "targetUserResourceId", "email", "firstName", "lastName", "department", "status",
 	"lastInteractionDate", "error", "lastInteractionDateIso",
 }
 
@@ -45,6 +45,7 @@ type csvWide struct {
 	questionIDs bool
 	questions   map[string]*question // by question ID
 	raw         bool
+	company     workflows.Company
 }
 
 type question struct {
@@ -52,7 +53,7 @@ type question struct {
 	index    *int // the highest seen
 }
 
-func newCSVWide(w io.Writer, opts Options) (*csvWide, error) {
+func newCSVWide(w io.Writer, company workflows.Company, opts Options) (*csvWide, error) {
 	// The spool holds names, emails and answers: it has no name at any
 	// time, so a run that ends in any way (a closed pipe, a kill) leaves
 	// none of it behind.
@@ -61,10 +62,18 @@ func newCSVWide(w io.Writer, opts Options) (*csvWide, error) {
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
 	buf := bufio.NewWriter(spool)
-	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw}, nil
+	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw, company: company}, nil
+}
+
+func (c *csvWide) CompanyFailed(string) {}
+
+func (c *csvWide) BeginCompany(h Header) error {
+	c.company = h.Company
+	return nil
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
+	c.forCompany(c.company.ID)
 	c.observe(u) // every date, before the first row is written
 	for _, a := range u.Answers {
 		q, seen := c.questions[a.QuestionID]
@@ -77,7 +86,7 @@ func (c *csvWide) WriteUser(u workflows.UserResult) error {
 			q.index = &index
 		}
 	}
-	if err := c.enc.Encode(u); err != nil {
+	if err := c.enc.Encode(ofSurvey(Header{Company: c.company}, u)); err != nil {
 		return fmt.Errorf("csv-wide spool: %w", err)
 	}
 	return nil
@@ -110,13 +119,14 @@ func (c *csvWide) replay() error {
 	}
 	dec := json.NewDecoder(bufio.NewReader(c.spool))
 	for {
-		var u workflows.UserResult
+		var u workflows.SurveyRecord
 		if err := dec.Decode(&u); err == io.EOF {
 			break
 		} else if err != nil {
 			return fmt.Errorf("csv-wide spool: %w", err)
 		}
-		copy(row, []string{u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error, c.iso(u.LastInteractionDate)})
+		c.forCompany(u.CompanyID)
+		copy(row, []string{u.CompanyID, u.CompanyName, u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error, c.iso(u.LastInteractionDate)})
 		clear(row[fixed:])
 		for _, a := range u.Answers {
 			row[fixed+column[a.QuestionID]] = a.Answer

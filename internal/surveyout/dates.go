@@ -10,21 +10,41 @@ import (
 
 // isoDates gives the server's date strings their ISO 8601 companions, so
 // that pulls of customers whose display formats differ merge and sort. The
-// day/month order comes from the pull's own dates (keepnetdate.OrderEvidence):
-// the streaming formats know only the dates written so far, csv-wide knows
-// every date before its first row. A date whose order is still open gets
-// no ISO value, never a guess; DateNotice says how many and why.
+// day/month order comes from each company's own dates in the pull
+// (keepnetdate.OrderEvidence), kept apart per company because each company
+// has its own display format: the streaming formats know only the dates
+// written so far, csv-wide knows every date before its first row. A date
+// whose order is still open gets no ISO value, never a guess; DateNotice
+// says how many and why.
 type isoDates struct {
-	evidence   keepnetdate.OrderEvidence
-	ambiguous  int // dates left without an ISO value for want of the order
-	unreadable int // dates in no format keepnetdate knows
+	evidence   map[string]*keepnetdate.OrderEvidence // by company ID
+	company    string                                // whose dates observe and iso read
+	ambiguous  int                                   // dates left without an ISO value for want of the order
+	unreadable int                                   // dates in no format keepnetdate knows
 }
 
-// observe takes in what u's dates say about the order.
+// forCompany makes the following dates company's.
+func (d *isoDates) forCompany(companyID string) { d.company = companyID }
+
+// current is the evidence of the company being written.
+func (d *isoDates) current() *keepnetdate.OrderEvidence {
+	if d.evidence == nil {
+		d.evidence = map[string]*keepnetdate.OrderEvidence{}
+	}
+	e, ok := d.evidence[d.company]
+	if !ok {
+		e = &keepnetdate.OrderEvidence{}
+		d.evidence[d.company] = e
+	}
+	return e
+}
+
+// observe takes in what u's dates say about its company's order.
 func (d *isoDates) observe(u workflows.UserResult) {
-	d.evidence.Observe(u.LastInteractionDate)
+	e := d.current()
+	e.Observe(u.LastInteractionDate)
 	for _, in := range u.Interactions {
-		d.evidence.Observe(in.Time)
+		e.Observe(in.Time)
 	}
 }
 
@@ -33,7 +53,7 @@ func (d *isoDates) iso(t keepnetdate.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	s, err := t.ISO(d.evidence.Order())
+	s, err := t.ISO(d.current().Order())
 	switch {
 	case err == nil:
 		return s
@@ -48,7 +68,7 @@ func (d *isoDates) iso(t keepnetdate.Time) string {
 // record is u as the JSON formats write it: the server's dates as they
 // came, each with its ISO 8601 companion where it could be determined.
 type record struct {
-	workflows.UserResult
+	workflows.SurveyRecord
 	LastInteractionDateISO string              `json:"lastInteractionDateIso,omitempty"`
 	Interactions           []interactionRecord `json:"interactions"`
 }
@@ -59,9 +79,9 @@ type interactionRecord struct {
 }
 
 // record observes u's dates, then renders it.
-func (d *isoDates) record(u workflows.UserResult) record {
-	d.observe(u)
-	r := record{UserResult: u, LastInteractionDateISO: d.iso(u.LastInteractionDate), Interactions: make([]interactionRecord, len(u.Interactions))}
+func (d *isoDates) record(u workflows.SurveyRecord) record {
+	d.observe(u.UserResult)
+	r := record{SurveyRecord: u, LastInteractionDateISO: d.iso(u.LastInteractionDate), Interactions: make([]interactionRecord, len(u.Interactions))}
 	for i, in := range u.Interactions {
 		r.Interactions[i] = interactionRecord{Interaction: in, TimeISO: d.iso(in.Time)}
 	}
@@ -73,10 +93,15 @@ func (d *isoDates) DateNotice() string {
 	var why []string
 	if d.ambiguous > 0 {
 		reason := "no date of this survey had a day above 12 to show whether the company writes DD/MM or MM/DD"
+		conflicting, known := false, false
+		for _, e := range d.evidence {
+			conflicting = conflicting || e.Conflicting()
+			known = known || e.Order() != keepnetdate.Unknown
+		}
 		switch {
-		case d.evidence.Conflicting():
+		case conflicting:
 			reason = "the survey's dates show both DD/MM and MM/DD, so neither is assumed"
-		case d.evidence.Order() != keepnetdate.Unknown:
+		case known:
 			reason = "they came before the first date that showed the order (csv-wide, which sees every date first, gives all of them one)"
 		}
 		why = append(why, fmt.Sprintf("%d with day and month both 12 or less have no ISO 8601 value: %s", d.ambiguous, reason))

@@ -19,10 +19,20 @@ type Header struct {
 	Summary    json.RawMessage            `json:"summary"`
 }
 
-// Writer writes one survey's records.
+// Writer writes survey records, each naming its company: those of the
+// Header given to New, or of the last BeginCompany.
 type Writer interface {
+	// BeginCompany starts the records of another company's survey: in a
+	// grouped json document (Options.Grouped), a group of its own with its
+	// enrollment and summary; in the other formats, the company the next
+	// records name.
+	BeginCompany(h Header) error
 	// WriteUser writes (or, for csv-wide, stores) one user's record.
 	WriteUser(u workflows.UserResult) error
+	// CompanyFailed notes that the current company's records stop short,
+	// and why: json writes it as the company's "error"; the formats of one
+	// record a line have no place for it (the CLI's summary says it).
+	CompanyFailed(reason string)
 	// Close finishes the output (closing brackets, the spooled csv-wide
 	// rows) and releases what the writer holds.
 	Close() error
@@ -48,6 +58,10 @@ type Options struct {
 	// header, "text [id]"; without it only questions whose text does not
 	// tell them apart get it.
 	QuestionIDs bool
+	// Grouped makes the json document {"companies": [...]}, one group per
+	// BeginCompany with its company, enrollment, summary and users, for a
+	// pull across companies; the Header given to New is then not written.
+	Grouped bool
 }
 
 // The formats, as the --format flag spells them.
@@ -68,16 +82,17 @@ func Valid(format string) bool { return slices.Contains(formats, format) }
 
 // New returns a writer of format to w, writing h first where the format has
 // a place for it (json only; the other formats are one record a line/row).
+// Records name h's company until BeginCompany names another.
 func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	switch format {
 	case NDJSON:
-		return newNDJSON(w), nil
+		return newNDJSON(w, h), nil
 	case JSON:
-		return newJSONDocument(w, h)
+		return newJSONDocument(w, h, opts.Grouped)
 	case CSV:
-		return newCSVLong(w, opts.CSVRaw)
+		return newCSVLong(w, h.Company, opts.CSVRaw)
 	case CSVWide:
-		return newCSVWide(w, opts)
+		return newCSVWide(w, h.Company, opts)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }

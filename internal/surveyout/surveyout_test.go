@@ -98,6 +98,9 @@ func TestNDJSONRecordsRoundTripWithContractFieldNames(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &raw); err != nil {
 		t.Fatal(err)
 	}
+	if raw["companyId"] != "c-1" || raw["companyName"] != "Acme <Manufacturing> & Co" || raw["enrollmentId"] != "e-1" || raw["enrollmentName"] != "Security Culture Survey" {
+		t.Errorf("record does not name its company and enrollment: %s", lines[0])
+	}
 	for _, k := range []string{"targetUserResourceId", "email", "firstName", "lastName", "department", "status", "lastInteractionDate", "answers", "interactions"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("record lacks field %q: %s", k, lines[0])
@@ -159,11 +162,11 @@ func TestCSVOneRowPerAnswer(t *testing.T) {
 	rows := readCSV(t, render(t, CSV))
 	want := [][]string{
 		csvLongColumns,
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", "", "2026-01-22T13:30:09"},
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", "", "2026-01-22T13:30:09"},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", "", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", "", ""},
-		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable", ""},
+		{"c-1", "Acme <Manufacturing> & Co", "u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q1", "How safe, \"really\", do you feel?", "Safe\nmostly", "3_Agree", "75", "", "2026-01-22T13:30:09"},
+		{"c-1", "Acme <Manufacturing> & Co", "u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "q2", "Preferred channel", "Email; Chat", "a,b", "1.5", "", "2026-01-22T13:30:09"},
+		{"c-1", "Acme <Manufacturing> & Co", "u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q3", "Only some users see this", "Yes", "", "", "", ""},
+		{"c-1", "Acme <Manufacturing> & Co", "u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "q1", "How safe, \"really\", do you feel?", "Unsafe", "", "", "", ""},
+		{"c-1", "Acme <Manufacturing> & Co", "u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "", "", "", "", "", "answers: 503 Service Unavailable", ""},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("csv rows =\n%q\nwant\n%q", rows, want)
@@ -192,9 +195,9 @@ func TestCSVWideOneColumnPerQuestion(t *testing.T) {
 	head := append(append([]string{}, csvWideColumns...), "How safe, \"really\", do you feel?", "Preferred channel", "Only some users see this")
 	want := [][]string{
 		head,
-		{"u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "2026-01-22T13:30:09", "Safe\nmostly", "Email; Chat", ""},
-		{"u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "", "Unsafe", "", "Yes"},
-		{"u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", "", ""},
+		{"c-1", "Acme <Manufacturing> & Co", "u-1", "zoe@example.test", "Zoë", "Ångström-Ñúñez", "R&D, \"Labs\"", "Completed", "22/01/2026 13:30:09", "", "2026-01-22T13:30:09", "Safe\nmostly", "Email; Chat", ""},
+		{"c-1", "Acme <Manufacturing> & Co", "u-2", "test.person@example.test", "Test", "Person", "", "In Progress", "", "", "", "Unsafe", "", "Yes"},
+		{"c-1", "Acme <Manufacturing> & Co", "u-3", "no.answer@example.test", "", "", "", "Not Responded", "", "answers: 503 Service Unavailable", "", "", "", ""},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("csv-wide rows =\n%q\nwant\n%q", rows, want)
@@ -424,4 +427,185 @@ func isoColumn(t *testing.T, format, out string) []string {
 		}
 	}
 	return got
+}
+
+// acrossCompanies writes the test users split over two companies, as a
+// pull across companies does.
+func acrossCompanies(t *testing.T, format string) string {
+	t.Helper()
+	second := Header{Company: workflows.Company{ID: "c-2", Name: "Globex, \"Retail\""}, Enrollment: workflows.SurveyEnrollment{ID: "e-2", Name: "Security Culture Survey"}, Summary: json.RawMessage(`{"completedCount":0}`)}
+	var out bytes.Buffer
+	w, err := New(format, &out, Header{}, Options{SpoolDir: t.TempDir(), Grouped: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range users {
+		switch i {
+		case 0:
+			err = w.BeginCompany(header)
+		case 2:
+			err = w.BeginCompany(second)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+func TestEveryFormatNamesEachRecordsCompany(t *testing.T) {
+	want := []string{"c-1", "c-1", "c-2"}
+	wantNames := []string{header.Company.Name, header.Company.Name, "Globex, \"Retail\""}
+	for _, format := range Formats() {
+		t.Run(format, func(t *testing.T) {
+			out := acrossCompanies(t, format)
+			var ids, names []string
+			switch format {
+			case NDJSON:
+				for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+					var r workflows.SurveyRecord
+					if err := json.Unmarshal([]byte(line), &r); err != nil {
+						t.Fatal(err)
+					}
+					ids, names = append(ids, r.CompanyID), append(names, r.CompanyName)
+				}
+			case JSON:
+				var doc struct {
+					Companies []struct {
+						Company    workflows.Company          `json:"company"`
+						Enrollment workflows.SurveyEnrollment `json:"enrollment"`
+						Summary    json.RawMessage            `json:"summary"`
+						Users      []workflows.SurveyRecord   `json:"users"`
+					} `json:"companies"`
+				}
+				if err := json.Unmarshal([]byte(out), &doc); err != nil {
+					t.Fatalf("not one JSON document: %v\n%s", err, out)
+				}
+				if len(doc.Companies) != 2 || doc.Companies[0].Enrollment.ID != "e-1" || doc.Companies[1].Enrollment.ID != "e-2" ||
+					string(doc.Companies[1].Summary) != `{"completedCount":0}` || len(doc.Companies[0].Users) != 2 || len(doc.Companies[1].Users) != 1 {
+					t.Fatalf("groups are not one per company with its enrollment, summary and users:\n%s", out)
+				}
+				for _, g := range doc.Companies {
+					for _, u := range g.Users {
+						if u.CompanyID != g.Company.ID {
+							t.Errorf("record of %s in the group of %s", u.CompanyID, g.Company.ID)
+						}
+						ids, names = append(ids, u.CompanyID), append(names, u.CompanyName)
+					}
+				}
+			case CSV, CSVWide:
+				rows := readCSV(t, out)
+				if rows[0][0] != "companyId" || rows[0][1] != "companyName" {
+					t.Fatalf("header %q lacks the company columns", rows[0])
+				}
+				seen := map[string]bool{}
+				for _, row := range rows[1:] {
+					if key := row[0] + "/" + row[2]; !seen[key] {
+						seen[key] = true
+						ids, names = append(ids, row[0]), append(names, row[1])
+					}
+				}
+			}
+			if !reflect.DeepEqual(ids, want) || !reflect.DeepEqual(names, wantNames) {
+				t.Errorf("companies of the records %q %q, want %q %q", ids, names, want, wantNames)
+			}
+		})
+	}
+}
+
+func TestGroupedJSONWithNoCompanies(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(JSON, &out, Header{}, Options{Grouped: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != `{"companies":[]}` {
+		t.Errorf("document = %s, want {\"companies\":[]}", got)
+	}
+}
+
+func TestJSONNamesAFailedCompanysError(t *testing.T) {
+	var out bytes.Buffer
+	w, err := New(JSON, &out, Header{}, Options{Grouped: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := Header{Company: workflows.Company{ID: "c-2", Name: "Globex"}}
+	for _, step := range []func() error{
+		func() error { return w.BeginCompany(header) },
+		func() error { return w.WriteUser(users[0]) },
+		func() error { w.CompanyFailed("users/search: 503 Service Unavailable"); return nil },
+		func() error { return w.BeginCompany(second) },
+		func() error { return w.WriteUser(users[1]) },
+		w.Close,
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var doc struct {
+		Companies []struct {
+			Users []workflows.SurveyRecord `json:"users"`
+			Error *string                  `json:"error"`
+		} `json:"companies"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out.String())
+	}
+	if len(doc.Companies) != 2 || doc.Companies[0].Error == nil || *doc.Companies[0].Error != "users/search: 503 Service Unavailable" || doc.Companies[1].Error != nil {
+		t.Errorf("document %s: want the first company's error on it alone", out.String())
+	}
+}
+
+// TestISODatesFollowEachCompanysOrder: each company has its own display
+// format, so the day/month order is learnt per company: one that writes
+// DD/MM and one that writes MM/DD both get ISO values, instead of a
+// conflict that would leave them all without.
+func TestISODatesFollowEachCompanysOrder(t *testing.T) {
+	user := func(id, date string) workflows.UserResult {
+		return workflows.UserResult{TargetUserResourceID: id, LastInteractionDate: keepnetdate.FromString(date), Answers: []workflows.Answer{},
+			Interactions: []workflows.Interaction{{Event: "Email Opened", Time: keepnetdate.FromString(date)}}}
+	}
+	dayFirst := Header{Company: workflows.Company{ID: "c-dm", Name: "Day first"}}
+	monthFirst := Header{Company: workflows.Company{ID: "c-md", Name: "Month first"}}
+	for _, format := range []string{CSVWide, CSV, NDJSON} {
+		t.Run(format, func(t *testing.T) {
+			var out bytes.Buffer
+			w, err := New(format, &out, Header{}, Options{SpoolDir: t.TempDir(), Grouped: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			write := func(h Header, us ...workflows.UserResult) {
+				if err := w.BeginCompany(h); err != nil {
+					t.Fatal(err)
+				}
+				for _, u := range us {
+					if err := w.WriteUser(u); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			write(dayFirst, user("u-1", "22/01/2026 09:00"), user("u-2", "05/02/2026 09:00"))
+			write(monthFirst, user("u-3", "01/22/2026 09:00"), user("u-4", "03/04/2026 09:00"))
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"2026-01-22T09:00:00", "2026-02-05T09:00:00", "2026-01-22T09:00:00", "2026-03-04T09:00:00"}
+			if got := isoColumn(t, format, out.String()); !reflect.DeepEqual(got, want) {
+				t.Errorf("ISO dates %q, want %q", got, want)
+			}
+			if notice := w.DateNotice(); notice != "" {
+				t.Errorf("notice %q; every date's order was known", notice)
+			}
+		})
+	}
 }

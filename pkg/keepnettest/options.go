@@ -13,6 +13,7 @@ type config struct {
 	clientSecret string
 	seed         uint64
 	surveyUsers  int
+	customers    int
 	tokenTTL     time.Duration
 	spec         RequestValidator
 	t            testing.TB
@@ -58,6 +59,13 @@ func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 // Survey" (default DefaultSurveyUsers). Users are generated on demand, so
 // 50,000 cost little memory and no startup time.
 func WithUsers(n int) Option { return func(c *config) { c.surveyUsers = n } }
+
+// WithCustomers adds n customer companies to the seeded world (see
+// CustomerID and friends): each with its own users and answers in the
+// same "Security Culture Survey", except every seventh, which has none,
+// and every third without a "Finance" group. They make a reseller's
+// many-tenant world for pulls across companies.
+func WithCustomers(n int) Option { return func(c *config) { c.customers = n } }
 
 // WithTokenTTL sets how long issued tokens live (the service: one hour).
 func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }

@@ -93,6 +93,7 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	s.world.seed = cfg.seed
 	seedWorld(&s.world, cfg.surveyUsers)
+	seedCustomers(&s.world, cfg.customers)
 	s.mux = s.routes()
 
 	l, err := net.Listen("tcp", cfg.addr)

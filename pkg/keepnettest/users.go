@@ -97,6 +97,9 @@ func (w *world) user(e *Enrollment, i int) User {
 	if i < len(specialUsers) {
 		s := specialUsers[i]
 		u.FirstName, u.LastName, u.Email, u.Department, u.Phone = s.first, s.last, s.email, s.dept, s.phone
+		// Every company has its own people, however alike their names: a
+		// pull across companies must not see one user twice.
+		u.Email = strings.Replace(u.Email, "@acme.", "@"+emailDomain(e.CompanyID)+".", 1)
 	} else {
 		u.FirstName = firstNames[h%uint64(len(firstNames))]
 		u.LastName = lastNames[(h>>8)%uint64(len(lastNames))]
@@ -148,7 +151,8 @@ func emailDomain(companyID string) string {
 	case CompanyGlobexID:
 		return "globex"
 	}
-	return "customer"
+	// Companies added to the world: one domain each.
+	return "customer-" + strings.ToLower(companyID)
 }
 
 // mailboxFold turns the invented names into plausible mailbox parts.

@@ -23,6 +23,10 @@ type InputError struct {
 	// unknown marks "matches nothing", which callers may reword for what
 	// they searched.
 	unknown bool
+	// notSurvey marks a survey name or ID that matches only an enrollment
+	// of another type: like an unknown one, the company has no such
+	// survey, and a pull across all companies skips it.
+	notSurvey bool
 }
 
 func (e *InputError) Error() string {

@@ -114,6 +114,12 @@ type SurveyPull struct {
 	scope       *keepnet.Company
 	concurrency int
 	total       atomic.Int64
+	// pool, when set, runs the pull's requests on workers shared with
+	// other pulls (see PullSurveys) instead of the pull's own.
+	pool chan func()
+	// reuse, when set, supplies complete records of an earlier run: a user
+	// it knows costs no request beyond the users/search page.
+	reuse func(userID string) (UserResult, bool)
 }
 
 // OpenSurvey resolves the company and the survey enrollment and fetches the
@@ -127,8 +133,13 @@ func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Sur
 	if err != nil {
 		return nil, err
 	}
+	return openSurveyIn(ctx, c, company, req.Enrollment, req.Concurrency)
+}
+
+// openSurveyIn is OpenSurvey for a company already resolved.
+func openSurveyIn(ctx context.Context, c *keepnet.Client, company Company, enrollmentRef string, concurrency int) (*SurveyPull, error) {
 	scope := c.ForCompany(company.ID)
-	enrollment, err := ResolveSurveyEnrollment(ctx, scope, req.Enrollment)
+	enrollment, err := ResolveSurveyEnrollment(ctx, scope, enrollmentRef)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +174,7 @@ func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Sur
 		Company:     company,
 		Enrollment:  enrollment,
 		scope:       scope,
-		concurrency: req.Concurrency,
+		concurrency: concurrency,
 	}
 	if pull.concurrency == 0 {
 		pull.concurrency = DefaultSurveyConcurrency

@@ -247,9 +247,9 @@ func median[T cmp.Ordered](n int, measure func() T) T {
 
 // startSandbox runs `keepnet-flow sandbox` serving a survey of users with
 // the given latency, until the benchmark ends.
-func startSandbox(b *testing.B, bin string, users int, latency time.Duration) pullTarget {
+func startSandbox(b *testing.B, bin string, users int, latency time.Duration, extra ...string) pullTarget {
 	b.Helper()
-	cmd := exec.Command(bin, "--quiet", "sandbox", "--users", strconv.Itoa(users), "--latency", latency.String())
+	cmd := exec.Command(bin, append([]string{"--quiet", "sandbox", "--users", strconv.Itoa(users), "--latency", latency.String()}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -357,5 +357,79 @@ func runCLIAgainst(b *testing.B, bin string, target pullTarget, users int, forma
 	return cliRun{
 		rssMiB: float64(ru.Maxrss) / 1024, // Linux reports KiB
 		cpuMs:  float64(cpu.Microseconds()) / 1000,
+	}
+}
+
+// benchCustomers added to the seeded world give 14 companies with the
+// survey (Acme, Globex and 12 of the 13 customers: every seventh has none),
+// of different sizes, 10 to 240 users.
+const benchCustomers = 13
+
+// BenchmarkSurveysAcrossCompanies pulls the survey from every company of a
+// 14-company world with 40 ms latency and 16 requests in flight, and
+// reports the wall time against the ideal (summed server time ÷ 16). The
+// companies share one pool of 16, so one that runs out of users leaves its
+// share to the others; a pull one company after another would pay each
+// company's ramp-up and tail instead. The target is 1.4× the ideal.
+func BenchmarkSurveysAcrossCompanies(b *testing.B) {
+	bin := buildCLI(b)
+	target := startSandbox(b, bin, benchUsers, benchLatency, "--customers", strconv.Itoa(benchCustomers))
+	for range b.N {
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = benchConcurrency + 1
+		st := &serverTime{base: transport}
+		// As the CLI does: the client's in-flight bound is the pull's.
+		c, err := keepnet.New(keepnet.WithBaseURL(target.url), keepnet.WithCredentials(target.clientID, target.clientSecret),
+			keepnet.WithTransport(st), keepnet.WithMaxInFlight(benchConcurrency))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		start := time.Now()
+		pull, err := workflows.OpenSurveys(ctx, c, workflows.SurveysRequest{
+			CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: benchConcurrency,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(pull.Surveys) != 14 {
+			b.Fatalf("%d companies with the survey, want 14", len(pull.Surveys))
+		}
+		users := 0
+		for r, err := range pull.Records(ctx) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.Error != "" {
+				b.Fatalf("user %s of %s: %s", r.TargetUserResourceID, r.CompanyID, r.Error)
+			}
+			users++
+		}
+		wall := time.Since(start)
+		ideal := time.Duration(st.total.Load()) / benchConcurrency
+		b.ReportMetric(0, "ns/op") // as in BenchmarkSurveyPull
+		b.ReportMetric(float64(len(pull.Surveys)), "companies")
+		b.ReportMetric(float64(users), "users")
+		b.ReportMetric(float64(st.requests.Load()), "requests")
+		b.ReportMetric(float64(users)/wall.Seconds(), "users/s")
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.ReportMetric(ideal.Seconds(), "ideal-s")
+		b.ReportMetric(wall.Seconds()/ideal.Seconds(), "ratio-vs-ideal")
+
+		// The baseline: the same companies one after another, each with
+		// all 16 slots, as a shell loop over single-company pulls would.
+		start = time.Now()
+		for _, s := range pull.Surveys {
+			one, err := workflows.OpenSurvey(ctx, c, workflows.SurveyRequest{Company: s.Company.ID, Enrollment: s.Enrollment.ID, Concurrency: benchConcurrency})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, err := range one.Users(ctx) {
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(time.Since(start).Seconds()/wall.Seconds(), "x-vs-one-after-another")
 	}
 }

@@ -45,9 +45,10 @@ func ResolveSurveyEnrollment(ctx context.Context, scope *keepnet.Company, nameOr
 		kind = "non-survey"
 	}
 	return SurveyEnrollment{}, &InputError{
-		Field:  "enrollment",
-		Value:  nameOrID,
-		Reason: fmt.Sprintf("is %q (%s), a %s enrollment, not a survey", other.Name, other.ID, kind),
+		Field:     "enrollment",
+		Value:     nameOrID,
+		Reason:    fmt.Sprintf("is %q (%s), a %s enrollment, not a survey", other.Name, other.ID, kind),
+		notSurvey: true,
 	}
 }
 

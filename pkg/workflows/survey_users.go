@@ -39,14 +39,17 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 		// are in flight and no more, without a goroutine per user: the
 		// workers' stacks stay grown and the scheduler has little to do,
 		// which is most of the client's CPU per user after decoding.
-		requests := make(chan func())
+		requests := p.pool
 		var workers sync.WaitGroup
-		for range p.concurrency {
-			workers.Go(func() {
-				for request := range requests {
-					request()
-				}
-			})
+		if requests == nil {
+			requests = make(chan func())
+			for range p.concurrency {
+				workers.Go(func() {
+					for request := range requests {
+						request()
+					}
+				})
+			}
 		}
 		// submit hands a request to the next free worker; false when the
 		// pull is stopping and the request will not run.
@@ -88,8 +91,10 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 		defer func() {
 			cancel()
 			producers.Wait()
-			close(requests)
-			workers.Wait()
+			if p.pool == nil {
+				close(requests)
+				workers.Wait()
+			}
 		}()
 
 		stopped := func() {
@@ -192,6 +197,13 @@ func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(
 		slot.answersErr = errNoUserID
 		close(slot.done)
 		return
+	}
+	if p.reuse != nil {
+		if known, ok := p.reuse(id); ok {
+			slot.user, slot.rowErr = known, nil
+			close(slot.done)
+			return
+		}
 	}
 	slot.parts.Store(2)
 	ok := submit(func() {

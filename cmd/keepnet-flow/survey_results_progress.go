@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// companiesProgress is survey-results' progress bar across companies, on
+// stderr when it is a terminal and not under --quiet: companies fetched of
+// all, users fetched of the server's counts summed. It is refreshed from
+// the pull's own counts, not per record written: companies are fetched
+// side by side, ahead of the records written.
+type companiesProgress struct {
+	bar     *progressbar.ProgressBar
+	pull    *workflows.SurveysPull
+	total   int
+	stopped chan struct{}
+	ticker  sync.WaitGroup
+}
+
+func newCompaniesProgress(a *app, pull *workflows.SurveysPull) *companiesProgress {
+	file, ok := a.stderr().(*os.File)
+	if a.quiet || !ok || !term.IsTerminal(int(file.Fd())) {
+		return &companiesProgress{}
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(file),
+		progressbar.OptionSetDescription("users"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("users"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	p := &companiesProgress{bar: bar, pull: pull, total: -1, stopped: make(chan struct{})}
+	p.ticker.Go(func() {
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				p.refresh()
+			case <-p.stopped:
+				return
+			}
+		}
+	})
+	return p
+}
+
+// refresh shows the pull's counts; the server's count, once known, turns
+// the spinner into a bar with an ETA.
+func (p *companiesProgress) refresh() {
+	pr := p.pull.Progress()
+	// The server's count can be wrong; a bar never shrinks below what is
+	// already done.
+	if pr.Users >= 0 && pr.Users != p.total && pr.Users >= pr.UsersDone {
+		p.total = pr.Users
+		p.bar.ChangeMax(pr.Users)
+	}
+	p.bar.Describe(fmt.Sprintf("companies %d/%d, users", pr.CompaniesDone, pr.Companies))
+	_ = p.bar.Set(pr.UsersDone) // a progress bar that cannot draw is no reason to stop
+}
+
+func (p *companiesProgress) stop() {
+	if p.bar == nil {
+		return
+	}
+	select {
+	case <-p.stopped:
+		return
+	default:
+	}
+	close(p.stopped)
+	p.ticker.Wait()
+	_ = p.bar.Finish() // as in refresh
+}
