@@ -105,7 +105,7 @@ demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" --group "Finance" --name "Q3 phishing refresher" --dry-run
 	@mkdir -p $(dir $(DEMO_REPORT))
-	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --company "Acme Manufacturing" --enrollment "Security Culture Survey" -o $(DEMO_REPORT)
+	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --all-companies --enrollment "Security Culture Survey" -o $(DEMO_REPORT)
 	@echo "survey report: $(abspath $(DEMO_REPORT))"
 
 ## bench: measure the survey pull against keepnettest (see docs/benchmarks.md).

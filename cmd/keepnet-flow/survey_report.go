@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -26,24 +27,36 @@ var reportFormats = []string{reportHTML, reportJSON}
 
 // surveyReportFlags are the survey-report command's flags.
 type surveyReportFlags struct {
-	company     string
-	enrollment  string
-	from        []string
-	format      string
-	output      string
-	title       string
-	concurrency int
-	rate        float64
+	companies     []string
+	allCompanies  bool
+	companiesFile string
+	enrollment    string
+	from          []string
+	format        string
+	output        string
+	title         string
+	concurrency   int
+	rate          float64
 }
 
-// companies lists the companies to pull, in the order given. One for now;
-// the selection across companies (repeated --company, --all-companies,
-// --companies-file) belongs here.
-func (f surveyReportFlags) companies() []string {
-	if strings.TrimSpace(f.company) == "" {
-		return nil
+// pulling reports whether the survey is to be pulled rather than read
+// from --from files.
+func (f surveyReportFlags) pulling() bool {
+	return len(f.companies) > 0 || f.allCompanies || f.companiesFile != "" || f.enrollment != ""
+}
+
+// selection is the companies to pull: --company values, then those of
+// --companies-file, or all of them.
+func (f surveyReportFlags) selection() (workflows.CompanySelection, error) {
+	sel := workflows.CompanySelection{Companies: slices.Clone(f.companies), All: f.allCompanies}
+	if f.companiesFile != "" {
+		names, err := readCompaniesFile(f.companiesFile)
+		if err != nil {
+			return workflows.CompanySelection{}, err
+		}
+		sel.Companies = append(sel.Companies, names...)
 	}
-	return []string{f.company}
+	return sel, nil
 }
 
 func newSurveyReportCmd(a *app) *cobra.Command {
@@ -55,8 +68,11 @@ func newSurveyReportCmd(a *app) *cobra.Command {
 report people can read: one self-contained HTML file (the default) that opens
 offline and prints cleanly, or the counts as JSON for dashboards.
 
-The survey is pulled as survey-results pulls it (--company, --enrollment), or
-read from saved survey-results output: --from FILE, ndjson or json, repeatable.
+The survey is pulled as survey-results pulls it (--company, repeatable,
+--companies-file or --all-companies, and --enrollment), all companies side
+by side, or read from saved survey-results output: --from FILE, ndjson or
+json, repeatable. With several companies, each question shows every company
+and the overall side by side.
 Records that name their company (companyId, companyName) are grouped by it;
 others belong to the json file's company, or to a company named after the
 file (acme.ndjson: "acme").
@@ -77,6 +93,7 @@ Formats (-f):
 Exit status: 0 report written; 3 written, but some users' data could not be
 fetched completely; 2 bad input (nothing written); 1 other failures.`,
 		Example: `  keepnet-flow survey-report --company "Acme Manufacturing" --enrollment "Security Culture Survey" -o report.html
+  keepnet-flow survey-report --all-companies --enrollment "Security Culture Survey" -o culture.html
   keepnet-flow survey-results --company Acme --enrollment Culture -o acme.ndjson
   keepnet-flow survey-report --from acme.ndjson --from globex.ndjson -o culture.html
   keepnet-flow survey-report --from acme.ndjson -f json`,
@@ -86,7 +103,10 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 		},
 	}
 	flags := cmd.Flags()
-	flags.StringVar(&f.company, "company", "", "customer company, by name or ID")
+	flags.StringArrayVar(&f.companies, "company", nil, "customer company, by name or ID; repeat for several")
+	flags.BoolVar(&f.allCompanies, "all-companies", false, "every company these credentials manage that has the survey (the others are listed and skipped)")
+	flags.StringVar(&f.companiesFile, "companies-file", "", "read companies from `FILE`: one name or ID a line; blank lines and lines starting with # are ignored")
+	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringArrayVar(&f.from, "from", nil, "read saved survey-results output (ndjson or json) instead of pulling; repeatable")
 	flags.StringVarP(&f.format, "format", "f", reportHTML, "output format: "+strings.Join(reportFormats, ", "))
@@ -96,21 +116,36 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
 	cmd.MarkFlagsMutuallyExclusive("from", "company")
+	cmd.MarkFlagsMutuallyExclusive("from", "all-companies")
+	cmd.MarkFlagsMutuallyExclusive("from", "companies-file")
+	cmd.MarkFlagsMutuallyExclusive("all-companies", "company")
+	cmd.MarkFlagsMutuallyExclusive("all-companies", "companies-file")
 	cmd.MarkFlagsMutuallyExclusive("from", "enrollment")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(reportFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 // validate checks what needs no file and no API call.
-func (f surveyReportFlags) validate() error {
-	pulling := f.company != "" || f.enrollment != ""
+func (f *surveyReportFlags) validate() error {
+	if err := checkOutputIsFile(f.output); err != nil {
+		return err
+	}
+	format, err := canonicalFormat(f.format, reportFormats)
+	if err != nil {
+		return err
+	}
+	f.format = format
+	pulling := f.pulling()
+	for _, co := range f.companies {
+		if strings.TrimSpace(co) == "" {
+			return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
+		}
+	}
 	switch {
-	case !slices.Contains(reportFormats, f.format):
-		return &workflows.InputError{Field: "format", Value: f.format, Reason: "is not one of " + strings.Join(reportFormats, ", ")}
 	case len(f.from) == 0 && !pulling:
-		return &workflows.InputError{Field: "from", Reason: "is missing: name the survey with --company and --enrollment, or saved survey-results output with --from"}
-	case pulling && len(f.companies()) == 0:
-		return &workflows.InputError{Field: "company", Reason: "is empty; pass a name or ID"}
+		return &workflows.InputError{Field: "from", Reason: "is missing: name the survey with --company (or --all-companies, --companies-file) and --enrollment, or saved survey-results output with --from"}
+	case pulling && len(f.companies) == 0 && !f.allCompanies && f.companiesFile == "":
+		return &workflows.InputError{Field: "company", Reason: "is missing; pass --company (repeatable), --companies-file or --all-companies"}
 	case pulling && strings.TrimSpace(f.enrollment) == "":
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
 	case f.concurrency < 1:
@@ -191,39 +226,52 @@ func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflow
 	if err != nil {
 		return surveyreport.Stats{}, err
 	}
-	var st surveyreport.Stats
-	for _, company := range f.companies() {
-		if err := pullIntoReport(cmd, a, client, workflows.SurveyRequest{Company: company, Enrollment: f.enrollment, Concurrency: f.concurrency}, b, &st); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
-}
-
-// pullIntoReport pulls one survey into b, with survey-results' progress
-// bar: a pull of thousands of users takes minutes.
-func pullIntoReport(cmd *cobra.Command, a *app, client *keepnet.Client, req workflows.SurveyRequest, b *workflows.SurveyReportBuilder, st *surveyreport.Stats) error {
-	ctx := cmd.Context()
-	pull, err := workflows.OpenSurvey(ctx, client, req)
+	sel, err := f.selection()
 	if err != nil {
-		return err
+		return surveyreport.Stats{}, err
 	}
-	key := pull.ReportKey()
-	b.Start(key)
+	pull, err := workflows.OpenSurveys(ctx, client, workflows.SurveysRequest{CompanySelection: sel, Enrollment: f.enrollment, Concurrency: f.concurrency})
+	if err != nil {
+		return surveyreport.Stats{}, err
+	}
+	if len(pull.Skipped) > 0 {
+		names := make([]string, len(pull.Skipped))
+		for i, sk := range pull.Skipped {
+			names[i] = fmt.Sprintf("%q (%s)", sk.Company.Name, sk.Company.ID)
+		}
+		fmt.Fprintf(a.progress(), "keepnet-flow: skipping %d companies without survey %q: %s\n", len(pull.Skipped), f.enrollment, strings.Join(names, ", "))
+	}
+	// Every company's survey is in the report, in the order named, even
+	// one nobody has answered yet.
+	keys := map[string]workflows.SurveyReportKey{}
+	for _, s := range pull.Surveys {
+		key := s.ReportKey()
+		keys[s.Company.ID] = key
+		b.Start(key)
+	}
+	var st surveyreport.Stats
 	bar := newSurveyProgress(a)
 	defer bar.stop()
-	for user, err := range pull.Users(ctx) {
+	for rec, err := range pull.Records(ctx) {
 		if err != nil {
-			return err
+			var company *workflows.CompanyError
+			if errors.As(err, &company) {
+				// The other companies go on; the report says the run
+				// was incomplete.
+				fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", oneLine(err.Error()))
+				st.Incomplete++
+				continue
+			}
+			return st, err
 		}
 		st.Users++
-		if user.Error != "" {
+		if rec.Error != "" {
 			st.Incomplete++
 		}
-		b.Add(key, user)
-		bar.step(pull.Total())
+		b.Add(keys[rec.CompanyID], rec.UserResult)
+		bar.step(-1)
 	}
-	return nil
+	return st, nil
 }
 
 func writeReport(w io.Writer, f surveyReportFlags, r workflows.SurveyReport) error {

@@ -219,3 +219,41 @@ func TestSurveyReportOfIncompleteRecordsIsWrittenAndExits3(t *testing.T) {
 		t.Errorf("stderr %q does not say how many users are incomplete", errOut)
 	}
 }
+
+// TestSurveyReportAcrossCompanies: one report of the survey in every
+// company that has it, each company side by side with the overall; a
+// company without the survey is skipped with a notice.
+func TestSurveyReportAcrossCompanies(t *testing.T) {
+	srv := cliFake(t, keepnettest.WithCustomers(8))
+	code, out, errOut := cliRun("survey-report", "--all-companies", "--enrollment", keepnettest.SurveyName, "-f", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	report := decodeReport(t, out)
+	withSurvey := 0
+	for _, co := range srv.Companies() {
+		for _, e := range srv.Enrollments() {
+			if e.CompanyID == co.ID && e.Name == keepnettest.SurveyName {
+				withSurvey++
+				break
+			}
+		}
+	}
+	if len(report.Companies) != withSurvey || withSurvey < 3 {
+		t.Errorf("%d companies in the report, want the %d with the survey", len(report.Companies), withSurvey)
+	}
+	users := 0
+	for _, co := range report.Companies {
+		users += co.Users
+	}
+	if report.Overall.Users != users || users == 0 {
+		t.Errorf("overall %d users, companies sum to %d", report.Overall.Users, users)
+	}
+	if !strings.Contains(errOut, "skipping") {
+		t.Errorf("stderr %q: want a notice of the companies without the survey", errOut)
+	}
+	code, _, errOut = cliRun("survey-report", "--all-companies", "--company", "Acme", "--enrollment", "x")
+	if code != exitUsage {
+		t.Errorf("--all-companies with --company: exit %d (%s), want 2", code, errOut)
+	}
+}

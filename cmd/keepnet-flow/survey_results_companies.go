@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
-	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/table"
@@ -18,23 +16,11 @@ func (f surveyResultsFlags) companyRefs() ([]string, error) {
 	if f.companiesFile == "" {
 		return refs, nil
 	}
-	data, err := os.ReadFile(f.companiesFile)
+	names, err := readCompaniesFile(f.companiesFile)
 	if err != nil {
-		return nil, &workflows.InputError{Field: "companies-file", Value: f.companiesFile, Reason: "cannot be read: " + err.Error()}
+		return nil, err
 	}
-	named := 0
-	for line := range strings.Lines(string(data)) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		refs = append(refs, line)
-		named++
-	}
-	if named == 0 {
-		return nil, &workflows.InputError{Field: "companies-file", Value: f.companiesFile, Reason: "names no company (one name or ID a line; # starts a comment)"}
-	}
-	return refs, nil
+	return append(refs, names...), nil
 }
 
 // acrossCompanies reports whether the run selects companies as a set (and
