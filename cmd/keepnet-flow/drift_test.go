@@ -134,3 +134,43 @@ func TestServerNamesReachTheTerminalSafely(t *testing.T) {
 		}
 	}
 }
+
+// TestISODatesFromTheCompanysSetting: a customer that writes dates month
+// first (its settings say MM/dd/yyyy) gets ISO dates that are the real
+// ones, not day-first readings of them.
+func TestISODatesFromTheCompanysSetting(t *testing.T) {
+	srv := cliFake(t, keepnettest.WithCustomers(8))
+	for _, k := range []int{3, 4} { // day first, month first
+		format := keepnettest.CustomerDateFormat(k)
+		code, out, errOut := cliRun("--quiet", "survey-results", "--company", keepnettest.CustomerName(k), "--enrollment", keepnettest.SurveyName)
+		if code != 0 {
+			t.Fatalf("customer %d: exit %d, %s", k, code, errOut)
+		}
+		want := map[string]string{}
+		for u := range srv.Users(keepnettest.CustomerSurveyID(k)) {
+			if !u.LastInteraction.IsZero() {
+				want[u.ID] = u.LastInteraction.Format("2006-01-02T15:04:05")
+			}
+		}
+		checked := 0
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var rec struct {
+				ID  string `json:"targetUserResourceId"`
+				Raw string `json:"lastInteractionDate"`
+				ISO string `json:"lastInteractionDateIso"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if w, ok := want[rec.ID]; ok {
+				checked++
+				if rec.ISO != w {
+					t.Errorf("customer %d (%s): %q read as %q, want %q", k, format, rec.Raw, rec.ISO, w)
+				}
+			}
+		}
+		if checked == 0 {
+			t.Errorf("customer %d: no dated records to check", k)
+		}
+	}
+}

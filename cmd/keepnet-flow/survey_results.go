@@ -86,8 +86,9 @@ Formats:
 
 Dates are kept as the server sent them, in the company's display format;
 lastInteractionDateIso (and each interaction's timeIso) gives them in ISO
-8601 where the day/month order is known from the company's own dates in the
-survey (a day above 12 shows it), and is left out otherwise, never guessed:
+8601 in the company's day/month order, from its date-format setting or,
+where that cannot be read, from its own dates in the survey (a day above 12
+shows it), and is left out where the order is unknown, never guessed:
 a notice on stderr says how many and why. csv-wide sees every date before
 its first row; the streaming formats only those before the record.
 
@@ -295,7 +296,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 			len(pull.Skipped), len(pull.Skipped)+len(pull.Surveys)+len(pull.Failed), f.enrollment, strings.Join(names, ", "))
 	}
 	headerOf := func(s *workflows.SurveyPull) surveyout.Header {
-		return surveyout.Header{Company: s.Company, Enrollment: s.Enrollment, Summary: s.Summary}
+		return surveyout.Header{Company: s.Company, Enrollment: s.Enrollment, Summary: s.Summary, DateOrder: s.Dates.Order}
 	}
 	var header surveyout.Header
 	if !grouped {

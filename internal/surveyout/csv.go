@@ -25,9 +25,9 @@ type csvLong struct {
 	company workflows.Company
 }
 
-func newCSVLong(w io.Writer, company workflows.Company, raw bool) (*csvLong, error) {
-	c := &csvLong{w: newCSVRows(csv.NewWriter(w), raw), row: make([]string, len(csvLongColumns)), company: company}
-	c.forCompany(company.ID)
+func newCSVLong(w io.Writer, h Header, raw bool) (*csvLong, error) {
+	c := &csvLong{w: newCSVRows(csv.NewWriter(w), raw), row: make([]string, len(csvLongColumns)), company: h.Company}
+	c.forCompany(h.Company.ID, h.DateOrder)
 	if err := c.w.Write(csvLongColumns); err != nil {
 		return nil, fmt.Errorf("write csv header: %w", err)
 	}
@@ -38,7 +38,7 @@ func (c *csvLong) CompanyFailed(string) {}
 
 func (c *csvLong) BeginCompany(h Header) error {
 	c.company = h.Company
-	c.forCompany(h.Company.ID)
+	c.forCompany(h.Company.ID, h.DateOrder)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -53,7 +54,7 @@ type question struct {
 	index    *int // the highest seen
 }
 
-func newCSVWide(w io.Writer, company workflows.Company, opts Options) (*csvWide, error) {
+func newCSVWide(w io.Writer, h Header, opts Options) (*csvWide, error) {
 	// The spool holds names, emails and answers: it has no name at any
 	// time, so a run that ends in any way (a closed pipe, a kill) leaves
 	// none of it behind.
@@ -62,19 +63,22 @@ func newCSVWide(w io.Writer, company workflows.Company, opts Options) (*csvWide,
 		return nil, fmt.Errorf("csv-wide spool: %w", err)
 	}
 	buf := bufio.NewWriter(spool)
-	return &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw, company: company}, nil
+	c := &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw, company: h.Company}
+	c.forCompany(h.Company.ID, h.DateOrder)
+	return c, nil
 }
 
 func (c *csvWide) CompanyFailed(string) {}
 
 func (c *csvWide) BeginCompany(h Header) error {
 	c.company = h.Company
+	c.forCompany(h.Company.ID, h.DateOrder)
 	return nil
 }
 
 func (c *csvWide) WriteUser(u workflows.UserResult) error {
-	c.forCompany(c.company.ID)
-	c.observe(u) // every date, before the first row is written
+	c.forCompany(c.company.ID, keepnetdate.Unknown) // its setting, if any, was noted when it began
+	c.observe(u)                                    // every date, before the first row is written
 	for _, a := range u.Answers {
 		q, seen := c.questions[a.QuestionID]
 		if !seen {
@@ -125,7 +129,7 @@ func (c *csvWide) replay() error {
 		} else if err != nil {
 			return fmt.Errorf("csv-wide spool: %w", err)
 		}
-		c.forCompany(u.CompanyID)
+		c.forCompany(u.CompanyID, keepnetdate.Unknown)
 		copy(row, []string{u.CompanyID, u.CompanyName, u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error, c.iso(u.LastInteractionDate)})
 		clear(row[fixed:])
 		for _, a := range u.Answers {

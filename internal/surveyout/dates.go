@@ -10,21 +10,32 @@ import (
 
 // isoDates gives the server's date strings their ISO 8601 companions, so
 // that pulls of customers whose display formats differ merge and sort. The
-// day/month order comes from each company's own dates in the pull
-// (keepnetdate.OrderEvidence), kept apart per company because each company
-// has its own display format: the streaming formats know only the dates
-// written so far, csv-wide knows every date before its first row. A date
-// whose order is still open gets no ISO value, never a guess; DateNotice
-// says how many and why.
+// day/month order of a company's dates comes from its date-format setting
+// when that names one (Header.DateOrder), else from the company's own dates
+// in the pull (keepnetdate.OrderEvidence), kept apart per company because
+// each company has its own display format: the streaming formats know only
+// the dates written so far, csv-wide knows every date before its first row.
+// A date whose order is still open gets no ISO value, never a guess;
+// DateNotice says how many and why.
 type isoDates struct {
+	setting    map[string]keepnetdate.Order          // by company ID, where its settings name the order
 	evidence   map[string]*keepnetdate.OrderEvidence // by company ID
 	company    string                                // whose dates observe and iso read
 	ambiguous  int                                   // dates left without an ISO value for want of the order
 	unreadable int                                   // dates in no format keepnetdate knows
 }
 
-// forCompany makes the following dates company's.
-func (d *isoDates) forCompany(companyID string) { d.company = companyID }
+// forCompany makes the following dates those of h's company, whose
+// settings name setting (Unknown when they name none).
+func (d *isoDates) forCompany(companyID string, setting keepnetdate.Order) {
+	d.company = companyID
+	if setting != keepnetdate.Unknown {
+		if d.setting == nil {
+			d.setting = map[string]keepnetdate.Order{}
+		}
+		d.setting[companyID] = setting
+	}
+}
 
 // current is the evidence of the company being written.
 func (d *isoDates) current() *keepnetdate.OrderEvidence {
@@ -37,6 +48,15 @@ func (d *isoDates) current() *keepnetdate.OrderEvidence {
 		d.evidence[d.company] = e
 	}
 	return e
+}
+
+// order is the day/month order of the current company's dates: its
+// setting's, else what its dates have shown so far.
+func (d *isoDates) order() keepnetdate.Order {
+	if o, ok := d.setting[d.company]; ok {
+		return o
+	}
+	return d.current().Order()
 }
 
 // observe takes in what u's dates say about its company's order.
@@ -53,7 +73,7 @@ func (d *isoDates) iso(t keepnetdate.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	s, err := t.ISO(d.current().Order())
+	s, err := t.ISO(d.order())
 	switch {
 	case err == nil:
 		return s

@@ -20,13 +20,13 @@ type ndjsonWriter struct {
 func newNDJSON(w io.Writer, h Header) *ndjsonWriter {
 	buf := bufio.NewWriter(w)
 	n := &ndjsonWriter{buf: buf, enc: newEncoder(buf), survey: h}
-	n.forCompany(h.Company.ID)
+	n.forCompany(h.Company.ID, h.DateOrder)
 	return n
 }
 
 func (n *ndjsonWriter) BeginCompany(h Header) error {
 	n.survey = h
-	n.forCompany(h.Company.ID)
+	n.forCompany(h.Company.ID, h.DateOrder)
 	return nil
 }
 
@@ -68,7 +68,7 @@ type jsonDocument struct {
 func newJSONDocument(w io.Writer, h Header, grouped bool) (*jsonDocument, error) {
 	buf := bufio.NewWriter(w)
 	d := &jsonDocument{buf: buf, enc: newEncoder(buf), grouped: grouped, survey: h}
-	d.forCompany(h.Company.ID)
+	d.forCompany(h.Company.ID, h.DateOrder)
 	if grouped {
 		buf.WriteString(`{"companies":[`)
 		return d, nil
@@ -99,7 +99,7 @@ func (d *jsonDocument) writeHeader(h Header) error {
 
 func (d *jsonDocument) BeginCompany(h Header) error {
 	d.survey = h
-	d.forCompany(h.Company.ID)
+	d.forCompany(h.Company.ID, h.DateOrder)
 	if !d.grouped {
 		return nil
 	}

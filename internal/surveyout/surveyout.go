@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -17,6 +18,10 @@ type Header struct {
 	Company    workflows.Company          `json:"company"`
 	Enrollment workflows.SurveyEnrollment `json:"enrollment"`
 	Summary    json.RawMessage            `json:"summary"`
+	// DateOrder is the day/month order of the company's dates from its
+	// settings (workflows.CompanyDates); Unknown leaves the order to be
+	// learnt from the dates. Not part of any output.
+	DateOrder keepnetdate.Order `json:"-"`
 }
 
 // Writer writes survey records, each naming its company: those of the
@@ -90,9 +95,9 @@ func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 	case JSON:
 		return newJSONDocument(w, h, opts.Grouped)
 	case CSV:
-		return newCSVLong(w, h.Company, opts.CSVRaw)
+		return newCSVLong(w, h, opts.CSVRaw)
 	case CSVWide:
-		return newCSVWide(w, h.Company, opts)
+		return newCSVWide(w, h, opts)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }

@@ -609,3 +609,38 @@ func TestISODatesFollowEachCompanysOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestISODatesFollowTheCompanysSetting: with the company's date-format
+// setting known, even the first ambiguous date gets its ISO value, in the
+// streaming formats too, and no notice is needed.
+func TestISODatesFollowTheCompanysSetting(t *testing.T) {
+	user := func(id, date string) workflows.UserResult {
+		return workflows.UserResult{TargetUserResourceID: id, LastInteractionDate: keepnetdate.FromString(date), Answers: []workflows.Answer{},
+			Interactions: []workflows.Interaction{{Event: "Email Opened", Time: keepnetdate.FromString(date)}}}
+	}
+	for _, tt := range []struct {
+		order keepnetdate.Order
+		want  string
+	}{{keepnetdate.DayFirst, "2026-02-05T09:00:00"}, {keepnetdate.MonthFirst, "2026-05-02T09:00:00"}} {
+		for _, format := range []string{NDJSON, CSV, CSVWide, JSON} {
+			h := Header{Company: workflows.Company{ID: "c-1", Name: "Set"}, DateOrder: tt.order}
+			var out bytes.Buffer
+			w, err := New(format, &out, h, Options{SpoolDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.WriteUser(user("u-1", "05/02/2026 09:00")); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := isoColumn(t, format, out.String()); len(got) != 1 || got[0] != tt.want {
+				t.Errorf("%s, order %v: ISO %q, want %q", format, tt.order, got, tt.want)
+			}
+			if notice := w.DateNotice(); notice != "" {
+				t.Errorf("%s: notice %q", format, notice)
+			}
+		}
+	}
+}

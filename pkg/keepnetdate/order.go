@@ -86,3 +86,24 @@ func (t Time) ISO(order Order) (string, error) {
 // IsAmbiguous reports whether err is ISO's or ParseAs's refusal to guess
 // the day/month order.
 func IsAmbiguous(err error) bool { return errors.Is(err, ErrAmbiguous) }
+
+// OrderOfFormat reads the day/month order from a company's date-format
+// setting, written in .NET's notation ("dd/MM/yyyy", "MM/dd/yyyy",
+// "d.M.yyyy"): DayFirst when the day comes before the month, MonthFirst
+// when the month does. A format that starts with the year, or that names
+// no day or no month, gives Unknown: its dates need no order, or it cannot
+// be read.
+func OrderOfFormat(format string) Order {
+	// In .NET's notation "M" is the month and "m" the minute, "d" the day
+	// (and "ddd" a weekday name, which still comes where the day does).
+	day, month, year := strings.IndexByte(format, 'd'), strings.IndexByte(format, 'M'), strings.IndexByte(format, 'y')
+	switch {
+	case day < 0 || month < 0:
+		return Unknown
+	case year >= 0 && year < day && year < month:
+		return Unknown
+	case day < month:
+		return DayFirst
+	}
+	return MonthFirst
+}

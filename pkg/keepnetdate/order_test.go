@@ -55,3 +55,22 @@ func TestISO(t *testing.T) {
 		t.Errorf("ISO(soon) = %v, want a parse error", err)
 	}
 }
+
+func TestOrderOfFormat(t *testing.T) {
+	for format, want := range map[string]Order{
+		"dd/MM/yyyy":          DayFirst,
+		"d.M.yyyy":            DayFirst,
+		"dd/MM/yyyy HH:mm:ss": DayFirst,
+		"MM/dd/yyyy":          MonthFirst,
+		"M/d/yyyy h:mm tt":    MonthFirst,
+		"yyyy/MM/dd":          Unknown, // the year first: no order needed
+		"yyyy-MM-dd":          Unknown,
+		"":                    Unknown,
+		"HH:mm":               Unknown,
+		"mm/dd/yyyy":          Unknown, // minutes, not months: no month at all
+	} {
+		if got := OrderOfFormat(format); got != want {
+			t.Errorf("OrderOfFormat(%q) = %v, want %v", format, got, want)
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (s *Server) handleCompaniesSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		// One company without a licence end date: the field is left out.
 		if c.ID != CompanyAcmeEuropeID {
-			row.LicenseEndDate = displaySeconds(created.AddDate(3, 0, 0))
+			row.LicenseEndDate = display(s.world.dateFormat(c.ID), created.AddDate(3, 0, 0), true)
 		}
 		rows = append(rows, row)
 	}
@@ -231,3 +231,28 @@ func (s *Server) handleFormDetails(w http.ResponseWriter, r *http.Request) {
 
 // now is the fake's clock, truncated to seconds as the service's dates are.
 func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Second) }
+
+// handleCompanyGet returns one customer company's settings, among them the
+// display format its dates are written in.
+func (s *Server) handleCompanyGet(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s.mu.Lock()
+	c := s.world.company(id)
+	var data map[string]any
+	if c != nil && c.Managed {
+		data = map[string]any{
+			"resourceId": c.ID, "name": c.Name, "industryName": c.Industry,
+			"dateFormat": s.world.dateFormat(c.ID), "timeFormat": "HH:mm",
+			"licenseTypeName": "Enterprise", "targetUserCount": 0, "tags": []string{},
+		}
+	}
+	s.mu.Unlock()
+	switch {
+	case c == nil:
+		writeError(w, http.StatusNotFound, "NOT_FOUND", "Company not found.", nil)
+	case data == nil:
+		writeCapitalError(w, http.StatusForbidden, "PRIVACY_ERROR", "You do not have permission to access this company's data.")
+	default:
+		writeData(w, http.StatusOK, data)
+	}
+}

@@ -39,6 +39,16 @@ func CustomerHasSurvey(k int) bool { return k%7 != 0 }
 // group: every third has only "All Staff".
 func CustomerHasFinance(k int) bool { return k%3 != 0 }
 
+// CustomerDateFormat is the display format of customer k's dates: every
+// fourth writes them month first (MM/dd/yyyy), as US offices do; the others
+// day first.
+func CustomerDateFormat(k int) string {
+	if k%4 == 0 {
+		return DateFormatMonthFirst
+	}
+	return DateFormatDayFirst
+}
+
 // CustomerSurveyUsers is the size of customer k's survey: 10 to 99 users,
 // different from one customer to the next.
 func CustomerSurveyUsers(k int) int { return 10 + (k*37)%90 }
@@ -48,7 +58,7 @@ func CustomerSurveyUsers(k int) int { return 10 + (k*37)%90 }
 func seedCustomers(w *world, n int) {
 	for k := 1; k <= n; k++ {
 		id := CustomerID(k)
-		w.addCompany(&Company{ID: id, Name: CustomerName(k), Managed: true, Industry: "Services"}, true)
+		w.addCompany(&Company{ID: id, Name: CustomerName(k), Managed: true, Industry: "Services", DateFormat: CustomerDateFormat(k)}, true)
 		all := fmt.Sprintf("g9CustAll%03d", k%1000)
 		w.addGroup(&Group{ID: all, CompanyID: id, Name: GroupAllStaffName, UserCount: CustomerSurveyUsers(k)})
 		if CustomerHasFinance(k) {

@@ -78,7 +78,7 @@ func (s *Server) handleEnrollmentsSearch(w http.ResponseWriter, r *http.Request)
 func (s *Server) enrollmentRow(e *Enrollment) enrollmentRow {
 	row := enrollmentRow{
 		EnrollmentID: e.ID, Name: e.Name, EnrolledBy: "MSSP Operator",
-		StartDate: displayMinutes(e.StartDate), TrainingName: e.TrainingName,
+		StartDate: display(s.world.dateFormat(e.CompanyID), e.StartDate, false), TrainingName: e.TrainingName,
 		Delivery: "Email", DeliveryType: "Email", CreateTime: dotNet(e.CreateTime),
 		Status: e.Status, RecipientType: "Target Group", Category: "Security Awareness",
 		TargetAudience: "All Employees", Type: e.Type, HasQuiz: e.Type == "SCORM",

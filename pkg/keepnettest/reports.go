@@ -45,7 +45,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 			"category": "Security Awareness", "trainingTypeName": ev.Type, "hasQuiz": ev.Type == "SCORM",
 		},
 		"reportDetail":                     report,
-		"startDate":                        displayMinutes(ev.StartDate),
+		"startDate":                        display(s.world.dateFormat(ev.CompanyID), ev.StartDate, false),
 		"name":                             ev.Name,
 		"completedCount":                   counts[UserCompleted],
 		"inProgressCount":                  counts[UserInProgress],
@@ -127,11 +127,15 @@ func (s *Server) userRow(e *Enrollment, u User) userRow {
 		TargetUserResourceID: u.ID, ResourceID: u.ID, UserID: 100000 + u.Index, EnrollmentID: e.ID,
 		FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Department: u.Department,
 		PhoneNumber: u.Phone, Status: u.Status, DeliveryType: "Email", IsMainScore: true,
-		LastInteractionDate: optionalTime(u.LastInteraction, displaySeconds), CustomFieldValues: []any{},
+		CustomFieldValues: []any{},
+	}
+	format := s.world.dateFormat(e.CompanyID)
+	if !u.LastInteraction.IsZero() {
+		row.LastInteractionDate = display(format, u.LastInteraction, true)
 	}
 	if u.Status == UserCompleted {
 		row.ExamStatusName = "Completed"
-		row.FirstCompletionDate = displaySeconds(u.LastInteraction)
+		row.FirstCompletionDate = display(format, u.LastInteraction, true)
 	} else if u.Status != UserNotResponded {
 		row.ExamStatusName = "Not Completed"
 	}
@@ -271,7 +275,7 @@ func (s *Server) handleExamSessions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sessionRow(e *Enrollment, u User, sess Session) sessionRow {
 	row := sessionRow{
 		ScormSessionID: sess.ID + "-scorm", EnrollmentSessionID: sess.ID,
-		EnrollmentSessionCreatedAt: displaySeconds(sess.CreatedAt), TargetUserResourceID: u.ID,
+		EnrollmentSessionCreatedAt: display(s.world.dateFormat(e.CompanyID), sess.CreatedAt, true), TargetUserResourceID: u.ID,
 		Interactions: []rawInteraction{}, InteractionsHumanReadable: []humanInteraction{},
 		TotalQuestions: len(surveyQuestions), Questions: []any{},
 		// Meaningless for surveys, as on the live service.

@@ -85,15 +85,22 @@ type pageData struct {
 	Results              any `json:"results"`
 }
 
-// Date formats the live service mixes, all without a zone.
-const (
-	layoutDisplaySeconds = "02/01/2006 15:04:05"
-	layoutDisplayMinutes = "02/01/2006 15:04"
-	layoutDotNet         = "2006-01-02T15:04:05.0000000"
-)
+// The .NET layout of dates the live service sends besides the companies'
+// display formats (see display), without a zone.
+const layoutDotNet = "2006-01-02T15:04:05.0000000"
 
-func displaySeconds(t time.Time) string { return t.Format(layoutDisplaySeconds) }
-func displayMinutes(t time.Time) string { return t.Format(layoutDisplayMinutes) }
+// display renders t in a company's display format (see Company.DateFormat),
+// with seconds or without: the live service mixes both.
+func display(dateFormat string, t time.Time, seconds bool) string {
+	layout := "02/01/2006"
+	if dateFormat == DateFormatMonthFirst {
+		layout = "01/02/2006"
+	}
+	if seconds {
+		return t.Format(layout + " 15:04:05")
+	}
+	return t.Format(layout + " 15:04")
+}
 
 // dotNet renders t as .NET does a DateTime of unspecified kind: seven
 // fractional digits, no zone. A fixed fraction keeps the output stable.
@@ -102,12 +109,4 @@ func dotNet(t time.Time) string {
 		t = t.Add(123456700 * time.Nanosecond)
 	}
 	return t.Format(layoutDotNet)
-}
-
-// optionalTime renders a nullable date: "" (left out) for the zero time.
-func optionalTime(t time.Time, format func(time.Time) string) string {
-	if t.IsZero() {
-		return ""
-	}
-	return format(t)
 }

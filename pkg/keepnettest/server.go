@@ -130,6 +130,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc(RouteTrainingsSearch, s.authed(s.handleTrainingsSearch))
 	mux.HandleFunc(RouteTargetGroupsSearch, s.authed(s.handleTargetGroupsSearch))
 	mux.HandleFunc(RouteTimeZones, s.authed(s.handleTimeZones))
+	mux.HandleFunc(RouteCompanyGet, s.authed(s.handleCompanyGet))
 	return mux
 }
 

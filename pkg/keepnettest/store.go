@@ -90,3 +90,12 @@ func cloneEnrollment(e *Enrollment) Enrollment {
 	out.GroupIDs = slices.Clone(e.GroupIDs)
 	return out
 }
+
+// dateFormat is the display format of the company with this ID, the
+// default for an unknown one.
+func (w *world) dateFormat(companyID string) string {
+	if c := w.company(companyID); c != nil && c.DateFormat != "" {
+		return c.DateFormat
+	}
+	return DateFormatDayFirst
+}

@@ -13,7 +13,18 @@ type Company struct {
 	Managed bool
 	// Industry is left out of the JSON when empty, as the service omits nulls.
 	Industry string
+	// DateFormat is the company's display format for dates, in .NET's
+	// notation as the company settings send it: "dd/MM/yyyy" (the
+	// default) or "MM/dd/yyyy". Report dates of the company's enrollments
+	// are written in it.
+	DateFormat string
 }
+
+// Date formats a company can display dates in.
+const (
+	DateFormatDayFirst   = "dd/MM/yyyy"
+	DateFormatMonthFirst = "MM/dd/yyyy"
+)
 
 // Training is an entry of the training library, visible to every company.
 type Training struct {
@@ -160,4 +171,5 @@ const (
 	RouteTrainingsSearch    = "POST /api/trainings/search"
 	RouteTargetGroupsSearch = "POST /api/target-groups/search/current-company"
 	RouteTimeZones          = "GET /api/timezone/timezones"
+	RouteCompanyGet         = "GET /api/companies/{id}"
 )

@@ -110,6 +110,9 @@ type SurveyPull struct {
 	// envelope's data exactly as the server sent it: nothing of it is lost
 	// to a field the generated type would not fit.
 	Summary json.RawMessage
+	// Dates is how the company writes its dates, from its settings: what
+	// the outputs' ISO 8601 companions of the server's dates rest on.
+	Dates CompanyDates
 
 	scope       *keepnet.Company
 	concurrency int
@@ -123,7 +126,7 @@ type SurveyPull struct {
 }
 
 // OpenSurvey resolves the company and the survey enrollment and fetches the
-// enrollment's details and summary. Unknown, ambiguous or non-survey names
+// enrollment's details and summary, and the company's date format. Unknown, ambiguous or non-survey names
 // are *InputError, reported before any user is fetched.
 func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*SurveyPull, error) {
 	if req.Concurrency < 0 {
@@ -146,7 +149,12 @@ func openSurveyIn(ctx context.Context, c *keepnet.Client, company Company, enrol
 	// Details and summary do not depend on each other: fetch them at once.
 	api := scope.API()
 	var details, summary json.RawMessage
+	var dates CompanyDates
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		dates = readCompanyDates(gctx, scope)
+		return nil // never fails the pull: see readCompanyDates
+	})
 	g.Go(func() (err error) {
 		details, err = fetchData(gctx, func(ctx context.Context) (*http.Response, error) {
 			return api.GetEnrollmentsResourceId(ctx, enrollment.ID)
@@ -180,6 +188,7 @@ func openSurveyIn(ctx context.Context, c *keepnet.Client, company Company, enrol
 		pull.concurrency = DefaultSurveyConcurrency
 	}
 	pull.Summary = summary
+	pull.Dates = dates
 	pull.total.Store(-1)
 	return pull, nil
 }

@@ -47,14 +47,14 @@ type sessionOption struct {
 // exam-result-sessions body. Everything sessionsBody holds is read, so any
 // field that could not be decoded fails the user's answers rather than
 // leaving an answer silently empty; a body without data is hollow.
-func answersOfBody(body *sessionsBody, r *keepnet.DecodeReport) ([]Answer, error) {
+func answersOfBody(body *sessionsBody, r *keepnet.DecodeReport, order keepnetdate.Order) ([]Answer, error) {
 	if !r.OK() {
 		return nil, errors.New(problemText(r.Problems))
 	}
 	if body.Data == nil {
 		return nil, keepnet.HollowError("the exam-result-sessions answer has no data")
 	}
-	return answersOf(*body.Data), nil
+	return answersOf(*body.Data, order), nil
 }
 
 // decodeAnswers reads an exam-result-sessions body and returns the answers
@@ -65,14 +65,14 @@ func decodeAnswers(data []byte) ([]Answer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode exam-result sessions: %w", err)
 	}
-	return answersOfBody(&body, r)
+	return answersOfBody(&body, r, keepnetdate.Unknown)
 }
 
 // answersOf turns a user's exam-result sessions into answers: those of the
 // latest session, one per question ID. Users who never answered have no
 // sessions and get no answers.
-func answersOf(sessions []session) []Answer {
-	latest, ok := latestSession(sessions)
+func answersOf(sessions []session, order keepnetdate.Order) []Answer {
+	latest, ok := latestSession(sessions, order)
 	if !ok {
 		return []Answer{}
 	}
@@ -139,16 +139,21 @@ func answerOf(item sessionItem) Answer {
 }
 
 // latestSession picks the session created last. The creation date comes in
-// the company's display format, so day/month order may be unknowable from
-// one date alone: the dates are read under the first reading in which all
+// the company's display format: order is its day/month order when the
+// company's settings name it. Otherwise the order may be unknowable from one
+// date alone, and the dates are read under the first reading in which all
 // of them parse (unambiguous, day first, month first); when none does, the
 // server's order is trusted and the last session wins. Ties also go to the
 // later one in the server's order.
-func latestSession(sessions []session) (session, bool) {
+func latestSession(sessions []session, order keepnetdate.Order) (session, bool) {
 	if len(sessions) == 0 {
 		return session{}, false
 	}
-	for _, order := range []keepnetdate.Order{keepnetdate.Unknown, keepnetdate.DayFirst, keepnetdate.MonthFirst} {
+	readings := []keepnetdate.Order{keepnetdate.Unknown, keepnetdate.DayFirst, keepnetdate.MonthFirst}
+	if order != keepnetdate.Unknown {
+		readings = []keepnetdate.Order{order}
+	}
+	for _, order := range readings {
 		if best, ok := latestBy(sessions, order); ok {
 			return sessions[best], true
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 func seconds(v float64) *float64 { return &v }
@@ -128,4 +130,22 @@ func FuzzDecodeAnswers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLatestSessionFollowsTheCompanysDateOrder: two sessions whose dates
+// read either way are ordered by the company's setting when it is known.
+func TestLatestSessionFollowsTheCompanysDateOrder(t *testing.T) {
+	sessions := []session{
+		{CreatedAt: keepnetdate.FromString("05/02/2026 10:00"), Items: []sessionItem{{ScormID: "q", Response: "first listed"}}},
+		{CreatedAt: keepnetdate.FromString("03/04/2026 09:00"), Items: []sessionItem{{ScormID: "q", Response: "second listed"}}},
+	}
+	for order, want := range map[keepnetdate.Order]string{
+		keepnetdate.DayFirst:   "second listed", // 3 April after 5 February
+		keepnetdate.MonthFirst: "first listed",  // 2 May after 4 March
+	} {
+		got, ok := latestSession(sessions, order)
+		if !ok || got.Items[0].Response != want {
+			t.Errorf("order %v: latest is %q, want %q", order, got.Items[0].Response, want)
+		}
+	}
 }

@@ -317,7 +317,7 @@ func (p *SurveyPull) fetchAnswers(ctx context.Context, userID string) ([]Answer,
 	_, _, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
 		return p.scope.API().GetTrainingReportsExamResultSessionsTargetUserResourceId(ctx, p.Enrollment.ID, userID)
 	}, func(body *sessionsBody, r *keepnet.DecodeReport) (err error) {
-		answers, err = answersOfBody(body, r)
+		answers, err = answersOfBody(body, r, p.Dates.Order)
 		return err
 	})
 	if err != nil {

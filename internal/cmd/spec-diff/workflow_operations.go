@@ -23,6 +23,7 @@ var workflowOperations = []operation{
 	{"POST", "/api/trainings/search"},
 	{"POST", "/api/target-groups/search/current-company"},
 	{"GET", "/api/timezone/timezones"},
+	{"GET", "/api/companies/{resourceId}"},
 }
 
 // operation is an HTTP method (upper case, as oasdiff reports it) and a spec
