@@ -9,11 +9,16 @@ import (
 	"sync/atomic"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
 // usersPageSize is what users/search is asked for; the service caps pages
 // at 100 rows and may return fewer, which allPages copes with.
 const usersPageSize = 100
+
+// minUserWindow is the fewest users a pull keeps in flight or waiting to be
+// yielded, whatever its concurrency: about a second of users at full speed.
+const minUserWindow = 512
 
 // Users streams the survey's users, one record each, in the order
 // users/search lists them, so two pulls of the same survey give the same
@@ -32,34 +37,49 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 
-		// Every request runs on one of Concurrency workers, so that many
-		// are in flight and no more, without a goroutine per user: the
-		// workers' stacks stay grown and the scheduler has little to do,
-		// which is most of the client's CPU per user after decoding.
+		// Every request runs on a pool of workers rather than a goroutine of
+		// its own: the workers' stacks stay grown and the scheduler has
+		// little to do, which is most of the client's CPU per user after
+		// decoding. Concurrency slots bound the requests under way; a
+		// request waiting to retry gives its slot back, so another request
+		// starts meanwhile. The pool has twice as many workers as slots, so
+		// a free slot nearly always finds a free worker; when every worker
+		// is taken (many requests waiting to retry), the request gets a
+		// goroutine of its own.
+		slots := keepnet.NewSlots(p.concurrency)
 		requests := make(chan func())
 		var workers sync.WaitGroup
-		for range p.concurrency {
+		for range 2 * p.concurrency {
 			workers.Go(func() {
 				for request := range requests {
 					request()
 				}
 			})
 		}
-		// submit hands a request to the next free worker; false when the
-		// pull is stopping and the request will not run.
-		submit := func(request func()) bool {
-			select {
-			case requests <- request:
-				return true
-			case <-ctx.Done():
+		// submit starts a request once a slot is free; false when the pull
+		// is stopping and the request will not run.
+		submit := func(request func(context.Context)) bool {
+			rctx, release, err := slots.Acquire(ctx)
+			if err != nil {
 				return false
 			}
+			run := func() {
+				defer release()
+				request(rctx)
+			}
+			select {
+			case requests <- run:
+			default:
+				workers.Go(run)
+			}
+			return true
 		}
 
 		// The window is how many users may be in flight or done but not yet
-		// yielded: enough to keep every worker busy while a slow user holds
-		// up the ones behind it, few enough to keep memory small.
-		window := 4 * p.concurrency
+		// yielded: enough to keep every slot busy while a user waiting to
+		// retry (a second for a Retry-After: 1) holds up the ones behind
+		// it, few enough to keep memory small.
+		window := max(4*p.concurrency, minUserWindow)
 		rows := make(chan gen.TrainingReportUsersSearchView, usersPageSize)
 		pending := make(chan *userSlot, window)
 		pageErr := make(chan error, 1)
@@ -167,7 +187,7 @@ func (s *userSlot) result() UserResult {
 // startUser submits the user's two requests, the timeline and the answers.
 // If the pull stops before both are submitted, the slot is never done; the
 // consumer sees the cancellation instead.
-func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(func()) bool) {
+func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(func(context.Context)) bool) {
 	id := slot.user.TargetUserResourceID
 	if id == "" {
 		slot.answersErr = errNoUserID
@@ -175,12 +195,12 @@ func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(
 		return
 	}
 	slot.parts.Store(2)
-	ok := submit(func() {
+	ok := submit(func(ctx context.Context) {
 		slot.user.Interactions, slot.timelineErr = p.fetchInteractions(ctx, id)
 		slot.partDone()
 	})
 	if ok {
-		submit(func() {
+		submit(func(ctx context.Context) {
 			slot.user.Answers, slot.answersErr = p.fetchAnswers(ctx, id)
 			slot.partDone()
 		})
@@ -189,7 +209,7 @@ func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(
 
 // listUsers sends every users/search row to rows; each page is one request
 // on the workers, like every other.
-func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, rows chan<- gen.TrainingReportUsersSearchView) error {
+func (p *SurveyPull) listUsers(ctx context.Context, submit func(func(context.Context)) bool, rows chan<- gen.TrainingReportUsersSearchView) error {
 	type pageResult struct {
 		rows []gen.TrainingReportUsersSearchView
 		err  error
@@ -200,7 +220,7 @@ func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, ro
 	var previousFirst string
 	fetch := func(ctx context.Context, page, size int) ([]gen.TrainingReportUsersSearchView, error) {
 		result := make(chan pageResult, 1)
-		if !submit(func() {
+		if !submit(func(ctx context.Context) {
 			rows, err := p.fetchUsersPage(ctx, page, size)
 			result <- pageResult{rows, err}
 		}) {
