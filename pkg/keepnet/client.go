@@ -70,7 +70,7 @@ func New(opts ...Option) (*Client, error) {
 	d := &doer{
 		http:      hc,
 		tokens:    newTokens(conf, hc, scrub),
-		limits:    newLimits(newPacer(cfg.rateLimit, !cfg.fixedPace, cfg.clock.now, cfg.logger), cfg.maxInFlight),
+		limits:    newLimits(newPacer(cfg.rateLimit, !cfg.fixedPace, cfg.clock, cfg.logger), cfg.maxInFlight),
 		retry:     cfg.retry.withDefaults(),
 		clock:     cfg.clock,
 		log:       cfg.logger,

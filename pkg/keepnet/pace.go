@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
-
-	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 )
 
 // This file holds the adaptive pace: how fast the whole client sends, found
@@ -57,7 +55,7 @@ const (
 	paceMinRate     = 0.2  // requests per second: the slowest the pace goes
 	// A cut needs at least paceCutCount 429s making at least paceCutShare
 	// of the answers of the last second.
-	paceCutCount = 2
+	paceCutCount = 1
 	paceCutShare = 0.05
 	// The client counts as sending at its pace when its answers of the last
 	// two buckets are at least pacePaceBound of the pace.
@@ -94,6 +92,7 @@ type pacer struct {
 	adaptive bool
 	ceiling  rate.Limit // the user's bound (WithRateLimit); rate.Inf if none
 	lim      *rate.Limiter
+	clock    clock
 	now      func() time.Time
 	log      *slog.Logger
 
@@ -119,8 +118,8 @@ type pacer struct {
 	}
 }
 
-func newPacer(ceiling float64, adaptive bool, now func() time.Time, log *slog.Logger) *pacer {
-	p := &pacer{adaptive: adaptive, ceiling: rate.Inf, now: now, log: log, current: rate.Inf, lastCutRate: rate.Inf}
+func newPacer(ceiling float64, adaptive bool, clk clock, log *slog.Logger) *pacer {
+	p := &pacer{adaptive: adaptive, ceiling: rate.Inf, clock: clk, now: clk.now, log: log, current: rate.Inf, lastCutRate: rate.Inf}
 	if ceiling > 0 {
 		p.ceiling = rate.Limit(ceiling)
 	}
@@ -140,23 +139,23 @@ func newPacer(ceiling float64, adaptive bool, now func() time.Time, log *slog.Lo
 func (p *pacer) wait(ctx context.Context) error {
 	if p.lim != nil {
 		for retried := false; ; retried = true {
-			r := p.lim.Reserve() // a burst of one: always possible
-			d := r.Delay()
+			start := p.now()
+			r := p.lim.ReserveN(start, 1) // a burst of one: always possible
+			d := r.DelayFrom(start)
 			if d <= 0 {
 				break
 			}
-			start := time.Now()
 			if deadline, ok := ctx.Deadline(); ok && deadline.Before(start.Add(d)) {
 				// As rate.Limiter.Wait: no point waiting for a turn that
 				// comes too late.
-				r.Cancel()
+				r.CancelAt(start)
 				return fmt.Errorf("keepnet: the rate limit allows no request before the context's deadline: %w", context.DeadlineExceeded)
 			}
-			if err := ctxsleep.Sleep(ctx, d); err != nil {
-				r.Cancel()
+			if err := p.clock.sleep(ctx, d); err != nil {
+				r.CancelAt(p.now())
 				return err
 			}
-			if retried || time.Since(start)-d < paceLate {
+			if retried || p.now().Sub(start)-d < paceLate {
 				break
 			}
 		}
@@ -269,7 +268,7 @@ func (p *pacer) refused(epoch uint64) {
 // bounded by the ceiling.
 func (p *pacer) set(r rate.Limit) {
 	p.current = max(r, paceMinRate)
-	p.lim.SetLimit(min(p.current, p.ceiling))
+	p.lim.SetLimitAt(p.now(), min(p.current, p.ceiling))
 }
 
 // count adds an answer to its bucket of time; fresh marks a 429 to a
