@@ -168,7 +168,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 		if user.Error != "" {
 			failed++
 		}
-		bar.step(pull.Total())
+		bar.step(pull.Total(), client.Pace().Rate)
 	}
 	bar.stop()
 	if err := w.Close(); err != nil {
@@ -185,6 +185,12 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}
+	if pace := client.Pace(); pace.Throttled > 0 {
+		fmt.Fprintf(a.progress(), "; %d requests throttled (429), %s spent waiting them out", pace.Throttled, pace.Waited.Round(100*time.Millisecond))
+		if pace.Rate > 0 {
+			fmt.Fprintf(a.progress(), ", paced at %.1f requests/s at the end", pace.Rate)
+		}
+	}
 	fmt.Fprintln(a.progress())
 	if failed > 0 {
 		return fmt.Errorf("%d of %d users could not be fetched completely (their records carry the error): %w", failed, done, workflows.ErrIncomplete)
@@ -198,6 +204,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, dest io.Writ
 type surveyProgress struct {
 	bar   *progressbar.ProgressBar
 	total int
+	rate  string // the pace shown, as shown
 }
 
 func newSurveyProgress(a *app) *surveyProgress {
@@ -219,10 +226,15 @@ func newSurveyProgress(a *app) *surveyProgress {
 }
 
 // step counts one user; total is the server's count once known, which
-// turns the spinner into a bar with an ETA.
-func (p *surveyProgress) step(total int) {
+// turns the spinner into a bar with an ETA; rate is the client's pace in
+// requests per second (0: unpaced).
+func (p *surveyProgress) step(total int, rate float64) {
 	if p.bar == nil {
 		return
+	}
+	if r := paceLabel(rate); r != p.rate {
+		p.rate = r
+		p.bar.Describe("users" + r)
 	}
 	// The server's count can be wrong; a bar never shrinks below what is
 	// already done.
@@ -231,6 +243,15 @@ func (p *surveyProgress) step(total int) {
 		p.bar.ChangeMax(total)
 	}
 	_ = p.bar.Add(1) // a progress bar that cannot draw is no reason to stop
+}
+
+// paceLabel describes the pace for the progress line, rounded so that the
+// line does not flicker.
+func paceLabel(rate float64) string {
+	if rate <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (paced at %.0f req/s)", rate)
 }
 
 func (p *surveyProgress) stop() {
