@@ -42,14 +42,14 @@ import (
 //     back soon after it does. The first cut has nothing to measure (what
 //     the service accepted so far includes whatever burst it allows), so it
 //     halves what was being sent, as TCP leaves slow start, and the rate
-//     then grows by half each second until the next cut measures the limit.
+//     then doubles each second until the next cut measures the limit.
 //   - 5xx answers and connection failures do not touch the pace: they are the
 //     failing request's problem.
 const (
 	paceCutFactor   = 0.9
 	paceProbeFrom   = 0.95
 	paceCutFloor    = 0.5
-	paceFirstGrowth = 0.5  // per second, after the first cut
+	paceFirstGrowth = 1.0  // per second, after the first cut
 	paceFastGrowth  = 0.15 // per second, below the last cut
 	paceSlowGrowth  = 0.02 // per second, above it
 	paceMinRate     = 0.2  // requests per second: the slowest the pace goes

@@ -17,8 +17,10 @@ import (
 const usersPageSize = 100
 
 // minUserWindow is the fewest users a pull keeps in flight or waiting to be
-// yielded, whatever its concurrency: about a second of users at full speed.
-const minUserWindow = 512
+// yielded, whatever its concurrency: a few seconds of users at full speed,
+// so that a request retried twice (a second for each Retry-After: 1) does
+// not hold up the ones behind it.
+const minUserWindow = 1024
 
 // Users streams the survey's users, one record each, in the order
 // users/search lists them, so two pulls of the same survey give the same
