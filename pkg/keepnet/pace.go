@@ -23,8 +23,9 @@ import (
 // second is half a request in flight, too coarse a step for a concurrency
 // limit.
 //
-// The controller is TCP's AIMD adapted to a rate and to faults that are not
-// congestion:
+// The controller is TCP's loss-based control (a multiplicative cut on loss,
+// a gradual rise while nothing is lost; loss, for us, is a 429), adapted to
+// a rate and to faults that are not congestion:
 //   - 429s cut the rate to 90% of the rate the service accepted over the
 //     last second, which under a rate limit is the limit itself, once 429s
 //     to requests sent since the previous cut are 5% of that second's
@@ -60,7 +61,7 @@ const (
 	// The client counts as sending at its pace when its answers of the last
 	// two buckets are at least pacePaceBound of the pace.
 	pacePaceBound = 0.8
-	// Accepted requests are counted in paceBuckets buckets covering the last
+	// Answers are counted in paceBuckets buckets covering the last
 	// paceBuckets·paceBucket.
 	paceBucket  = 100 * time.Millisecond
 	paceBuckets = 10
@@ -87,7 +88,8 @@ type PaceStats struct {
 }
 
 // pacer paces every request of one client: one shared limiter, one
-// controller. A nil *pacer paces nothing.
+// controller. Without adaptive pacing and without a ceiling it has no
+// limiter and costs a request nothing but a lock.
 type pacer struct {
 	adaptive bool
 	ceiling  rate.Limit // the user's bound (WithRateLimit); rate.Inf if none
