@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -87,14 +88,18 @@ func (a *app) progress() io.Writer {
 // client returns the Keepnet client for this run. Credentials and base URL
 // come from the environment (KEEPNET_CLIENT_ID, KEEPNET_CLIENT_SECRET,
 // KEEPNET_BASE_URL), or, under --sandbox, from an in-process fake that needs
-// none. --debug adds a redacted HTTP trace on stderr.
+// none. --debug adds a redacted HTTP trace and the client's debug log
+// (retries, changes of pace) on stderr.
 func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 	if a.api != nil {
 		return a.api, nil
 	}
 	opts := append([]keepnet.Option(nil), a.clientOpts...)
 	if a.debug {
-		opts = append(opts, keepnet.WithTrace(a.errOut))
+		// The trace shows each exchange; the log, the client's decisions:
+		// retries and each change of pace.
+		opts = append(opts, keepnet.WithTrace(a.errOut),
+			keepnet.WithLogger(slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	if a.sandbox {
 		fake, err := a.startSandbox(ctx)
@@ -247,7 +252,7 @@ only when the output is complete.`,
 	flags := root.PersistentFlags()
 	flags.BoolVar(&a.sandbox, "sandbox", false, "run against a built-in fake Keepnet API (no credentials needed; a fresh world every run)")
 	flags.Uint64Var(&a.sandboxDrift, "sandbox-drift", 0, "with --sandbox: the fake sends JSON types other than the spec's, as the live service may, drifted by this seed")
-	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests to stderr (secrets and tokens redacted)")
+	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests, retries and changes of pace to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 	flags.StringVar(&a.secretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
 

@@ -269,7 +269,7 @@ func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflow
 			st.Incomplete++
 		}
 		b.Add(keys[rec.CompanyID], rec.UserResult)
-		bar.step(-1)
+		bar.step(-1, client.Pace().Rate)
 	}
 	return st, nil
 }

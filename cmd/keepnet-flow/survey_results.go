@@ -145,7 +145,7 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags.StringVarP(&f.format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
-	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no bound; either way the pace adapts to the service's 429s)")
 	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&f.questionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
@@ -324,10 +324,10 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	// has; across companies it shows companies and users fetched.
 	step, stopBar := func() {}, func() {}
 	if grouped {
-		stopBar = newCompaniesProgress(a, pull).stop
+		stopBar = newCompaniesProgress(a, pull, client.Pace).stop
 	} else {
 		bar := newSurveyProgress(a)
-		step, stopBar = func() { bar.step(pull.Surveys[0].Total()) }, bar.stop
+		step, stopBar = func() { bar.step(pull.Surveys[0].Total(), client.Pace().Rate) }, bar.stop
 	}
 	fail := func(err error) error {
 		_ = w.Discard() // the run's own error is the one to report
@@ -404,14 +404,14 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		}
 	}
 	if grouped {
-		return closeAcrossCompanies(a, pull, out, done, failed, companyFails, journal)
+		return closeAcrossCompanies(a, pull, out, done, failed, companyFails, journal, client.Pace())
 	}
 	s := pull.Surveys[0]
 	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, s.Enrollment.Name, termsafe.String(s.Company.Name), out.Name())
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}
-	fmt.Fprintln(a.progress())
+	fmt.Fprintln(a.progress(), paceSummary(client.Pace()))
 	if journal != nil && !complete {
 		fmt.Fprintf(a.progress(), "keepnet-flow: rerun with --resume to fetch only what is missing; %s keeps the rest\n", journal.path)
 	}
@@ -430,6 +430,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 type surveyProgress struct {
 	bar   *progressbar.ProgressBar
 	total int
+	rate  string // the pace shown, as shown
 }
 
 func newSurveyProgress(a *app) *surveyProgress {
@@ -451,10 +452,15 @@ func newSurveyProgress(a *app) *surveyProgress {
 }
 
 // step counts one user; total is the server's count once known, which
-// turns the spinner into a bar with an ETA.
-func (p *surveyProgress) step(total int) {
+// turns the spinner into a bar with an ETA; rate is the client's pace in
+// requests per second (0: unpaced).
+func (p *surveyProgress) step(total int, rate float64) {
 	if p.bar == nil {
 		return
+	}
+	if r := paceLabel(rate); r != p.rate {
+		p.rate = r
+		p.bar.Describe("users" + r)
 	}
 	// The server's count can be wrong; a bar never shrinks below what is
 	// already done.
@@ -463,6 +469,29 @@ func (p *surveyProgress) step(total int) {
 		p.bar.ChangeMax(total)
 	}
 	_ = p.bar.Add(1) // a progress bar that cannot draw is no reason to stop
+}
+
+// paceSummary is the closing line's account of the pace: how many
+// requests the service turned away and how long they waited, or "" when it
+// turned none away.
+func paceSummary(pace keepnet.PaceStats) string {
+	if pace.Throttled == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("; %d requests throttled (429), %s spent waiting them out", pace.Throttled, pace.Waited.Round(100*time.Millisecond))
+	if pace.Rate > 0 {
+		s += fmt.Sprintf(", paced at %.1f requests/s at the end", pace.Rate)
+	}
+	return s
+}
+
+// paceLabel describes the pace for the progress line, rounded so that the
+// line does not flicker.
+func paceLabel(rate float64) string {
+	if rate <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (paced at %.0f req/s)", rate)
 }
 
 func (p *surveyProgress) stop() {

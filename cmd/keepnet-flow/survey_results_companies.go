@@ -6,6 +6,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/internal/output"
 	"github.com/keepnet-flow/keepnet-flow/internal/table"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -31,7 +32,7 @@ func (f surveyResultsFlags) acrossCompanies() bool {
 
 // closeAcrossCompanies prints the closing summary of a pull across
 // companies, one row per company, and returns the run's outcome.
-func closeAcrossCompanies(a *app, pull *workflows.SurveysPull, out *output.Target, done, failed int, companyFails []*workflows.CompanyError, journal *surveyJournal) error {
+func closeAcrossCompanies(a *app, pull *workflows.SurveysPull, out *output.Target, done, failed int, companyFails []*workflows.CompanyError, journal *surveyJournal, pace keepnet.PaceStats) error {
 	sum := pull.Summary()
 	t := table.Table{Headers: []string{"COMPANY", "ID", "USERS", "COMPLETE", "FAILED"}}
 	for _, c := range sum {
@@ -56,7 +57,7 @@ func closeAcrossCompanies(a *app, pull *workflows.SurveysPull, out *output.Targe
 	if len(companyFails) > 0 {
 		fmt.Fprintf(w, "; %d companies failed", len(companyFails))
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, paceSummary(pace))
 	if err := table.Write(w, table.Text, t, nil); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -20,12 +21,13 @@ import (
 type companiesProgress struct {
 	bar     *progressbar.ProgressBar
 	pull    *workflows.SurveysPull
+	pace    func() keepnet.PaceStats
 	total   int
 	stopped chan struct{}
 	ticker  sync.WaitGroup
 }
 
-func newCompaniesProgress(a *app, pull *workflows.SurveysPull) *companiesProgress {
+func newCompaniesProgress(a *app, pull *workflows.SurveysPull, pace func() keepnet.PaceStats) *companiesProgress {
 	file, ok := a.stderr().(*os.File)
 	if a.quiet || !ok || !term.IsTerminal(int(file.Fd())) {
 		return &companiesProgress{}
@@ -40,7 +42,7 @@ func newCompaniesProgress(a *app, pull *workflows.SurveysPull) *companiesProgres
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
-	p := &companiesProgress{bar: bar, pull: pull, total: -1, stopped: make(chan struct{})}
+	p := &companiesProgress{bar: bar, pull: pull, pace: pace, total: -1, stopped: make(chan struct{})}
 	p.ticker.Go(func() {
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
@@ -66,7 +68,7 @@ func (p *companiesProgress) refresh() {
 		p.total = pr.Users
 		p.bar.ChangeMax(pr.Users)
 	}
-	p.bar.Describe(fmt.Sprintf("companies %d/%d, users", pr.CompaniesDone, pr.Companies))
+	p.bar.Describe(fmt.Sprintf("companies %d/%d, users%s", pr.CompaniesDone, pr.Companies, paceLabel(p.pace().Rate)))
 	_ = p.bar.Set(pr.UsersDone) // a progress bar that cannot draw is no reason to stop
 }
 

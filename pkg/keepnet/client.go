@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -69,7 +70,7 @@ func New(opts ...Option) (*Client, error) {
 	d := &doer{
 		http:      hc,
 		tokens:    newTokens(conf, hc, scrub),
-		limits:    newLimits(cfg.rateLimit, cfg.maxInFlight),
+		limits:    newLimits(newPacer(cfg.rateLimit, !cfg.fixedPace, cfg.clock, cfg.logger), cfg.maxInFlight),
 		retry:     cfg.retry.withDefaults(),
 		clock:     cfg.clock,
 		log:       cfg.logger,
@@ -85,6 +86,11 @@ func New(opts ...Option) (*Client, error) {
 // [Client.ForCompany] for anything about one customer, because an unscoped
 // Reseller call can silently mix the data of all customers.
 func (c *Client) API() *gen.ClientWithResponses { return c.api }
+
+// Pace reports what the client's pacing has done so far: the current rate,
+// the 429s received and the time spent waiting them out. It is safe to call
+// while requests run, e.g. for a progress line.
+func (c *Client) Pace() PaceStats { return c.doer.limits.pace.stats() }
 
 // newGenClient builds a generated client on the shared doer. The struct is
 // filled directly because gen.NewClient's only failure is an invalid server
@@ -287,8 +293,18 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	safe := safeToRepeat(req)
 	start := d.clock.now()
 	refreshedToken := false
+	// 429s are counted apart from attempts: see RetryPolicy.MaxThrottled.
+	throttled, throttledWait := 0, time.Duration(0)
 	for n := 1; ; {
+		epoch := d.limits.pace.epochNow()
 		a := d.once(ctx, req)
+		if a.resp != nil {
+			if a.resp.StatusCode == http.StatusTooManyRequests {
+				d.limits.pace.refused(epoch)
+			} else {
+				d.limits.pace.succeeded(epoch)
+			}
+		}
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
 			err := checkBody(ctx, a.resp.Header.Get("Content-Type"), a.body)
 			if err == nil {
@@ -312,11 +328,36 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			d.log.DebugContext(ctx, "keepnet: token refused, retrying with a new one", "method", req.Method, "path", req.URL.Path)
 			continue
 		}
+		if a.err == nil && a.resp.StatusCode == http.StatusTooManyRequests {
+			// Turned away unprocessed: retried for any request, under the
+			// pace, until the service has refused everything for
+			// MaxThrottled.
+			throttled++
+			wait, fromServer := d.retry.backoff(throttled, d.clock.jitter), false
+			if ra, ok := retryAfter(a.resp.Header, d.clock.now()); ok {
+				wait, fromServer = min(ra, d.retry.MaxRetryAfter), true
+			}
+			refusedFor := d.clock.now().Sub(d.limits.pace.progress(start))
+			if refusedFor >= d.retry.MaxThrottled {
+				return nil, &gaveUpError{cause: failure, attempts: n - 1 + throttled,
+					why: fmt.Sprintf("the service has answered 429 to every request of this client for %s", refusedFor.Round(time.Second))}
+			}
+			wait = min(wait, d.retry.MaxThrottled-refusedFor)
+			d.log.DebugContext(ctx, "keepnet: rate-limited, retrying", "method", req.Method, "path", req.URL.Path,
+				"throttled", throttled, "wait", wait, "retry_after", fromServer)
+			err := d.sleepFree(ctx, wait)
+			d.limits.pace.waited.Add(int64(wait))
+			throttledWait += wait
+			if err != nil {
+				return nil, fmt.Errorf("keepnet: %s %s: stopped retrying: %w (last failure: %w)", req.Method, req.URL.Path, err, failure)
+			}
+			continue
+		}
 		if !d.retryable(a, safe) {
 			return nil, d.final(a, safe, failure)
 		}
 		if n >= d.retry.MaxAttempts {
-			return nil, &gaveUpError{cause: failure, attempts: n}
+			return nil, &gaveUpError{cause: failure, attempts: n + throttled}
 		}
 		wait, fromServer := d.retry.backoff(n, d.clock.jitter), false
 		if a.resp != nil {
@@ -324,13 +365,13 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				wait, fromServer = ra, true
 			}
 		}
-		if elapsed := d.clock.now().Sub(start); elapsed+wait > d.retry.MaxElapsed {
-			return nil, &gaveUpError{cause: failure, attempts: n,
+		if elapsed := d.clock.now().Sub(start) - throttledWait; elapsed+wait > d.retry.MaxElapsed {
+			return nil, &gaveUpError{cause: failure, attempts: n + throttled,
 				why: fmt.Sprintf("waiting %s more would exceed the retry budget of %s", wait, d.retry.MaxElapsed)}
 		}
 		d.log.DebugContext(ctx, "keepnet: retrying", "method", req.Method, "path", req.URL.Path,
 			"attempt", n+1, "wait", wait, "retry_after", fromServer, "reason", reason(a))
-		if err := d.clock.sleep(ctx, wait); err != nil {
+		if err := d.sleepFree(ctx, wait); err != nil {
 			return nil, fmt.Errorf("keepnet: %s %s: stopped retrying: %w (last failure: %w)", req.Method, req.URL.Path, err, failure)
 		}
 		n++

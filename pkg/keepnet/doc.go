@@ -52,4 +52,19 @@
 // with [ErrHollowResponse] (reads are retried), and [WithBodyCheck] lets a
 // caller refuse an answer that lacks what it needs. Bodies are bounded by
 // [WithMaxResponseBytes].
+//
+// # Pace
+//
+// The service rate-limits without publishing its limit. A client finds it
+// from the 429s: one pace, shared by every goroutine and company scope of
+// the client, is cut when 429s become more than the odd fault and raised
+// again while requests are accepted ([WithAdaptivePace] turns this off;
+// [WithRateLimit] stays an upper bound). A 429 is not a failed attempt:
+// the request waits (its Retry-After, up to [RetryPolicy].MaxRetryAfter, or
+// a backoff) and is sent again under the pace, until no request of the
+// client has been accepted for [RetryPolicy].MaxThrottled. A 5xx or a reset
+// slows only the request that met it. [Client.Pace] reports the pace, the
+// 429s and the time spent waiting them out. A request waiting to retry
+// holds no slot of [WithMaxInFlight], and pools sized by [Slots] get their
+// slot back meanwhile.
 package keepnet

@@ -42,6 +42,7 @@ type config struct {
 	transport              http.RoundTripper
 	retry                  RetryPolicy
 	rateLimit              float64
+	fixedPace              bool
 	maxInFlight            int
 	userAgent              string
 	maxResponseBytes       int64
@@ -106,7 +107,8 @@ func WithRetry(p RetryPolicy) Option {
 
 // WithRateLimit bounds requests per second across all scopes of the client
 // (0, the default, means unlimited). Waiting for a slot honours the
-// request's context.
+// request's context. The adaptive pace (see [WithAdaptivePace]) stays below
+// this bound.
 func WithRateLimit(rps float64) Option {
 	return func(c *config) {
 		if rps < 0 {
@@ -115,6 +117,16 @@ func WithRateLimit(rps float64) Option {
 		}
 		c.rateLimit = rps
 	}
+}
+
+// WithAdaptivePace turns the adaptive pace on (the default) or off. On, the
+// client finds the service's unpublished rate limit from its 429 answers:
+// a 429 slows every request of the client, in every company scope, and
+// accepted requests speed it up again (see [Client.Pace]). Off, the client
+// sends as fast as [WithRateLimit] and [WithMaxInFlight] allow, and a 429
+// delays only the refused request.
+func WithAdaptivePace(on bool) Option {
+	return func(c *config) { c.fixedPace = !on }
 }
 
 // WithMaxInFlight bounds how many requests are in flight at once across all

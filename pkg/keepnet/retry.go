@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/time/rate"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
 )
@@ -37,12 +36,25 @@ type RetryPolicy struct {
 	// MaxDelay caps the backoff between two attempts. A server's
 	// Retry-After is honoured even when longer, within MaxElapsed.
 	MaxDelay time.Duration
+
+	// A 429 means the request was turned away unprocessed, so it is not a
+	// failed attempt: MaxAttempts and MaxElapsed do not count it, and any
+	// request, a create or send too, is retried after it. A request gives up
+	// on 429s only when no request of the client has been accepted for
+	// MaxThrottled.
+	MaxThrottled time.Duration
+	// MaxRetryAfter caps how long a request waits for a Retry-After after a
+	// 429; a longer one is cut to it.
+	MaxRetryAfter time.Duration
 }
 
 // DefaultRetryPolicy returns the policy used when [WithRetry] is not given:
-// 4 attempts within 2 minutes, backoff from 500 ms up to 20 s.
+// 4 attempts within 2 minutes, backoff from 500 ms up to 20 s; after 429s,
+// retries until nothing has been accepted for 10 minutes, waiting at most 5
+// minutes for a Retry-After.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxAttempts: 4, MaxElapsed: 2 * time.Minute, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second}
+	return RetryPolicy{MaxAttempts: 4, MaxElapsed: 2 * time.Minute, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second,
+		MaxThrottled: 10 * time.Minute, MaxRetryAfter: 5 * time.Minute}
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -58,6 +70,12 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	}
 	if p.MaxDelay == 0 {
 		p.MaxDelay = d.MaxDelay
+	}
+	if p.MaxThrottled == 0 {
+		p.MaxThrottled = d.MaxThrottled
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
 	}
 	return p
 }
@@ -187,39 +205,36 @@ func connectionError(err error) bool {
 	return errors.As(err, &opErr)
 }
 
-// limits holds the client-wide rate and concurrency bounds, shared by every
-// scope of one client. A nil field means unlimited.
+// limits holds the client-wide pace and concurrency bound, shared by every
+// scope of one client. A nil inFlight means unlimited.
 type limits struct {
-	rate     *rate.Limiter
+	pace     *pacer
 	inFlight *semaphore.Weighted
 }
 
-func newLimits(rps float64, maxInFlight int) *limits {
-	l := &limits{}
-	if rps > 0 {
-		// A burst of one spreads requests evenly instead of letting a
-		// second's worth go out at once.
-		l.rate = rate.NewLimiter(rate.Limit(rps), 1)
-	}
+func newLimits(pace *pacer, maxInFlight int) *limits {
+	l := &limits{pace: pace}
 	if maxInFlight > 0 {
 		l.inFlight = semaphore.NewWeighted(int64(maxInFlight))
 	}
 	return l
 }
 
-// acquire waits for a rate slot and an in-flight slot; the returned release
-// gives the in-flight slot back.
+// acquire waits for an in-flight slot, then for the pace; the returned
+// release gives the slot back. The slot is taken first so that few
+// requests wait on the pace at once: a wait already granted keeps the rate
+// it was granted at when the pace is cut.
 func (l *limits) acquire(ctx context.Context) (release func(), err error) {
-	if l.rate != nil {
-		if err := l.rate.Wait(ctx); err != nil {
+	release = func() {}
+	if l.inFlight != nil {
+		if err := l.inFlight.Acquire(ctx, 1); err != nil {
 			return nil, err
 		}
+		release = func() { l.inFlight.Release(1) }
 	}
-	if l.inFlight == nil {
-		return func() {}, nil
-	}
-	if err := l.inFlight.Acquire(ctx, 1); err != nil {
+	if err := l.pace.wait(ctx); err != nil {
+		release()
 		return nil, err
 	}
-	return func() { l.inFlight.Release(1) }, nil
+	return release, nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -361,7 +362,7 @@ func TestLimitsHonourContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
-	busy := newLimits(0, 1)
+	busy := newLimits(newPacer(0, true, realClock{}, slog.New(slog.DiscardHandler)), 1)
 	release, err := busy.acquire(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -371,7 +372,7 @@ func TestLimitsHonourContext(t *testing.T) {
 		t.Errorf("acquire with all slots taken and a cancelled context: %v", err)
 	}
 
-	slow := newLimits(0.0001, 0) // one request per ~2.8 hours
+	slow := newLimits(newPacer(0.0001, true, realClock{}, slog.New(slog.DiscardHandler)), 0) // one request per ~2.8 hours
 	if _, err := slow.acquire(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,7 @@ type config struct {
 	latency      time.Duration
 	jitter       time.Duration
 	faults       Faults
-	rateLimit    float64
-	rateBurst    int
+	rateLimit    RateLimit
 	commitFail   map[string]int
 	now          func() time.Time
 	addr         string
@@ -90,9 +89,33 @@ func WithJitter(max time.Duration) Option { return func(c *config) { c.jitter = 
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
 
 // WithRateLimit answers 429 (Retry-After: 1) beyond rps requests per second,
-// with bursts of up to burst requests.
+// with bursts of up to burst requests: WithRateLimits with a RetryAfter of
+// one second.
 func WithRateLimit(rps float64, burst int) Option {
-	return func(c *config) { c.rateLimit, c.rateBurst = rps, max(burst, 1) }
+	return WithRateLimits(RateLimit{PerSecond: rps, Burst: burst, RetryAfter: time.Second})
+}
+
+// RateLimit is a limit the fake enforces without publishing it, as the
+// service does: a token bucket refilled at PerSecond and holding up to
+// Burst requests. One limit is shared by every request of the credential:
+// every company scope, unscoped calls and token requests alike. A refused
+// request is answered 429 before it reaches its endpoint and does not use up
+// the bucket.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
+	// RetryAfter is sent with every 429, rounded up to whole seconds; 0
+	// sends no Retry-After at all (the service does not always).
+	RetryAfter time.Duration
+}
+
+// WithRateLimits enforces l (see RateLimit); a PerSecond of 0 means no
+// limit.
+func WithRateLimits(l RateLimit) Option {
+	return func(c *config) {
+		l.Burst = max(l.Burst, 1)
+		c.rateLimit = l
+	}
 }
 
 // WithCommitThenFail makes route (RouteEnrollmentCreate or

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +30,9 @@ type Server struct {
 	hs      *httptest.Server
 	mux     *http.ServeMux
 	limiter *rate.Limiter
+	// served and limited count every request and those refused by the
+	// rate limit, even without the request log.
+	served, limited atomic.Int64
 
 	mu          sync.Mutex
 	world       world
@@ -88,8 +92,8 @@ func Start(opts ...Option) (*Server, error) {
 		s.hollows[route] = h
 	}
 	s.shaping.Store(s.drift != nil || len(s.hollows) > 0)
-	if cfg.rateLimit > 0 {
-		s.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit), cfg.rateBurst)
+	if cfg.rateLimit.PerSecond > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(cfg.rateLimit.PerSecond), cfg.rateLimit.Burst)
 	}
 	s.world.seed = cfg.seed
 	seedWorld(&s.world, cfg.surveyUsers)
@@ -104,6 +108,18 @@ func Start(opts ...Option) (*Server, error) {
 	s.hs.Start()
 	s.URL = s.hs.URL
 	return s, nil
+}
+
+// Counts is how many requests the server has answered after its latency and
+// spec check, and how many of them its rate limit refused.
+type Counts struct {
+	Requests, RateLimited int
+}
+
+// Counts returns the request counts; unlike Requests, they are kept without
+// the request log too.
+func (s *Server) Counts() Counts {
+	return Counts{Requests: int(s.served.Load()), RateLimited: int(s.limited.Load())}
 }
 
 // Close shuts the server down, blocking until outstanding requests finish.
@@ -160,8 +176,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	s.served.Add(1)
 	if s.limiter != nil && !s.limiter.Allow() {
-		rec.Header().Set("Retry-After", "1")
+		s.limited.Add(1)
+		if ra := s.cfg.rateLimit.RetryAfter; ra > 0 {
+			rec.Header().Set("Retry-After", strconv.Itoa(int((ra+time.Second-1)/time.Second)))
+		}
 		writeError(rec, http.StatusTooManyRequests, "TOO_MANY_REQUESTS", "Rate limit exceeded.", nil)
 		return
 	}

@@ -270,8 +270,11 @@ func TestRolloutConvergesUnderReadFaults(t *testing.T) {
 		keepnettest.RouteCompaniesSearch, keepnettest.RouteEnrollmentsSearch, keepnettest.RouteEnrollmentGet,
 		keepnettest.RouteEnrollmentForm, keepnettest.RouteTrainingsSearch, keepnettest.RouteTargetGroupsSearch,
 	}
+	// 429s stay under the share at which the client takes them for a rate
+	// limit and slows its pace (pkg/keepnet/pace.go): this test is about
+	// failed reads, not about pacing.
 	srv, c := startEnrollFake(t, keepnettest.WithFaults(keepnettest.Faults{
-		TooManyRequestsBare: 0.15, BadGateway: 0.1, Unavailable: 0.1, Drop: 0.1, Routes: reads,
+		TooManyRequestsBare: 0.03, BadGateway: 0.15, Unavailable: 0.12, Drop: 0.1, Routes: reads,
 	}), keepnettest.WithPageSizeCap(2))
 	extra := addCustomer(srv, "Initrode Logistics")
 	req := rolloutRequest("Under fire", keepnettest.CompanyAcmeName, keepnettest.CompanyGlobexName, extra.Name)

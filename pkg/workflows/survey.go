@@ -119,7 +119,7 @@ type SurveyPull struct {
 	total       atomic.Int64
 	// pool, when set, runs the pull's requests on workers shared with
 	// other pulls (see PullSurveys) instead of the pull's own.
-	pool chan func()
+	pool *requestPool
 	// reuse, when set, supplies complete records of an earlier run: a user
 	// it knows costs no request beyond the users/search page.
 	reuse func(userID string) (UserResult, bool)

@@ -227,9 +227,8 @@ func TestPullSurveyIsUnmovedByFaults(t *testing.T) {
 			srv := specFake(t, append(tt.opts, keepnettest.WithUsers(tt.users))...)
 			want := baseline[tt.users]
 			req := acmeSurvey
-			// A Retry-After wait (a second at least) holds its request
-			// slot: more slots keep the test quick, but against a rate limit
-			// more slots only mean more 429s.
+			// Each case sets its concurrency: low enough to keep the fake's
+			// trouble the kind the case is about.
 			req.Concurrency = tt.concurrency
 			if tt.during != nil {
 				go tt.during(srv)

@@ -18,6 +18,12 @@ import (
 // at 100 rows and may return fewer, which allPages copes with.
 const usersPageSize = 100
 
+// minUserWindow is the fewest users a pull keeps in flight or waiting to be
+// yielded, whatever its concurrency: a few seconds of users at full speed,
+// so that a request retried twice (a second for each Retry-After: 1) does
+// not hold up the ones behind it.
+const minUserWindow = 1024
+
 // Users streams the survey's users, one record each, in the order
 // users/search lists them, so two pulls of the same survey give the same
 // output. Users are fetched concurrently (Concurrency requests in flight,
@@ -35,37 +41,22 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 
-		// Every request runs on one of Concurrency workers, so that many
-		// are in flight and no more, without a goroutine per user: the
-		// workers' stacks stay grown and the scheduler has little to do,
-		// which is most of the client's CPU per user after decoding.
-		requests := p.pool
-		var workers sync.WaitGroup
-		if requests == nil {
-			requests = make(chan func())
-			for range p.concurrency {
-				workers.Go(func() {
-					for request := range requests {
-						request()
-					}
-				})
-			}
+		// Every request runs on a pool (see requestPool): the pull's own,
+		// or one shared by every company of a pull across companies.
+		pool := p.pool
+		if pool == nil {
+			pool = newRequestPool(p.concurrency)
+			defer pool.close() // runs after the deferred stop below: see there
 		}
-		// submit hands a request to the next free worker; false when the
-		// pull is stopping and the request will not run.
-		submit := func(request func()) bool {
-			select {
-			case requests <- request:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
+		// submit starts a request once a slot is free; false when the pull
+		// is stopping and the request will not run.
+		submit := func(request func(context.Context)) bool { return pool.submit(ctx, request) }
 
 		// The window is how many users may be in flight or done but not yet
-		// yielded: enough to keep every worker busy while a slow user holds
-		// up the ones behind it, few enough to keep memory small.
-		window := 4 * p.concurrency
+		// yielded: enough to keep every slot busy while a user waiting to
+		// retry (a second for a Retry-After: 1) holds up the ones behind
+		// it, few enough to keep memory small.
+		window := max(4*p.concurrency, minUserWindow)
 		rows := make(chan userRow, usersPageSize)
 		pending := make(chan *userSlot, window)
 		pageErr := make(chan error, 1)
@@ -87,14 +78,11 @@ func (p *SurveyPull) Users(ctx context.Context) iter.Seq2[UserResult, error] {
 			}
 		})
 		// Whatever way the loop ends, nothing may outlive the iterator:
-		// cancel, let the producers stop, then the workers.
+		// cancel, let the producers stop, then (deferred above) the pull's
+		// own workers.
 		defer func() {
 			cancel()
 			producers.Wait()
-			if p.pool == nil {
-				close(requests)
-				workers.Wait()
-			}
 		}()
 
 		stopped := func() {
@@ -191,7 +179,7 @@ func (s *userSlot) result() UserResult {
 // startUser submits the user's two requests, the timeline and the answers.
 // If the pull stops before both are submitted, the slot is never done; the
 // consumer sees the cancellation instead.
-func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(func()) bool) {
+func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(func(context.Context)) bool) {
 	id := slot.user.TargetUserResourceID
 	if id == "" {
 		slot.answersErr = errNoUserID
@@ -206,12 +194,12 @@ func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(
 		}
 	}
 	slot.parts.Store(2)
-	ok := submit(func() {
+	ok := submit(func(ctx context.Context) {
 		slot.user.Interactions, slot.timelineErr = p.fetchInteractions(ctx, id)
 		slot.partDone()
 	})
 	if ok {
-		submit(func() {
+		submit(func(ctx context.Context) {
 			slot.user.Answers, slot.answersErr = p.fetchAnswers(ctx, id)
 			slot.partDone()
 		})
@@ -220,7 +208,7 @@ func (p *SurveyPull) startUser(ctx context.Context, slot *userSlot, submit func(
 
 // listUsers sends every users/search row to rows; each page is one request
 // on the workers, like every other.
-func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, rows chan<- userRow) error {
+func (p *SurveyPull) listUsers(ctx context.Context, submit func(func(context.Context)) bool, rows chan<- userRow) error {
 	type pageResult struct {
 		rows []userRow
 		err  error
@@ -231,7 +219,7 @@ func (p *SurveyPull) listUsers(ctx context.Context, submit func(func()) bool, ro
 	var previousFirst string
 	fetch := func(ctx context.Context, page, size int) ([]userRow, error) {
 		result := make(chan pageResult, 1)
-		if !submit(func() {
+		if !submit(func(ctx context.Context) {
 			rows, err := p.fetchUsersPage(ctx, page, size)
 			result <- pageResult{rows, err}
 		}) {

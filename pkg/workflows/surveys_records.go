@@ -85,23 +85,15 @@ func (p *SurveysPull) Records(ctx context.Context) iter.Seq2[SurveyRecord, error
 		}
 		p.queues.Store(&queues)
 
-		// One pool of workers for every company: a company that has run
-		// out of users leaves its share to the others.
-		pool := make(chan func())
-		var workers, pulls sync.WaitGroup
-		for range p.concurrency {
-			workers.Go(func() {
-				for request := range pool {
-					request()
-				}
-			})
-		}
+		// One pool for every company: a company that has run out of users
+		// leaves its share to the others.
+		pool := newRequestPool(p.concurrency)
+		var pulls sync.WaitGroup
 		defer func() {
 			cancel()
 			pulls.Wait()
-			close(pool)
-			workers.Wait()
-			// The pulls are the caller's again, on workers of their own.
+			pool.close()
+			// The pulls are the caller's again, on pools of their own.
 			for _, s := range p.Surveys {
 				s.pool = nil
 			}
