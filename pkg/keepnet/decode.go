@@ -228,25 +228,35 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 		}
 		elem := reflect.New(rv.Type().Elem())
 		if d.value(raw, elem.Elem(), path); d.failedAt(path) {
-			return // the pointer stays nil: the report says why
+			rv.SetZero() // nil, whatever a failed fast attempt left: the report says why
+			return
 		}
 		rv.Set(elem)
 		return
 	}
 	if rv.CanAddr() && rv.Addr().Type().Implements(jsonUnmarshaler) {
 		if err := rv.Addr().Interface().(jsonv1.Unmarshaler).UnmarshalJSON(raw); err != nil {
-			rv.SetZero()
-			d.problem(path, rv.Type(), raw, err)
+			d.fail(rv, path, raw, err)
 		}
 		return
 	}
 	if kind == '"' && rv.CanAddr() && rv.Addr().Type().Implements(textUnmarshaler) {
 		var s string
 		if err := jsonv2.Unmarshal(raw, &s, serverJSONOptions); err != nil || rv.Addr().Interface().(interface{ UnmarshalText([]byte) error }).UnmarshalText([]byte(s)) != nil {
-			rv.SetZero()
-			d.problem(path, rv.Type(), raw, err)
+			d.fail(rv, path, raw, err)
 		}
 		return
+	}
+	if (kind == '{' || kind == '[') && path != "" && rv.CanAddr() {
+		// Most of a drifted body fits: decode each container the fast
+		// way first, and walk only the ones that do not, so that a body
+		// with one drifted field per element costs a few fast decodes
+		// rather than a walk of everything. (The root has just failed the
+		// fast way.) The fast way merges into rv as encoding/json does;
+		// what a failed attempt wrote, the walk writes again.
+		if jsonv2.Unmarshal(raw, rv.Addr().Interface(), serverJSONOptions) == nil {
+			return
+		}
 	}
 	if kind == 'n' {
 		// As in encoding/json: null empties an interface, map or slice and
@@ -260,12 +270,12 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 	switch rv.Kind() {
 	case reflect.Interface:
 		if rv.NumMethod() != 0 {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		var x any
 		if err := jsonv2.Unmarshal(raw, &x, serverJSONOptions); err != nil {
-			d.problem(path, rv.Type(), raw, err)
+			d.fail(rv, path, raw, err)
 			return
 		}
 		if x != nil {
@@ -276,7 +286,7 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 		case '"':
 			var s string
 			if err := jsonv2.Unmarshal(raw, &s, serverJSONOptions); err != nil {
-				d.problem(path, rv.Type(), raw, err)
+				d.fail(rv, path, raw, err)
 				return
 			}
 			rv.SetString(s)
@@ -285,7 +295,7 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 			// is the value, with nothing lost.
 			rv.SetString(string(raw))
 		default:
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 		}
 	case reflect.Bool:
 		switch s := scalarText(raw, kind); {
@@ -296,38 +306,38 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 		case kind == '"' && strings.EqualFold(s, "false"):
 			rv.SetBool(false)
 		default:
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := parseInt(scalarText(raw, kind), kind, rv.Type().Bits())
 		if !ok {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		rv.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		n, ok := parseInt(scalarText(raw, kind), kind, 64)
 		if !ok || n < 0 || rv.OverflowUint(uint64(n)) {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		rv.SetUint(uint64(n))
 	case reflect.Float32, reflect.Float64:
 		f, ok := parseFloat(scalarText(raw, kind), kind, rv.Type().Bits())
 		if !ok {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		rv.SetFloat(f)
 	case reflect.Struct:
 		if kind != '{' {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		d.object(raw, path, func(name string) (reflect.Value, bool) { return structField(rv, name) })
 	case reflect.Map:
 		if kind != '{' || rv.Type().Key().Kind() != reflect.String {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		m := reflect.MakeMap(rv.Type())
@@ -340,7 +350,7 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 		rv.Set(m)
 	case reflect.Slice:
 		if kind != '[' {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		s := reflect.MakeSlice(rv.Type(), 0, 0)
@@ -351,7 +361,7 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 		rv.Set(s)
 	case reflect.Array:
 		if kind != '[' {
-			d.problem(path, rv.Type(), raw, nil)
+			d.fail(rv, path, raw, nil)
 			return
 		}
 		d.arrayElems(raw, path, func(i int, elem jsontext.Value) {
@@ -360,7 +370,7 @@ func (d *lenientDecoder) value(raw jsontext.Value, rv reflect.Value, path string
 			}
 		})
 	default:
-		d.problem(path, rv.Type(), raw, nil)
+		d.fail(rv, path, raw, nil)
 	}
 }
 
@@ -408,6 +418,13 @@ func (d *lenientDecoder) arrayElems(raw jsontext.Value, _ string, f func(i int, 
 		}
 		f(i, elem)
 	}
+}
+
+// fail leaves rv at its zero value, whatever a failed fast attempt wrote
+// into it, and records why.
+func (d *lenientDecoder) fail(rv reflect.Value, path string, raw jsontext.Value, err error) {
+	rv.SetZero()
+	d.problem(path, rv.Type(), raw, err)
 }
 
 func (d *lenientDecoder) problem(path string, want reflect.Type, raw jsontext.Value, err error) {
