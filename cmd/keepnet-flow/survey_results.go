@@ -438,7 +438,13 @@ func newSurveyProgress(a *app) *surveyProgress {
 	if a.quiet || !ok || !term.IsTerminal(int(file.Fd())) {
 		return &surveyProgress{}
 	}
-	bar := progressbar.NewOptions(-1,
+	return &surveyProgress{bar: newUsersBar(file), total: -1}
+}
+
+// newUsersBar is the bar both progress lines draw on file: users counted,
+// a spinner until the server's count turns it into a bar with an ETA.
+func newUsersBar(file *os.File) *progressbar.ProgressBar {
+	return progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(file),
 		progressbar.OptionSetDescription("users"),
 		progressbar.OptionShowCount(),
@@ -448,7 +454,6 @@ func newSurveyProgress(a *app) *surveyProgress {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
-	return &surveyProgress{bar: bar, total: -1}
 }
 
 // step counts one user; total is the server's count once known, which

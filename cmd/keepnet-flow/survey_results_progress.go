@@ -32,16 +32,7 @@ func newCompaniesProgress(a *app, pull *workflows.SurveysPull, pace func() keepn
 	if a.quiet || !ok || !term.IsTerminal(int(file.Fd())) {
 		return &companiesProgress{}
 	}
-	bar := progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(file),
-		progressbar.OptionSetDescription("users"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("users"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
+	bar := newUsersBar(file)
 	p := &companiesProgress{bar: bar, pull: pull, pace: pace, total: -1, stopped: make(chan struct{})}
 	p.ticker.Go(func() {
 		tick := time.NewTicker(200 * time.Millisecond)
