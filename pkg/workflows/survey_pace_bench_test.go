@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -84,18 +85,30 @@ func BenchmarkSurveyPace(b *testing.B) {
 			retryAfter time.Duration
 		}{{"retry-after", time.Second}, {"bare", 0}} {
 			for _, concurrency := range []int{32, 0} {
-				srv := keepnettest.NewServer(keepnettest.WithUsers(paceUsers), keepnettest.WithLatency(paceLatency), keepnettest.WithoutRequestLog(),
-					keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: paceLimit, Burst: paceBurst, RetryAfter: limit.retryAfter}))
-				r := pullFrom(b, srv, concurrency)
-				srv.Close()
-				if len(r.users) != paceUsers {
-					b.Fatalf("%d users pulled, want %d", len(r.users), paceUsers)
+				// Three pulls, each from a fresh server: a wall time on
+				// this shared machine varies by a tenth from run to run,
+				// so the throughput reported is the median; the 429 share
+				// is the worst of the three, and incomplete users the sum.
+				var useful, shares []float64
+				incomplete := 0
+				for range cpuRepeats {
+					srv := keepnettest.NewServer(keepnettest.WithUsers(paceUsers), keepnettest.WithLatency(paceLatency), keepnettest.WithoutRequestLog(),
+						keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: paceLimit, Burst: paceBurst, RetryAfter: limit.retryAfter}))
+					r := pullFrom(b, srv, concurrency)
+					srv.Close()
+					if len(r.users) != paceUsers {
+						b.Fatalf("%d users pulled, want %d", len(r.users), paceUsers)
+					}
+					useful = append(useful, float64(r.counts.Requests-r.counts.RateLimited)/r.wall.Seconds()/paceLimit)
+					shares = append(shares, float64(r.counts.RateLimited)/float64(r.counts.Requests))
+					incomplete += r.incomplete
 				}
+				slices.Sort(useful)
 				name := limit.name + "-c" + map[int]string{32: "32", 0: "default"}[concurrency]
-				useful := float64(r.counts.Requests-r.counts.RateLimited) / r.wall.Seconds()
-				b.ReportMetric(float64(r.counts.RateLimited)/float64(r.counts.Requests), "429-share-"+name)
-				b.ReportMetric(useful/paceLimit, "throughput-vs-limit-"+name)
-				b.ReportMetric(float64(r.incomplete), "incomplete-"+name)
+				b.ReportMetric(slices.Max(shares), "429-share-"+name)
+				b.ReportMetric(useful[len(useful)/2], "throughput-vs-limit-"+name)
+				b.ReportMetric(useful[0], "throughput-vs-limit-min-"+name)
+				b.ReportMetric(float64(incomplete), "incomplete-"+name)
 			}
 		}
 
