@@ -281,6 +281,10 @@ type attempt struct {
 	// what the operation returns (see checkBody).
 	hollow error
 	body   []byte // the buffered body of resp
+	// queued is how long the attempt waited for the pace and the in-flight
+	// bound before it was sent: time the service's pace took, not the
+	// request's own retries (see Do's retry budget).
+	queued time.Duration
 }
 
 // Do sends req, retrying as the policy allows. It returns the response for
@@ -294,10 +298,14 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	start := d.clock.now()
 	refreshedToken := false
 	// 429s are counted apart from attempts: see RetryPolicy.MaxThrottled.
-	throttled, throttledWait := 0, time.Duration(0)
+	// Neither their waits nor the time spent queued for the pace count
+	// against MaxElapsed, which is the request's own retry budget: under a
+	// slow pace, a 5xx must still get its retries.
+	throttled, throttledWait, queuedWait := 0, time.Duration(0), time.Duration(0)
 	for n := 1; ; {
 		epoch := d.limits.pace.epochNow()
 		a := d.once(ctx, req)
+		queuedWait += a.queued
 		if a.resp != nil {
 			if a.resp.StatusCode == http.StatusTooManyRequests {
 				d.limits.pace.refused(epoch)
@@ -365,7 +373,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				wait, fromServer = ra, true
 			}
 		}
-		if elapsed := d.clock.now().Sub(start) - throttledWait; elapsed+wait > d.retry.MaxElapsed {
+		if elapsed := d.clock.now().Sub(start) - throttledWait - queuedWait; elapsed+wait > d.retry.MaxElapsed {
 			return nil, &gaveUpError{cause: failure, attempts: n + throttled,
 				why: fmt.Sprintf("waiting %s more would exceed the retry budget of %s", wait, d.retry.MaxElapsed)}
 		}
@@ -379,16 +387,19 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 }
 
 // once sends one attempt: token, limits, the exchange and the whole body.
-func (d *doer) once(ctx context.Context, req *http.Request) attempt {
+func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 	tok, generation, err := d.tokens.token(ctx)
 	if err != nil {
 		return attempt{err: err, generation: generation}
 	}
+	queuedFrom := d.clock.now()
 	release, err := d.limits.acquire(ctx)
 	if err != nil {
 		return attempt{err: err, generation: generation}
 	}
 	defer release()
+	queued := d.clock.now().Sub(queuedFrom)
+	defer func() { a.queued = queued }()
 
 	var gotConn atomic.Bool
 	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{

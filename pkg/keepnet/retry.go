@@ -28,7 +28,8 @@ type RetryPolicy struct {
 	// retries.
 	MaxAttempts int
 	// MaxElapsed bounds the time from the first attempt until a retry may
-	// start; a retry whose wait would end later is not made.
+	// start; a retry whose wait would end later is not made. Time spent
+	// waiting out 429s or queued for the client's pace does not count.
 	MaxElapsed time.Duration
 	// BaseDelay is the backoff before the first retry; it doubles for each
 	// further retry, with jitter.

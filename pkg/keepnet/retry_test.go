@@ -436,3 +436,20 @@ type timeoutError struct{}
 func (timeoutError) Error() string   { return "i/o timeout" }
 func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
+
+// TestQueuedForThePaceIsNotRetryBudget: a read that waits for the client's
+// pace between its attempts (here, one request every 5 s) still gets the
+// retries its own budget allows: waiting for the pace is not the request's
+// failure.
+func TestQueuedForThePaceIsNotRetryBudget(t *testing.T) {
+	handler, n := scripted(answer{status: 502}, answer{status: 502}, answer{status: 200})
+	c, _ := newTestClient(t, newAPIServer(t, handler),
+		WithRateLimit(0.2),
+		WithRetry(RetryPolicy{MaxAttempts: 5, MaxElapsed: 3 * time.Second, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}))
+	if err := searchEnrollments(t.Context(), c.ForCompany("co-1")); err != nil {
+		t.Fatalf("search: %v; 10 s queued for the pace used up a 3 s retry budget", err)
+	}
+	if n.Load() != 3 {
+		t.Errorf("%d requests, want 3", n.Load())
+	}
+}

@@ -310,11 +310,8 @@ func TestEnrollConvergesUnderReadFaults(t *testing.T) {
 		keepnettest.RouteEnrollmentForm, keepnettest.RouteTrainingsSearch, keepnettest.RouteTargetGroupsSearch,
 		keepnettest.RouteTimeZones,
 	}
-	// 429s stay under the share at which the client takes them for a rate
-	// limit and slows its pace (TestEnrollUnderAHiddenRateLimit is that
-	// case): this test is about failed reads.
 	srv, c := startEnrollFake(t, keepnettest.WithFaults(keepnettest.Faults{
-		TooManyRequestsBare: 0.03, BadGateway: 0.15, Unavailable: 0.12, Drop: 0.1, Routes: reads,
+		TooManyRequestsBare: 0.15, BadGateway: 0.1, Unavailable: 0.1, Drop: 0.1, Routes: reads,
 	}), keepnettest.WithPageSizeCap(2))
 	req := acmeRequest("Under fire")
 	req.Schedule, req.TimeZone = "2026-05-04T08:00:00Z", "GMT Standard Time"

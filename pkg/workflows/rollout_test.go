@@ -272,7 +272,9 @@ func TestRolloutConvergesUnderReadFaults(t *testing.T) {
 	}
 	// 429s stay under the share at which the client takes them for a rate
 	// limit and slows its pace (pkg/keepnet/pace.go): this test is about
-	// failed reads, not about pacing.
+	// failed reads, not about pacing, and at 15% 429s (as the one-company
+	// TestEnrollConvergesUnderReadFaults has) the three companies' reads
+	// crawl for most of a minute.
 	srv, c := startEnrollFake(t, keepnettest.WithFaults(keepnettest.Faults{
 		TooManyRequestsBare: 0.03, BadGateway: 0.15, Unavailable: 0.12, Drop: 0.1, Routes: reads,
 	}), keepnettest.WithPageSizeCap(2))
