@@ -265,12 +265,3 @@ func filterByName[T any](items []T, search string, name func(T) string) []T {
 	}
 	return out
 }
-
-// orZero is *p, or T's zero value for a field the service left out.
-func orZero[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
