@@ -3,6 +3,7 @@ package keepnet
 import (
 	"bytes"
 	"context"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -14,30 +15,14 @@ import (
 // paged pull early with exit 0, or makes a duplicate check find no
 // duplicate (docs/api-behaviour.md). So every 2xx body passes a check
 // before the call succeeds: by default that it is JSON (or empty), and,
-// under WithBodyCheck, whatever the caller needs. A failed check wrapping
-// ErrHollowResponse is retried like a 5xx for reads; for a create or send
-// it makes the outcome unknown.
-
-type bodyCheckKey struct{}
-
-// WithBodyCheck returns a copy of ctx under which a request answered 2xx
-// succeeds only when check accepts the response body. The check runs once
-// per attempt, inside the client's retry loop, before the call returns, so
-// it may decode the body (see [Decode]) and keep the result: the workflows
-// decode each body exactly once this way.
-//
-// When check returns an error wrapping ErrHollowResponse (see
-// [HollowError]), the answer is treated like a 5xx: a read is retried under
-// the retry policy and fails with that error when it runs out; a create or
-// send fails with ErrOutcomeUnknown. Any other error fails the call at once.
-func WithBodyCheck(ctx context.Context, check func(body []byte) error) context.Context {
-	return context.WithValue(ctx, bodyCheckKey{}, check)
-}
+// under internal/reqctx.WithBodyCheck, whatever the flow needs. A failed
+// check wrapping ErrHollowResponse is retried like a 5xx for reads; for a
+// create or send it makes the outcome unknown.
 
 // checkBody applies the request's body check to the buffered body of a 2xx
 // response.
 func checkBody(ctx context.Context, contentType string, body []byte) error {
-	if check, ok := ctx.Value(bodyCheckKey{}).(func([]byte) error); ok {
+	if check, ok := reqctx.BodyCheck(ctx); ok {
 		return check(body)
 	}
 	return defaultBodyCheck(contentType, body)
@@ -52,10 +37,10 @@ func defaultBodyCheck(contentType string, body []byte) error {
 		return nil
 	}
 	if strings.Contains(strings.ToLower(contentType), "html") && trimmed[0] == '<' {
-		return HollowError("an HTML page (%q) where JSON was expected", truncate(htmlText(trimmed), 80))
+		return reqctx.Hollow("an HTML page (%q) where JSON was expected", truncate(htmlText(trimmed), 80))
 	}
 	if !jsontext.Value(trimmed).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
-		return HollowError("the body is not JSON: %s", bodySnippet(trimmed))
+		return reqctx.Hollow("the body is not JSON: %s", bodySnippet(trimmed))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -96,9 +97,9 @@ func TestWithBodyCheck(t *testing.T) {
 
 	// A check finding the body hollow: retried, and the last word is its.
 	calls := 0
-	ctx := WithBodyCheck(t.Context(), func(body []byte) error {
+	ctx := reqctx.WithBodyCheck(t.Context(), func(body []byte) error {
 		calls++
-		return HollowError("no data.results in %d bytes", len(body))
+		return reqctx.Hollow("no data.results in %d bytes", len(body))
 	})
 	err := searchEnrollments(ctx, scope)
 	if !errors.Is(err, ErrHollowResponse) || !strings.Contains(err.Error(), "no data.results") || calls != DefaultRetryPolicy().MaxAttempts {
@@ -107,14 +108,14 @@ func TestWithBodyCheck(t *testing.T) {
 
 	// Any other error fails the call at once.
 	before := seen.Load()
-	ctx = WithBodyCheck(t.Context(), func([]byte) error { return errors.New("drifted beyond use") })
+	ctx = reqctx.WithBodyCheck(t.Context(), func([]byte) error { return errors.New("drifted beyond use") })
 	if err := searchEnrollments(ctx, scope); err == nil || errors.Is(err, ErrHollowResponse) || seen.Load() != before+1 {
 		t.Fatalf("err = %v after %d requests", err, seen.Load()-before)
 	}
 
 	// A check that accepts sees the body the caller then reads.
 	var got string
-	ctx = WithBodyCheck(t.Context(), func(body []byte) error { got = string(body); return nil })
+	ctx = reqctx.WithBodyCheck(t.Context(), func(body []byte) error { got = string(body); return nil })
 	if err := searchEnrollments(ctx, scope); err != nil || !strings.Contains(got, `"results":[]`) {
 		t.Fatalf("err = %v, body seen %q", err, got)
 	}

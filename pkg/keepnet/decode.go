@@ -2,8 +2,8 @@ package keepnet
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"math"
 	"net/http"
 	"reflect"
@@ -53,19 +53,7 @@ import (
 // JSON, or an envelope without the data the caller needs. Reads answered
 // this way are retried like a 5xx; a create or send answered this way has
 // an unknown outcome (ErrOutcomeUnknown).
-var ErrHollowResponse = errors.New("the Keepnet server answered 2xx without the content the operation returns")
-
-// HollowError returns an error wrapping ErrHollowResponse that says what was
-// missing, for body checks (see [WithBodyCheck]) that find an envelope
-// without what they need.
-func HollowError(format string, args ...any) error {
-	return &hollowError{what: fmt.Sprintf(format, args...)}
-}
-
-type hollowError struct{ what string }
-
-func (e *hollowError) Error() string        { return "hollow response: " + e.what }
-func (e *hollowError) Is(target error) bool { return target == ErrHollowResponse }
+var ErrHollowResponse = reqctx.ErrHollow
 
 // DecodeReport lists what a lenient decode could not use. The zero value, and
 // a nil *DecodeReport, report nothing.
@@ -152,7 +140,7 @@ func Decode(data []byte, v any) (*DecodeReport, error) {
 // the fast path refused.
 func decodeWalking(data []byte, rv reflect.Value) (*DecodeReport, error) {
 	if !jsontext.Value(data).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
-		return nil, &hollowError{what: "the body is not JSON: " + bodySnippet(data)}
+		return nil, reqctx.Hollow("the body is not JSON: %s", bodySnippet(data))
 	}
 	rv.Elem().SetZero()
 	d := &lenientDecoder{report: &DecodeReport{}}

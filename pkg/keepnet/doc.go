@@ -49,8 +49,7 @@
 // type; [DecodeResponse] and [Decode] decode any generated type leniently,
 // coercing what can be coerced without loss and reporting the rest by path
 // in a [DecodeReport]. A 2xx answer whose body is not JSON fails its call
-// with [ErrHollowResponse] (reads are retried), and [WithBodyCheck] lets a
-// caller refuse an answer that lacks what it needs. Bodies are bounded by
+// with [ErrHollowResponse] (reads are retried). Bodies are bounded by
 // [WithMaxResponseBytes].
 //
 // # Pace

@@ -2,6 +2,7 @@ package keepnet
 
 import (
 	"context"
+	"github.com/keepnet-flow/keepnet-flow/internal/slots"
 	"strconv"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func TestWaitingToRetryHoldsNoSlot(t *testing.T) {
 			handler, hits := scripted(first, answer{status: 200})
 			s := newAPIServer(t, handler)
 			c, fc := newTestClient(t, s, WithMaxInFlight(1))
-			slots := NewSlots(1)
+			pool := slots.New(1)
 			freeDuringWait := map[string]bool{}
 			fc.onSleep = func() {
 				freeDuringWait["client"] = c.doer.limits.inFlight.TryAcquire(1)
@@ -25,13 +26,13 @@ func TestWaitingToRetryHoldsNoSlot(t *testing.T) {
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				defer cancel()
-				other, release, err := slots.Acquire(ctx)
+				other, release, err := pool.Acquire(ctx)
 				freeDuringWait["slots"] = err == nil && other != nil
 				if err == nil {
 					release()
 				}
 			}
-			ctx, release, err := slots.Acquire(context.Background())
+			ctx, release, err := pool.Acquire(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,12 +51,12 @@ func TestWaitingToRetryHoldsNoSlot(t *testing.T) {
 			// it: nobody else can have it until it is released.
 			tctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 			defer cancel()
-			if _, _, err := slots.Acquire(tctx); err == nil {
+			if _, _, err := pool.Acquire(tctx); err == nil {
 				t.Error("a second slot was handed out while the request still held its own")
 			}
 			release()
 			release() // releasing twice must not free a slot it does not hold
-			if _, rel, err := slots.Acquire(context.Background()); err != nil {
+			if _, rel, err := pool.Acquire(context.Background()); err != nil {
 				t.Errorf("slot not returned after release: %v", err)
 			} else {
 				rel()

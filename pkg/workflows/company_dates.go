@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"net/http"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -42,7 +43,7 @@ func readCompanyDates(ctx context.Context, scope *keepnet.Company) CompanyDates 
 		return scope.API().GetCompaniesResourceId(ctx, scope.ID())
 	}, func(b *companySettings, _ *keepnet.DecodeReport) error {
 		if b.Data == nil {
-			return keepnet.HollowError("the company's settings have no data")
+			return reqctx.Hollow("the company's settings have no data")
 		}
 		return nil
 	})

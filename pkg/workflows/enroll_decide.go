@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"net/http"
 	"slices"
 	"strings"
@@ -65,7 +66,7 @@ func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentIn
 		return p.scope.API().GetEnrollmentsResourceId(ctx, e.ID)
 	}, func(d *enrollmentDetails, _ *keepnet.DecodeReport) error {
 		if d.Data == nil {
-			return keepnet.HollowError("the enrollment's details have no data")
+			return reqctx.Hollow("the enrollment's details have no data")
 		}
 		return nil
 	})
@@ -182,7 +183,7 @@ func readFormEnums(ctx context.Context, scope *keepnet.Company) (formEnums, erro
 			return fmt.Errorf("unusable form details: %s", prob)
 		}
 		if d.Data == nil || d.Data.EnumNameValuePairs == nil {
-			return keepnet.HollowError("the form details have no data.enumNameValuePairs")
+			return reqctx.Hollow("the form details have no data.enumNameValuePairs")
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"net/http"
 	"strings"
 
@@ -28,7 +29,7 @@ func fetchJSON[T any](ctx context.Context, send func(context.Context) (*http.Res
 		got    *T
 		report *keepnet.DecodeReport
 	)
-	ctx = keepnet.WithBodyCheck(ctx, func(body []byte) error {
+	ctx = reqctx.WithBodyCheck(ctx, func(body []byte) error {
 		v := new(T)
 		r, err := keepnet.Decode(body, v)
 		if err != nil {
@@ -70,9 +71,9 @@ func checkSearchPage[T any](p *searchPage[T], r *keepnet.DecodeReport) error {
 	}
 	switch {
 	case p.Data == nil:
-		return keepnet.HollowError("the search answer has no data")
+		return reqctx.Hollow("the search answer has no data")
 	case p.Data.Results == nil:
-		return keepnet.HollowError("the search answer has no data.results")
+		return reqctx.Hollow("the search answer has no data.results")
 	}
 	return nil
 }
@@ -140,7 +141,7 @@ func fetchData(ctx context.Context, send func(context.Context) (*http.Response, 
 	}
 	body, _, err := fetchJSON(ctx, send, func(e *envelope, _ *keepnet.DecodeReport) error {
 		if d := bytes.TrimSpace(e.Data); len(d) == 0 || d[0] != '{' {
-			return keepnet.HollowError("the answer's data is not an object")
+			return reqctx.Hollow("the answer's data is not an object")
 		}
 		return nil
 	})

@@ -2,9 +2,8 @@ package workflows
 
 import (
 	"context"
+	"github.com/keepnet-flow/keepnet-flow/internal/slots"
 	"sync"
-
-	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
 // requestPool runs a pull's requests. Slots bound how many are under way,
@@ -21,13 +20,13 @@ import (
 // so that a company that has run out of users leaves its share to the
 // others.
 type requestPool struct {
-	slots    *keepnet.Slots
+	slots    *slots.Slots
 	requests chan func()
 	workers  sync.WaitGroup
 }
 
 func newRequestPool(concurrency int) *requestPool {
-	rp := &requestPool{slots: keepnet.NewSlots(concurrency), requests: make(chan func())}
+	rp := &requestPool{slots: slots.New(concurrency), requests: make(chan func())}
 	for range 2 * concurrency {
 		rp.workers.Go(func() {
 			for request := range rp.requests {

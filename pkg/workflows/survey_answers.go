@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ func answersOfBody(body *sessionsBody, r *keepnet.DecodeReport, order keepnetdat
 		return nil, errors.New(problemText(r.Problems))
 	}
 	if body.Data == nil {
-		return nil, keepnet.HollowError("the exam-result-sessions answer has no data")
+		return nil, reqctx.Hollow("the exam-result-sessions answer has no data")
 	}
 	return answersOf(*body.Data, order), nil
 }

@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
@@ -28,7 +29,7 @@ func timelineOf(body *timelineBody, r *keepnet.DecodeReport) ([]Interaction, err
 		return []Interaction{}, errors.New(problemText(r.Problems))
 	}
 	if body.Data == nil {
-		return []Interaction{}, keepnet.HollowError("the interactions answer has no data")
+		return []Interaction{}, reqctx.Hollow("the interactions answer has no data")
 	}
 	events := make([]Interaction, 0, len(*body.Data))
 	for _, e := range *body.Data {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
 	"net/http"
 	"slices"
 	"strings"
@@ -43,7 +44,7 @@ func ListTimeZones(ctx context.Context, scope *keepnet.Company) ([]TimeZone, err
 			return fmt.Errorf("unusable time-zone list: %s", prob)
 		}
 		if b.Data == nil || b.Data.TimeZoneList == nil {
-			return keepnet.HollowError("the time-zone answer has no data.timeZoneList")
+			return reqctx.Hollow("the time-zone answer has no data.timeZoneList")
 		}
 		return nil
 	})
