@@ -57,7 +57,7 @@ func (a *app) completeCompanies(ctx context.Context, _ *cobra.Command) ([][2]str
 
 // completionScope resolves the --company already on the command line; of
 // a repeated one (enroll's), the first: names are completed from it.
-func (a *app) completionScope(ctx context.Context, cmd *cobra.Command) (*keepnet.Company, error) {
+func (a *app) completionScope(ctx context.Context, cmd *cobra.Command) (*keepnet.ScopedClient, error) {
 	if many, err := cmd.Flags().GetStringArray("company"); err == nil {
 		first := ""
 		if len(many) > 0 {

@@ -97,7 +97,7 @@ warned about. A dry run shows the create body only when a run would create.`,
 					return err
 				}
 				return runRollout(cmd.Context(), a, out, format, workflows.RolloutRequest{
-					CompanySelection: sel, Enrollment: req, SkipMissing: skipMissing,
+					Companies: sel, Enrollment: req, SkipMissing: skipMissing,
 				}, dryRun)
 			}
 			req.Company = company

@@ -37,16 +37,16 @@ func (f *listingFlags) add(a *app, cmd *cobra.Command, withCompany bool) {
 }
 
 // scope resolves --company and returns the company-scoped connection.
-func (a *app) scope(ctx context.Context, company string) (*keepnet.Company, error) {
+func (a *app) scope(ctx context.Context, company string) (*keepnet.ScopedClient, error) {
 	c, err := a.client(ctx)
 	if err != nil {
 		return nil, err
 	}
-	co, err := workflows.ResolveCompany(ctx, c, company)
+	cos, err := workflows.ResolveCompanies(ctx, c, workflows.CompanySelection{Companies: []string{company}})
 	if err != nil {
 		return nil, err
 	}
-	return c.ForCompany(co.ID), nil
+	return c.ForCompany(cos[0].ID), nil
 }
 
 // listing is what a discovery command found: the table people read, the

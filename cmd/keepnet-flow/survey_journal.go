@@ -150,22 +150,25 @@ func describeJournal(h journalHeader) string {
 	return fmt.Sprintf("enrollment %q, %s", h.Enrollment, sel)
 }
 
-// reuse is workflows.SurveysRequest.Reuse: the journal's record of the
+// reuse is workflows.SurveyRequest.Reuse: the journal's record of the
 // user, if it has one. Safe for concurrent use.
-func (j *surveyJournal) reuse(companyID, userID string) (workflows.UserResult, bool) {
-	s, ok := j.known[journalKey(companyID, userID)]
+func (j *surveyJournal) reuse(partial workflows.SurveyRecord) (workflows.SurveyRecord, bool) {
+	s, ok := j.known[journalKey(partial.CompanyID, partial.TargetUserResourceID)]
 	if !ok || j.file == nil {
-		return workflows.UserResult{}, false
+		return workflows.SurveyRecord{}, false
 	}
 	buf := make([]byte, s.len)
 	if _, err := j.file.ReadAt(buf, s.off); err != nil {
-		return workflows.UserResult{}, false // fetched again instead
+		return workflows.SurveyRecord{}, false // fetched again instead
 	}
 	var rec workflows.SurveyRecord
 	if err := json.NewDecoder(bytes.NewReader(buf)).Decode(&rec); err != nil {
-		return workflows.UserResult{}, false
+		return workflows.SurveyRecord{}, false
 	}
-	return rec.UserResult, true
+	// The journal's record, under the company and enrollment of this run.
+	rec.CompanyID, rec.CompanyName = partial.CompanyID, partial.CompanyName
+	rec.EnrollmentID, rec.EnrollmentName = partial.EnrollmentID, partial.EnrollmentName
+	return rec, true
 }
 
 // add keeps a complete record the journal does not have yet. Each goes to

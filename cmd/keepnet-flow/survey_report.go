@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -112,7 +111,7 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVarP(&f.format, "format", "f", reportHTML, "output format: "+strings.Join(reportFormats, ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	flags.StringVar(&f.title, "title", "", "the HTML report's title (default: the survey's name)")
-	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
+	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
 	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
 	cmd.MarkFlagsMutuallyExclusive("from", "company")
@@ -174,7 +173,7 @@ func runSurveyReport(cmd *cobra.Command, a *app, f surveyReportFlags) error {
 		return &workflows.InputError{Field: "output", Value: f.output, Reason: "cannot be written: " + err.Error()}
 	}
 	defer dest.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
-	b := workflows.NewSurveyReportBuilder()
+	b := surveyreport.NewBuilder()
 	var st surveyreport.Stats
 	if len(f.from) > 0 {
 		st, err = reportFromFiles(f.from, b)
@@ -203,7 +202,7 @@ func runSurveyReport(cmd *cobra.Command, a *app, f surveyReportFlags) error {
 	return nil
 }
 
-func reportFromFiles(paths []string, b *workflows.SurveyReportBuilder) (surveyreport.Stats, error) {
+func reportFromFiles(paths []string, b *surveyreport.Builder) (surveyreport.Stats, error) {
 	var total surveyreport.Stats
 	for _, path := range paths {
 		st, err := surveyreport.ReadFile(path, b)
@@ -216,7 +215,7 @@ func reportFromFiles(paths []string, b *workflows.SurveyReportBuilder) (surveyre
 	return total, nil
 }
 
-func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflows.SurveyReportBuilder) (surveyreport.Stats, error) {
+func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *surveyreport.Builder) (surveyreport.Stats, error) {
 	ctx := cmd.Context()
 	if f.rate > 0 {
 		a.clientOpts = append(a.clientOpts, keepnet.WithRateLimit(f.rate))
@@ -230,7 +229,7 @@ func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflow
 	if err != nil {
 		return surveyreport.Stats{}, err
 	}
-	pull, err := workflows.OpenSurveys(ctx, client, workflows.SurveysRequest{CompanySelection: sel, Enrollment: f.enrollment, Concurrency: f.concurrency})
+	pull, err := workflows.OpenSurveyResults(ctx, client, workflows.SurveyRequest{Companies: sel, Enrollment: f.enrollment, Concurrency: f.concurrency})
 	if err != nil {
 		return surveyreport.Stats{}, err
 	}
@@ -241,40 +240,20 @@ func reportFromPull(cmd *cobra.Command, a *app, f surveyReportFlags, b *workflow
 		}
 		fmt.Fprintf(a.progress(), "keepnet-flow: skipping %d companies without survey %q: %s\n", len(pull.Skipped), f.enrollment, strings.Join(names, ", "))
 	}
-	// Every company's survey is in the report, in the order named, even
-	// one nobody has answered yet.
-	keys := map[string]workflows.SurveyReportKey{}
-	for _, s := range pull.Surveys {
-		key := s.ReportKey()
-		keys[s.Company.ID] = key
-		b.Start(key)
-	}
-	var st surveyreport.Stats
 	bar := newSurveyProgress(a)
 	defer bar.stop()
-	for rec, err := range pull.Records(ctx) {
-		if err != nil {
-			var company *workflows.CompanyError
-			if errors.As(err, &company) {
-				// The other companies go on; the report says the run
-				// was incomplete.
-				fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", oneLine(err.Error()))
-				st.Incomplete++
-				continue
-			}
-			return st, err
+	return b.AddPull(ctx, pull, func(_ workflows.SurveyRecord, failed *workflows.CompanyError) {
+		if failed != nil {
+			// The other companies go on; the report says the run was
+			// incomplete.
+			fmt.Fprintf(a.stderr(), "keepnet-flow: %s\n", oneLine(failed.Error()))
+			return
 		}
-		st.Users++
-		if rec.Error != "" {
-			st.Incomplete++
-		}
-		b.Add(keys[rec.CompanyID], rec.UserResult)
 		bar.step(-1, client.Pace().Rate)
-	}
-	return st, nil
+	})
 }
 
-func writeReport(w io.Writer, f surveyReportFlags, r workflows.SurveyReport) error {
+func writeReport(w io.Writer, f surveyReportFlags, r surveyreport.Report) error {
 	if f.format == reportJSON {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)

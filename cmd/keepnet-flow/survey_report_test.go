@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,9 +19,9 @@ func reportArgs(extra ...string) []string {
 	return append(append([]string{}, acmeReportArgs...), extra...)
 }
 
-func decodeReport(t *testing.T, s string) workflows.SurveyReport {
+func decodeReport(t *testing.T, s string) surveyreport.Report {
 	t.Helper()
-	var r workflows.SurveyReport
+	var r surveyreport.Report
 	if err := json.Unmarshal([]byte(s), &r); err != nil {
 		t.Fatalf("report is not JSON: %v\n%s", err, s)
 	}

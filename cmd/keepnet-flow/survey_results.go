@@ -144,7 +144,7 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags.StringVar(&f.enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringVarP(&f.format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
-	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultSurveyConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
+	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
 	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no bound; either way the pace adapts to the service's 429s)")
 	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&f.questionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
@@ -240,7 +240,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	// many idle connections, so none is dialled twice.
 	a.clientOpts = append(a.clientOpts, keepnet.WithMaxInFlight(f.concurrency))
 	var (
-		pull         *workflows.SurveysPull
+		pull         *workflows.Pull[workflows.SurveyRecord]
 		done, failed int
 	)
 	a.howFar = func() string {
@@ -248,11 +248,11 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		if pull != nil {
 			pr := pull.Progress()
 			howFar = fmt.Sprintf("after %d users", done)
-			if pr.Users >= 0 {
-				howFar = fmt.Sprintf("after %d of %d users", done, pr.Users)
+			if pr.Rows >= 0 {
+				howFar = fmt.Sprintf("after %d of %d users", done, pr.Rows)
 			}
 			if f.acrossCompanies() {
-				howFar += fmt.Sprintf(" (%d of %d companies fetched)", pr.CompaniesDone, pr.Companies)
+				howFar += fmt.Sprintf(" (%d of %d companies fetched)", pr.SourcesDone, pr.Sources)
 			}
 		}
 		if journal != nil {
@@ -264,16 +264,16 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	if err != nil {
 		return err
 	}
-	req := workflows.SurveysRequest{
-		CompanySelection: workflows.CompanySelection{Companies: companies, All: f.allCompanies},
-		Enrollment:       f.enrollment,
-		Concurrency:      f.concurrency,
-		SpoolDir:         out.SpoolDir(),
+	req := workflows.SurveyRequest{
+		Companies:   workflows.CompanySelection{Companies: companies, All: f.allCompanies},
+		Enrollment:  f.enrollment,
+		Concurrency: f.concurrency,
+		SpoolDir:    out.SpoolDir(),
 	}
 	if journal != nil {
 		req.Reuse = journal.reuse
 	}
-	pull, err = workflows.OpenSurveys(ctx, client, req)
+	pull, err = workflows.OpenSurveyResults(ctx, client, req)
 	if err != nil {
 		return err
 	}
@@ -293,14 +293,12 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 			names[i] = fmt.Sprintf("%q (%s)", sk.Company.Name, sk.Company.ID)
 		}
 		fmt.Fprintf(a.progress(), "keepnet-flow: skipping %d of %d companies without survey %q: %s\n",
-			len(pull.Skipped), len(pull.Skipped)+len(pull.Surveys)+len(pull.Failed), f.enrollment, strings.Join(names, ", "))
+			len(pull.Skipped), len(pull.Skipped)+len(pull.Sources)+len(pull.Failed), f.enrollment, strings.Join(names, ", "))
 	}
-	headerOf := func(s *workflows.SurveyPull) surveyout.Header {
-		return surveyout.Header{Company: s.Company, Enrollment: s.Enrollment, Summary: s.Summary, DateOrder: s.Dates.Order}
-	}
+	headerOf := surveyout.HeaderOf
 	var header surveyout.Header
 	if !grouped {
-		header = headerOf(pull.Surveys[0])
+		header = headerOf(pull.Sources[0])
 	}
 	w, err := surveyout.New(f.format, out, header, surveyout.Options{SpoolDir: out.SpoolDir(), CSVRaw: f.csvRaw, QuestionIDs: f.questionIDs, Grouped: grouped})
 	if err != nil {
@@ -308,13 +306,13 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	}
 	// Every company gets its group, in order, even one without records.
 	position := map[string]int{}
-	for i, s := range pull.Surveys {
+	for i, s := range pull.Sources {
 		position[s.Company.ID] = i
 	}
 	begun := -1
 	beginUpTo := func(i int) error {
 		for ; begun < i; begun++ {
-			if err := w.BeginCompany(headerOf(pull.Surveys[begun+1])); err != nil {
+			if err := w.BeginCompany(headerOf(pull.Sources[begun+1])); err != nil {
 				return err
 			}
 		}
@@ -327,7 +325,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		stopBar = newCompaniesProgress(a, pull, client.Pace).stop
 	} else {
 		bar := newSurveyProgress(a)
-		step, stopBar = func() { bar.step(pull.Surveys[0].Total(), client.Pace().Rate) }, bar.stop
+		step, stopBar = func() { bar.step(pull.Sources[0].Total(), client.Pace().Rate) }, bar.stop
 	}
 	fail := func(err error) error {
 		_ = w.Discard() // the run's own error is the one to report
@@ -384,7 +382,7 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 		step()
 	}
 	stopBar()
-	if err := beginUpTo(len(pull.Surveys) - 1); err != nil {
+	if err := beginUpTo(len(pull.Sources) - 1); err != nil {
 		_ = w.Discard() // as in fail
 		return err
 	}
@@ -406,8 +404,8 @@ func pullSurveyTo(cmd *cobra.Command, a *app, f surveyResultsFlags, companies []
 	if grouped {
 		return closeAcrossCompanies(a, pull, out, done, failed, companyFails, journal, client.Pace())
 	}
-	s := pull.Surveys[0]
-	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, s.Enrollment.Name, termsafe.String(s.Company.Name), out.Name())
+	s := pull.Sources[0]
+	fmt.Fprintf(a.progress(), "keepnet-flow: %d users of %q (%s) written to %s", done, s.Name, termsafe.String(s.Company.Name), out.Name())
 	if failed > 0 {
 		fmt.Fprintf(a.progress(), "; %d incomplete", failed)
 	}

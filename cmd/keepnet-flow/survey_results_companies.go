@@ -32,11 +32,11 @@ func (f surveyResultsFlags) acrossCompanies() bool {
 
 // closeAcrossCompanies prints the closing summary of a pull across
 // companies, one row per company, and returns the run's outcome.
-func closeAcrossCompanies(a *app, pull *workflows.SurveysPull, out *output.Target, done, failed int, companyFails []*workflows.CompanyError, journal *surveyJournal, pace keepnet.PaceStats) error {
-	sum := pull.Summary()
+func closeAcrossCompanies(a *app, pull *workflows.Pull[workflows.SurveyRecord], out *output.Target, done, failed int, companyFails []*workflows.CompanyError, journal *surveyJournal, pace keepnet.PaceStats) error {
+	sum := pull.Outcomes()
 	t := table.Table{Headers: []string{"COMPANY", "ID", "USERS", "COMPLETE", "FAILED"}}
 	for _, c := range sum {
-		row := []string{c.Company.Name, c.Company.ID, fmt.Sprint(c.Users), fmt.Sprint(c.Complete), fmt.Sprint(c.Failed)}
+		row := []string{c.Company.Name, c.Company.ID, fmt.Sprint(c.Records), fmt.Sprint(c.Complete), fmt.Sprint(c.Failed)}
 		if len(companyFails) > 0 {
 			problem := ""
 			if c.Err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -96,10 +97,10 @@ func TestSurveyResultsCompaniesFileAndFlags(t *testing.T) {
 	}
 	var doc struct {
 		Companies []struct {
-			Company    workflows.Company          `json:"company"`
-			Enrollment workflows.SurveyEnrollment `json:"enrollment"`
-			Summary    json.RawMessage            `json:"summary"`
-			Users      []workflows.SurveyRecord   `json:"users"`
+			Company    workflows.Company        `json:"company"`
+			Enrollment surveyout.Enrollment     `json:"enrollment"`
+			Summary    json.RawMessage          `json:"summary"`
+			Users      []workflows.SurveyRecord `json:"users"`
 		} `json:"companies"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {

@@ -20,14 +20,14 @@ import (
 // side by side, ahead of the records written.
 type companiesProgress struct {
 	bar     *progressbar.ProgressBar
-	pull    *workflows.SurveysPull
+	pull    *workflows.Pull[workflows.SurveyRecord]
 	pace    func() keepnet.PaceStats
 	total   int
 	stopped chan struct{}
 	ticker  sync.WaitGroup
 }
 
-func newCompaniesProgress(a *app, pull *workflows.SurveysPull, pace func() keepnet.PaceStats) *companiesProgress {
+func newCompaniesProgress(a *app, pull *workflows.Pull[workflows.SurveyRecord], pace func() keepnet.PaceStats) *companiesProgress {
 	file, ok := a.stderr().(*os.File)
 	if a.quiet || !ok || !term.IsTerminal(int(file.Fd())) {
 		return &companiesProgress{}
@@ -55,12 +55,12 @@ func (p *companiesProgress) refresh() {
 	pr := p.pull.Progress()
 	// The server's count can be wrong; a bar never shrinks below what is
 	// already done.
-	if pr.Users >= 0 && pr.Users != p.total && pr.Users >= pr.UsersDone {
-		p.total = pr.Users
-		p.bar.ChangeMax(pr.Users)
+	if pr.Rows >= 0 && pr.Rows != p.total && pr.Rows >= pr.RowsDone {
+		p.total = pr.Rows
+		p.bar.ChangeMax(pr.Rows)
 	}
-	p.bar.Describe(fmt.Sprintf("companies %d/%d, users%s", pr.CompaniesDone, pr.Companies, paceLabel(p.pace().Rate)))
-	_ = p.bar.Set(pr.UsersDone) // a progress bar that cannot draw is no reason to stop
+	p.bar.Describe(fmt.Sprintf("companies %d/%d, users%s", pr.SourcesDone, pr.Sources, paceLabel(p.pace().Rate)))
+	_ = p.bar.Set(pr.RowsDone) // a progress bar that cannot draw is no reason to stop
 }
 
 func (p *companiesProgress) stop() {

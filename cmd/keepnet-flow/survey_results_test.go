@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,10 +117,10 @@ func TestSurveyResultsFormatsToFile(t *testing.T) {
 		}},
 		{"json", func(t *testing.T, data []byte) {
 			var doc struct {
-				Company    workflows.Company          `json:"company"`
-				Enrollment workflows.SurveyEnrollment `json:"enrollment"`
-				Summary    map[string]any             `json:"summary"`
-				Users      []workflows.UserResult     `json:"users"`
+				Company    workflows.Company      `json:"company"`
+				Enrollment surveyout.Enrollment   `json:"enrollment"`
+				Summary    map[string]any         `json:"summary"`
+				Users      []workflows.UserResult `json:"users"`
 			}
 			if err := json.Unmarshal(data, &doc); err != nil {
 				t.Fatalf("not one JSON document: %v", err)

@@ -328,6 +328,7 @@ func TestPageErrorNamesThePage(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
 	s := newService(300)
 	l := s.listing()
 	var err error

@@ -240,6 +240,7 @@ func TestStopRangingStopsEverything(t *testing.T) {
 
 func TestCancelEndsWithTheCause(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(t.Context())
+	defer cancel(nil)
 	r := &Run[rec]{Sources: []Source[rec]{source("a", 5_000, nil)}, Options: Options{Concurrency: 4}}
 	var last error
 	n := 0

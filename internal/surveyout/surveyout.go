@@ -15,13 +15,36 @@ import (
 
 // Header is what a pull knows before its first user.
 type Header struct {
-	Company    workflows.Company          `json:"company"`
-	Enrollment workflows.SurveyEnrollment `json:"enrollment"`
-	Summary    json.RawMessage            `json:"summary"`
+	Company    workflows.Company `json:"company"`
+	Enrollment Enrollment        `json:"enrollment"`
+	Summary    json.RawMessage   `json:"summary"`
 	// DateOrder is the day/month order of the company's dates from its
 	// settings (workflows.CompanyDates); Unknown leaves the order to be
 	// learnt from the dates. Not part of any output.
 	DateOrder keepnetdate.Order `json:"-"`
+}
+
+// Enrollment is the survey enrollment a header names.
+type Enrollment struct {
+	ID        string           `json:"id"`
+	Name      string           `json:"name"`
+	Status    string           `json:"status,omitempty"`
+	Type      string           `json:"type,omitempty"`
+	StartDate keepnetdate.Time `json:"startDate,omitzero"`
+	// Details is the enrollment as GET /api/enrollments/{id} returns it
+	// (the envelope's data), the JSON exactly as the server sent it.
+	Details json.RawMessage `json:"details,omitempty"`
+}
+
+// HeaderOf is the header of a pull's source.
+func HeaderOf(s *workflows.Source) Header {
+	return Header{
+		Company: s.Company,
+		Enrollment: Enrollment{ID: s.ID, Name: s.Name, Status: s.Status, Type: s.Type,
+			StartDate: s.StartDate, Details: s.Details},
+		Summary:   s.Summary,
+		DateOrder: s.Dates.Order,
+	}
 }
 
 // Writer writes survey records, each naming its company: those of the

@@ -46,7 +46,7 @@ var users = []workflows.UserResult{
 
 var header = Header{
 	Company:    workflows.Company{ID: "c-1", Name: "Acme <Manufacturing> & Co"},
-	Enrollment: workflows.SurveyEnrollment{ID: "e-1", Name: "Security Culture Survey"},
+	Enrollment: Enrollment{ID: "e-1", Name: "Security Culture Survey"},
 	// As the server sent it: a field the spec types differently and one it
 	// does not know must both come through.
 	Summary: json.RawMessage(`{"name":"Security Culture Survey","completedCount":1,"trainingTypeId":"0","x-unknown":{"a":[1,null]}}`),
@@ -123,10 +123,10 @@ func TestNDJSONRecordsRoundTripWithContractFieldNames(t *testing.T) {
 
 func TestJSONIsOneDocument(t *testing.T) {
 	var doc struct {
-		Company    workflows.Company          `json:"company"`
-		Enrollment workflows.SurveyEnrollment `json:"enrollment"`
-		Summary    json.RawMessage            `json:"summary"`
-		Users      []workflows.UserResult     `json:"users"`
+		Company    workflows.Company      `json:"company"`
+		Enrollment Enrollment             `json:"enrollment"`
+		Summary    json.RawMessage        `json:"summary"`
+		Users      []workflows.UserResult `json:"users"`
 	}
 	out := render(t, JSON)
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
@@ -433,7 +433,7 @@ func isoColumn(t *testing.T, format, out string) []string {
 // pull across companies does.
 func acrossCompanies(t *testing.T, format string) string {
 	t.Helper()
-	second := Header{Company: workflows.Company{ID: "c-2", Name: "Globex, \"Retail\""}, Enrollment: workflows.SurveyEnrollment{ID: "e-2", Name: "Security Culture Survey"}, Summary: json.RawMessage(`{"completedCount":0}`)}
+	second := Header{Company: workflows.Company{ID: "c-2", Name: "Globex, \"Retail\""}, Enrollment: Enrollment{ID: "e-2", Name: "Security Culture Survey"}, Summary: json.RawMessage(`{"completedCount":0}`)}
 	var out bytes.Buffer
 	w, err := New(format, &out, Header{}, Options{SpoolDir: t.TempDir(), Grouped: true})
 	if err != nil {
@@ -478,10 +478,10 @@ func TestEveryFormatNamesEachRecordsCompany(t *testing.T) {
 			case JSON:
 				var doc struct {
 					Companies []struct {
-						Company    workflows.Company          `json:"company"`
-						Enrollment workflows.SurveyEnrollment `json:"enrollment"`
-						Summary    json.RawMessage            `json:"summary"`
-						Users      []workflows.SurveyRecord   `json:"users"`
+						Company    workflows.Company        `json:"company"`
+						Enrollment Enrollment               `json:"enrollment"`
+						Summary    json.RawMessage          `json:"summary"`
+						Users      []workflows.SurveyRecord `json:"users"`
 					} `json:"companies"`
 				}
 				if err := json.Unmarshal([]byte(out), &doc); err != nil {

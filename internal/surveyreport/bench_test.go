@@ -79,10 +79,10 @@ func writeNDJSON(tb testing.TB, path string, users int) {
 }
 
 // companiesReport aggregates n invented companies of users each.
-func companiesReport(n, users int) workflows.SurveyReport {
-	b := workflows.NewSurveyReportBuilder()
+func companiesReport(n, users int) surveyreport.Report {
+	b := surveyreport.NewBuilder()
 	for c := range n {
-		key := workflows.SurveyReportKey{
+		key := surveyreport.Key{
 			CompanyID: fmt.Sprintf("k3Bench%05d", c), CompanyName: fmt.Sprintf("Example Customer Company %02d Holdings", c),
 			EnrollmentID: fmt.Sprintf("e7Bench%05d", c), EnrollmentName: "Security Culture Survey",
 		}
@@ -111,7 +111,7 @@ func BenchmarkReportFrom20000UserNDJSON(b *testing.B) {
 	}
 	var size int64
 	for b.Loop() {
-		builder := workflows.NewSurveyReportBuilder()
+		builder := surveyreport.NewBuilder()
 		if _, err := surveyreport.ReadFile(path, builder); err != nil {
 			b.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestReportOf60CompaniesFitsIn3MB(t *testing.T) {
 	if w.n > maxReportHTML {
 		t.Errorf("60-company report is %d bytes, over %d", w.n, maxReportHTML)
 	}
-	if err := surveyreport.WriteHTML(io.Discard, workflows.SurveyReport{}, surveyreport.HTMLOptions{}); err != nil {
+	if err := surveyreport.WriteHTML(io.Discard, surveyreport.Report{}, surveyreport.HTMLOptions{}); err != nil {
 		t.Errorf("an empty report: %v", err)
 	}
 }

@@ -90,13 +90,13 @@ func pageErrors(stderr string) []string {
 func TestReportRendersInChromium(t *testing.T) {
 	bin := chromium(t)
 	c := fakeClient(t, keepnettest.WithUsers(60))
-	b := workflows.NewSurveyReportBuilder()
-	for _, company := range []string{keepnettest.CompanyAcmeName, keepnettest.CompanyGlobexName} {
-		if _, _, err := b.AddSurvey(context.Background(), c, workflows.SurveyRequest{Company: company, Enrollment: keepnettest.SurveyName}); err != nil {
-			t.Fatal(err)
-		}
+	report, _, err := reportSurvey(context.Background(), c, workflows.SurveyRequest{
+		Companies:  workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, keepnettest.CompanyGlobexName}},
+		Enrollment: keepnettest.SurveyName,
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	report := b.Report()
 	dir := artifactDir(t)
 	page := filepath.Join(dir, "survey-report.html")
 	shot := filepath.Join(dir, "survey-report.png")

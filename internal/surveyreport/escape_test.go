@@ -24,10 +24,10 @@ const hostileSVG = `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q
 // hostileReport is a survey of n companies in which every text is hostile,
 // each prefixed by a letter saying where it belongs: C company, E
 // enrollment, S status, I question ID, Q question, O option.
-func hostileReport(n int) workflows.SurveyReport {
-	b := workflows.NewSurveyReportBuilder()
+func hostileReport(n int) surveyreport.Report {
+	b := surveyreport.NewBuilder()
 	for c := range n {
-		key := workflows.SurveyReportKey{CompanyID: fmt.Sprintf("k%d", c), CompanyName: fmt.Sprintf("C%d%s", c, hostile), EnrollmentID: "e1", EnrollmentName: "E" + hostile}
+		key := surveyreport.Key{CompanyID: fmt.Sprintf("k%d", c), CompanyName: fmt.Sprintf("C%d%s", c, hostile), EnrollmentID: "e1", EnrollmentName: "E" + hostile}
 		for u := range 4 {
 			status := "Completed"
 			if u == 0 {
@@ -45,7 +45,7 @@ func hostileReport(n int) workflows.SurveyReport {
 func TestHTMLEscapesHostileTextEverywhere(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		r     workflows.SurveyReport
+		r     surveyreport.Report
 		title string
 		want  []string
 	}{

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // HTMLOptions tune the HTML report.
@@ -23,7 +21,7 @@ type HTMLOptions struct {
 // WriteHTML writes r as one self-contained HTML page: styles inline, charts
 // as inline SVG, no script, nothing fetched from elsewhere (its Content
 // Security Policy forbids it, so a regression shows as a browser error).
-func WriteHTML(w io.Writer, r workflows.SurveyReport, opts HTMLOptions) error {
+func WriteHTML(w io.Writer, r Report, opts HTMLOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	writePage(htmlWriter{bw}, buildPage(r, opts))
 	if err := bw.Flush(); err != nil {
@@ -125,7 +123,7 @@ func makeTable(ss []series, categories []string, nLabel string) (table, bool) {
 }
 
 // seriesLabel names a company's row: its name, else its ID.
-func seriesLabel(c workflows.CompanySurvey) string {
+func seriesLabel(c CompanySurvey) string {
 	if c.CompanyName != "" {
 		return c.CompanyName
 	}
@@ -140,13 +138,13 @@ func seriesLabel(c workflows.CompanySurvey) string {
 type compared struct {
 	label string
 	bold  bool
-	agg   workflows.SurveyAggregate
+	agg   Aggregate
 }
 
-func rowsOf(r workflows.SurveyReport) []compared {
+func rowsOf(r Report) []compared {
 	var rows []compared
 	for _, c := range r.Companies {
-		rows = append(rows, compared{label: seriesLabel(c), agg: c.SurveyAggregate})
+		rows = append(rows, compared{label: seriesLabel(c), agg: c.Aggregate})
 	}
 	if len(r.Companies) != 1 {
 		rows = append(rows, compared{label: "Overall", bold: true, agg: r.Overall})
@@ -154,7 +152,7 @@ func rowsOf(r workflows.SurveyReport) []compared {
 	return rows
 }
 
-func buildPage(r workflows.SurveyReport, opts HTMLOptions) page {
+func buildPage(r Report, opts HTMLOptions) page {
 	p := page{Title: opts.Title}
 	var names []string
 	for _, c := range r.Companies {
@@ -196,7 +194,7 @@ func buildPage(r workflows.SurveyReport, opts HTMLOptions) page {
 
 // statusOrder lists the usual statuses first, in the order a survey moves
 // through them backwards (done first), then any others by name.
-func statusOrder(o workflows.SurveyAggregate) []string {
+func statusOrder(o Aggregate) []string {
 	order := []string{"Completed", "In Progress", "Opened Email", "Not Responded"}
 	var other []string
 	for s := range o.Statuses {
@@ -214,7 +212,7 @@ func statusOrder(o workflows.SurveyAggregate) []string {
 	return out
 }
 
-func statusView(rows []compared, o workflows.SurveyAggregate) chartView {
+func statusView(rows []compared, o Aggregate) chartView {
 	statuses := statusOrder(o)
 	colors := make([]string, len(statuses))
 	var v chartView
@@ -257,7 +255,7 @@ func cellOf(n, total int) tableCell {
 
 // questionOf renders question i; rows hold every company's aggregate, whose
 // questions list the same questions and options in the same order.
-func questionOf(i int, q workflows.QuestionAggregate, rows []compared) questionView {
+func questionOf(i int, q Question, rows []compared) questionView {
 	v := questionView{Number: i + 1, ID: q.QuestionID, Text: q.Question, Answered: q.Answered}
 	if v.Text == "" {
 		v.Text = q.QuestionID
@@ -279,7 +277,7 @@ func questionOf(i int, q workflows.QuestionAggregate, rows []compared) questionV
 	if scale {
 		v.Kind = "rating scale"
 		for j, pt := range points {
-			order[j] = slices.IndexFunc(q.Options, func(o workflows.OptionCount) bool { return o.Option == pt.Option })
+			order[j] = slices.IndexFunc(q.Options, func(o OptionCount) bool { return o.Option == pt.Option })
 			levels = append(levels, pt.Level)
 		}
 		colors = scaleColors(levels)
@@ -321,7 +319,7 @@ func questionOf(i int, q workflows.QuestionAggregate, rows []compared) questionV
 // questionIn finds question id in a company's aggregate: at position i, as
 // the builder lays reports out, else by ID (a report put together by other
 // means); a company without it has a question nobody answered.
-func questionIn(a workflows.SurveyAggregate, i int, id string) workflows.QuestionAggregate {
+func questionIn(a Aggregate, i int, id string) Question {
 	if i < len(a.Questions) && a.Questions[i].QuestionID == id {
 		return a.Questions[i]
 	}
@@ -330,11 +328,11 @@ func questionIn(a workflows.SurveyAggregate, i int, id string) workflows.Questio
 			return q
 		}
 	}
-	return workflows.QuestionAggregate{QuestionID: id}
+	return Question{QuestionID: id}
 }
 
 // optionCount is the count of option j (text opt) in q, found the same way.
-func optionCount(q workflows.QuestionAggregate, j int, opt string) int {
+func optionCount(q Question, j int, opt string) int {
 	if j < len(q.Options) && q.Options[j].Option == opt {
 		return q.Options[j].Count
 	}

@@ -14,10 +14,10 @@ var positiveFirst = []string{"Strongly agree", "Agree", "Neither agree nor disag
 // sampleReport is a small invented survey: a rating scale listed positive
 // first, a plain choice, a question whose text and options are markup, and
 // a free-text question.
-func sampleReport(companies ...string) workflows.SurveyReport {
-	b := workflows.NewSurveyReportBuilder()
+func sampleReport(companies ...string) surveyreport.Report {
+	b := surveyreport.NewBuilder()
 	for ci, name := range companies {
-		key := workflows.SurveyReportKey{CompanyID: "c" + name, CompanyName: name, EnrollmentID: "e1", EnrollmentName: "Culture check"}
+		key := surveyreport.Key{CompanyID: "c" + name, CompanyName: name, EnrollmentID: "e1", EnrollmentName: "Culture check"}
 		for u := range 6 + ci {
 			b.Add(key, workflows.UserResult{Status: []string{"Completed", "In Progress", "Not Responded"}[u%3], Answers: []workflows.Answer{
 				{QuestionID: "rate", Question: "I feel safe reporting a mistake.", Answer: positiveFirst[(u+ci)%5], Options: positiveFirst},
@@ -30,7 +30,7 @@ func sampleReport(companies ...string) workflows.SurveyReport {
 	return b.Report()
 }
 
-func render(t *testing.T, r workflows.SurveyReport) string {
+func render(t *testing.T, r surveyreport.Report) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := surveyreport.WriteHTML(&buf, r, surveyreport.HTMLOptions{}); err != nil {

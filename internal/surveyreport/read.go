@@ -1,6 +1,6 @@
 // Package surveyreport turns survey-results output into a report: it reads
-// saved ndjson and json outputs into a workflows.SurveyReportBuilder, and
-// renders a workflows.SurveyReport as one self-contained HTML file.
+// saved ndjson and json outputs into a Builder, and
+// renders a Report as one self-contained HTML file.
 package surveyreport
 
 import (
@@ -49,7 +49,7 @@ type Stats struct {
 // without a company are reported under the json header's company or, in
 // ndjson, under the file's name without its extension. A file that cannot
 // be read or is not survey-results output is a *workflows.InputError.
-func ReadFile(path string, b *workflows.SurveyReportBuilder) (Stats, error) {
+func ReadFile(path string, b *Builder) (Stats, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		reason := err.Error()
@@ -83,7 +83,7 @@ func Label(path string) string {
 
 // Read reads one survey-results output from r into b; label names the
 // company of records that name none and come without a json header.
-func Read(r io.Reader, label string, b *workflows.SurveyReportBuilder) (Stats, error) {
+func Read(r io.Reader, label string, b *Builder) (Stats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	document, err := isDocument(br)
 	if err != nil {
@@ -91,7 +91,7 @@ func Read(r io.Reader, label string, b *workflows.SurveyReportBuilder) (Stats, e
 	}
 	rd := &reader{dec: json.NewDecoder(br), b: b, label: label}
 	if document {
-		err = rd.document(workflows.SurveyReportKey{CompanyName: label})
+		err = rd.document(Key{CompanyName: label})
 	} else {
 		err = rd.ndjson()
 	}
@@ -130,7 +130,7 @@ func notOutput(reason string) error {
 
 type reader struct {
 	dec   *json.Decoder
-	b     *workflows.SurveyReportBuilder
+	b     *Builder
 	label string
 	stats Stats
 }
@@ -148,14 +148,14 @@ func (rd *reader) ndjson() error {
 		if rec.TargetUserResourceID == "" {
 			return notOutput(fmt.Sprintf("record %d has no targetUserResourceId", n))
 		}
-		rd.add(workflows.SurveyReportKey{CompanyName: rd.label}, &rec)
+		rd.add(Key{CompanyName: rd.label}, &rec)
 	}
 }
 
 // document reads {company, enrollment, summary, users: [...]} user by
 // user, or {companies: [such documents]}. The header precedes the users,
 // as survey-results writes it.
-func (rd *reader) document(key workflows.SurveyReportKey) error {
+func (rd *reader) document(key Key) error {
 	if _, err := rd.dec.Token(); err != nil { // the '{' isDocument saw
 		return notOutput(err.Error())
 	}
@@ -203,7 +203,7 @@ func (rd *reader) document(key workflows.SurveyReportKey) error {
 	return nil
 }
 
-func (rd *reader) users(key workflows.SurveyReportKey) error {
+func (rd *reader) users(key Key) error {
 	if tok, err := rd.dec.Token(); err != nil || tok != json.Delim('[') {
 		return notOutput(`its "users" is not a list`)
 	}
@@ -218,12 +218,12 @@ func (rd *reader) users(key workflows.SurveyReportKey) error {
 	return err
 }
 
-func (rd *reader) companies(key workflows.SurveyReportKey) error {
+func (rd *reader) companies(key Key) error {
 	if tok, err := rd.dec.Token(); err != nil || tok != json.Delim('[') {
 		return notOutput(`its "companies" is not a list`)
 	}
 	for rd.dec.More() {
-		if err := rd.document(workflows.SurveyReportKey{CompanyName: key.CompanyName}); err != nil {
+		if err := rd.document(Key{CompanyName: key.CompanyName}); err != nil {
 			return err
 		}
 	}
@@ -233,9 +233,9 @@ func (rd *reader) companies(key workflows.SurveyReportKey) error {
 
 // add counts a record under its own company and enrollment where it names
 // them, else under key.
-func (rd *reader) add(key workflows.SurveyReportKey, rec *record) {
+func (rd *reader) add(key Key, rec *record) {
 	if rec.CompanyID != "" || rec.CompanyName != "" {
-		key = workflows.SurveyReportKey{CompanyID: rec.CompanyID, CompanyName: rec.CompanyName, EnrollmentID: key.EnrollmentID, EnrollmentName: key.EnrollmentName}
+		key = Key{CompanyID: rec.CompanyID, CompanyName: rec.CompanyName, EnrollmentID: key.EnrollmentID, EnrollmentName: key.EnrollmentName}
 	}
 	if rec.EnrollmentID != "" || rec.EnrollmentName != "" {
 		key.EnrollmentID, key.EnrollmentName = rec.EnrollmentID, rec.EnrollmentName

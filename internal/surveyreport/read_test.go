@@ -51,7 +51,7 @@ func TestRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := workflows.NewSurveyReportBuilder()
+			b := surveyreport.NewBuilder()
 			st, err := surveyreport.Read(strings.NewReader(tt.input), "label", b)
 			if err != nil {
 				t.Fatal(err)
@@ -82,7 +82,7 @@ func TestReadRefusesWhatIsNotSurveyOutput(t *testing.T) {
 		"users not list": `{"company":{"id":"c1"},"users":{}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := surveyreport.Read(strings.NewReader(input), "label", workflows.NewSurveyReportBuilder())
+			_, err := surveyreport.Read(strings.NewReader(input), "label", surveyreport.NewBuilder())
 			var ie *workflows.InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("err = %v, want an *InputError", err)

@@ -74,7 +74,7 @@ func TestJSONLabelledTextIsAccepted(t *testing.T) {
 func TestHollow2xxToACreateHasAnUnknownOutcome(t *testing.T) {
 	for _, op := range []struct {
 		name string
-		call func(context.Context, *Company) error
+		call func(context.Context, *ScopedClient) error
 	}{{"create", createEnrollment}, {"send", sendEnrollment}} {
 		t.Run(op.name, func(t *testing.T) {
 			handler, seen := hollowThenGood(1000, "text/html", htmlPage)

@@ -209,7 +209,7 @@ func TestConcurrentScopesDoNotLeak(t *testing.T) {
 		writeJSON(w, http.StatusOK, `{"data":{}}`)
 	})
 	c, _ := newTestClient(t, s, WithMaxInFlight(16))
-	companies := []*Company{c.ForCompany("co-acme-0001"), c.ForCompany("co-globex-0002")}
+	companies := []*ScopedClient{c.ForCompany("co-acme-0001"), c.ForCompany("co-globex-0002")}
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
 	for i := range 200 {
@@ -279,13 +279,13 @@ func TestTokenRefreshedOn401(t *testing.T) {
 	staleToken := "Bearer " + testTokenPrefix + "1"
 	tests := []struct {
 		name string
-		call func(*Company) error
+		call func(*ScopedClient) error
 	}{
-		{"read", func(co *Company) error {
+		{"read", func(co *ScopedClient) error {
 			_, err := co.API().GetEnrollmentsFormDetailsWithResponse(context.Background())
 			return err
 		}},
-		{"create is retried too: a 401 means nothing was done", func(co *Company) error {
+		{"create is retried too: a 401 means nothing was done", func(co *ScopedClient) error {
 			_, err := co.API().PostEnrollmentsWithResponse(context.Background(), gen.PostEnrollmentsJSONRequestBody{})
 			return err
 		}},

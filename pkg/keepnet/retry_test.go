@@ -45,19 +45,19 @@ func scripted(answers ...answer) (http.HandlerFunc, *atomic.Int64) {
 
 // Operations of each kind, through a company scope.
 var (
-	searchEnrollments = func(ctx context.Context, co *Company) error {
+	searchEnrollments = func(ctx context.Context, co *ScopedClient) error {
 		_, err := co.API().PostEnrollmentsSearchWithResponse(ctx, gen.PostEnrollmentsSearchJSONRequestBody{})
 		return err
 	}
-	getEnrollment = func(ctx context.Context, co *Company) error {
+	getEnrollment = func(ctx context.Context, co *ScopedClient) error {
 		_, err := co.API().GetEnrollmentsResourceIdWithResponse(ctx, "enr-1")
 		return err
 	}
-	createEnrollment = func(ctx context.Context, co *Company) error {
+	createEnrollment = func(ctx context.Context, co *ScopedClient) error {
 		_, err := co.API().PostEnrollmentsWithResponse(ctx, gen.PostEnrollmentsJSONRequestBody{})
 		return err
 	}
-	sendEnrollment = func(ctx context.Context, co *Company) error {
+	sendEnrollment = func(ctx context.Context, co *ScopedClient) error {
 		_, err := co.API().PostEnrollmentsResourceIdSendWithResponse(ctx, "enr-1")
 		return err
 	}
@@ -70,7 +70,7 @@ func TestRetryPolicyMatrix(t *testing.T) {
 	inThirtySeconds := newFakeClock().now().Add(30 * time.Second).Format(http.TimeFormat)
 	tests := []struct {
 		name        string
-		call        func(context.Context, *Company) error
+		call        func(context.Context, *ScopedClient) error
 		answers     []answer
 		wantHits    int64
 		wantWaits   []time.Duration
@@ -284,7 +284,7 @@ func TestCancelledWriteInFlightIsOutcomeUnknown(t *testing.T) {
 func TestConnectionReset(t *testing.T) {
 	tests := []struct {
 		name        string
-		call        func(context.Context, *Company) error
+		call        func(context.Context, *ScopedClient) error
 		wantHits    int64
 		wantUnknown bool
 	}{

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/internal/paging"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
@@ -20,29 +22,52 @@ type Company struct {
 	Error string `json:"error,omitempty"`
 }
 
-// companySearchPageSize is the service's cap on rows a page; asking for more
-// is harmless (allPages pages by what comes back), asking for less costs calls.
-const companySearchPageSize = 100
-
-// ResolveCompany finds the customer company nameOrID refers to, among every
-// company the credentials manage (companies/search, unscoped, all pages).
-// A known ID is used as is; else an exact case-insensitive name wins; else a
-// single partial match. An unknown or ambiguous reference is an *InputError
-// listing the candidates with their IDs. A company the credentials do not
-// manage is never listed by the search, so it is reported as unknown here
-// rather than as a 403 on the first scoped call. Listing rows whose ID
-// could not be read cannot be chosen; when nothing matches, the error says
-// how many there were.
-func ResolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Company, error) {
-	companies, err := ListCompanies(ctx, c, "")
-	if err != nil {
-		return Company{}, err
+// ListCompanies returns every customer company the credentials manage
+// (POST /api/companies/search, unscoped, sub-companies included) whose name
+// contains search, case-insensitively. The search text is applied here
+// rather than sent: the service would drop a matching sub-company whose
+// parent does not match.
+//
+// The listing is read whole or not at all (a *ListingError when the
+// service's pages would not give every company): a partial list of
+// companies is never returned as if it were all of them.
+func ListCompanies(ctx context.Context, c *keepnet.Client, search string) ([]Company, error) {
+	listing := paging.Listing[companyGroup]{
+		Name:     "companies/search",
+		PageSize: searchPageSize,
+		ID:       func(g companyGroup) string { return g.id },
+		Fetch: func(ctx context.Context, page, size int) (paging.Page[companyGroup], error) {
+			return searchCompanies(ctx, c.API(), page, size)
+		},
 	}
-	return matchCompany(nameOrID, companies)
+	groups, err := listAll(ctx, listing)
+	if err != nil {
+		return nil, fmt.Errorf("list companies: %w", err)
+	}
+	var all []Company
+	seen := map[string]bool{}
+	for _, g := range groups {
+		for _, co := range g.companies {
+			// A sub-company is listed under its parent: should the
+			// service nest it twice, it is still one company.
+			if co.ID != "" && seen[co.ID] {
+				continue
+			}
+			seen[co.ID] = true
+			all = append(all, co)
+		}
+	}
+	return filterByName(all, search, func(co Company) string { return co.Name }), nil
 }
 
-// matchCompany is ResolveCompany's choice among companies, the whole
-// listing.
+// matchCompany picks the company nameOrID refers to among companies, the
+// whole listing. A known ID is used as is; else an exact case-insensitive
+// name wins; else a single partial match. An unknown or ambiguous reference
+// is an *InputError listing the candidates with their IDs. A company the
+// credentials do not manage is never listed, so it is reported as unknown
+// here rather than as a 403 on the first scoped call. Listing rows whose ID
+// could not be read cannot be chosen; when nothing matches, the error says
+// how many there were.
 func matchCompany(nameOrID string, companies []Company) (Company, error) {
 	usable := make([]Company, 0, len(companies))
 	var unreadable []string
@@ -54,8 +79,8 @@ func matchCompany(nameOrID string, companies []Company) (Company, error) {
 			usable = append(usable, co)
 		}
 	}
-	co, err := matchByNameOrID("company", nameOrID, usable, func(co Company) Named {
-		return Named{ID: co.ID, Name: co.Name}
+	co, err := matchByNameOrID("company", nameOrID, usable, func(co Company) named {
+		return named{ID: co.ID, Name: co.Name}
 	})
 	if ie := (*InputError)(nil); errors.As(err, &ie) && ie.unknown {
 		ie.Reason = fmt.Sprintf("is not the name or ID of any of the %d companies these credentials manage", len(usable))
@@ -76,6 +101,13 @@ type companyRow struct {
 	Children          []companyRow `json:"children"`
 }
 
+// companyGroup is one companies/search row: a company and its
+// sub-companies. Rows, not companies, are what the service pages.
+type companyGroup struct {
+	id        string
+	companies []Company
+}
+
 // appendCompany adds row and its children, each with what of it could not
 // be read (problems are those of the row's own path, children excluded).
 func appendCompany(out []Company, row companyRow, path string, r *keepnet.DecodeReport) []Company {
@@ -86,7 +118,7 @@ func appendCompany(out []Company, row companyRow, path string, r *keepnet.Decode
 		}
 	}
 	if row.CompanyResourceID != "" || len(own) > 0 {
-		out = append(out, Company{ID: row.CompanyResourceID, Name: row.CompanyName, Error: problemText(own)})
+		out = append(out, Company{ID: row.CompanyResourceID, Name: row.CompanyName, Error: wire.ProblemText(own)})
 	}
 	for i, child := range row.Children {
 		out = appendCompany(out, child, fmt.Sprintf("%s.children[%d]", path, i), r)
@@ -94,10 +126,8 @@ func appendCompany(out []Company, row companyRow, path string, r *keepnet.Decode
 	return out
 }
 
-// searchCompanies fetches one companies/search page: for each of its rows,
-// the company and its sub-companies. (Rows, not companies, are what paging
-// counts.)
-func searchCompanies(ctx context.Context, api *gen.ClientWithResponses, page, size int) ([][]Company, error) {
+// searchCompanies fetches one companies/search page.
+func searchCompanies(ctx context.Context, api *gen.ClientWithResponses, page, size int) (paging.Page[companyGroup], error) {
 	var body gen.PostCompaniesSearchJSONRequestBody
 	body.PageNumber = page
 	body.PageSize = size
@@ -105,15 +135,41 @@ func searchCompanies(ctx context.Context, api *gen.ClientWithResponses, page, si
 	body.Ascending = true
 	body.Filter.Condition = new("AND")
 	body.Filter.SearchInputTextValue = new("")
-	resp, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+	resp, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return api.PostCompaniesSearch(ctx, body)
-	}, checkSearchPage[companyRow])
+	}, wire.CheckSearchPage[companyRow])
 	if err != nil {
-		return nil, fmt.Errorf("search companies: %w", err)
+		return paging.Page[companyGroup]{}, fmt.Errorf("search companies: %w", err)
 	}
-	out := make([][]Company, 0, len(*resp.Data.Results))
-	for i, row := range *resp.Data.Results {
-		out = append(out, appendCompany(nil, row, fmt.Sprintf("data.results[%d]", i), report))
+	rows := *resp.Data.Results
+	out := paging.Page[companyGroup]{Rows: make([]companyGroup, 0, len(rows)), Total: resp.Total()}
+	for i, row := range rows {
+		out.Rows = append(out.Rows, companyGroup{
+			id:        row.CompanyResourceID,
+			companies: appendCompany(nil, row, fmt.Sprintf("data.results[%d]", i), report),
+		})
 	}
 	return out, nil
+}
+
+// listAll reads a whole listing, or fails: never part of one.
+func listAll[R any](ctx context.Context, l paging.Listing[R]) ([]R, error) {
+	var out []R
+	for row, err := range l.All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// resolveCompany finds the one company nameOrID refers to (see
+// matchCompany), from a whole listing of the companies.
+func resolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Company, error) {
+	companies, err := ListCompanies(ctx, c, "")
+	if err != nil {
+		return Company{}, err
+	}
+	return matchCompany(nameOrID, companies)
 }

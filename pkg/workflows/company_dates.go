@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"net/http"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -38,8 +39,8 @@ type companySettings struct {
 // the pull: the setting is an aid to reading dates, which are kept as the
 // server sent them whatever it says, so a failure is recorded in Problem
 // instead.
-func readCompanyDates(ctx context.Context, scope *keepnet.Company) CompanyDates {
-	body, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+func readCompanyDates(ctx context.Context, scope *keepnet.ScopedClient) CompanyDates {
+	body, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return scope.API().GetCompaniesResourceId(ctx, scope.ID())
 	}, func(b *companySettings, _ *keepnet.DecodeReport) error {
 		if b.Data == nil {
@@ -51,7 +52,7 @@ func readCompanyDates(ctx context.Context, scope *keepnet.Company) CompanyDates 
 	case err != nil:
 		return CompanyDates{Problem: fmt.Sprintf("the company's settings could not be read: %v", err)}
 	case !report.OK():
-		return CompanyDates{Problem: problemText(report.Problems)}
+		return CompanyDates{Problem: wire.ProblemText(report.Problems)}
 	}
 	dates := CompanyDates{Format: body.Data.DateFormat, Order: keepnetdate.OrderOfFormat(body.Data.DateFormat)}
 	if dates.Format == "" {

@@ -12,7 +12,8 @@ import (
 // CompanySelection chooses the customer companies a flow runs in: the ones
 // named, or every company the credentials manage.
 type CompanySelection struct {
-	// Companies are names or IDs, matched as ResolveCompany matches one.
+	// Companies are names or IDs (see ResolveCompanies for how they
+	// match).
 	Companies []string
 	// All selects every company the credentials manage; Companies must
 	// then be empty.
@@ -25,8 +26,15 @@ type CompanySelection struct {
 // selection with several bad names gets one *InputError listing them all;
 // an empty selection, or All with names, is an *InputError too.
 //
+// Names match as in the vendor's UI: an ID, else an exact case-insensitive
+// name, else a single partial match, else the same as people type them
+// (accents, apostrophes and punctuation aside); an unknown name gets the
+// closest names as suggestions.
+//
 // With All, a listing row whose ID could not be read is an error rather
-// than a company silently left out of "all".
+// than a company silently left out of "all", and so is a listing the
+// service would not give whole (a *ListingError): "all companies" that is
+// not all is never acted on.
 func ResolveCompanies(ctx context.Context, c *keepnet.Client, sel CompanySelection) ([]Company, error) {
 	switch {
 	case sel.All && len(sel.Companies) > 0:

@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/internal/paging"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // searchPageSize is what the listings ask for; the service caps pages at 100
-// rows and may return fewer, which allPages copes with.
+// rows and may return fewer, which paging copes with.
 const searchPageSize = 100
 
 // Training is one training a company can enroll its users in.
@@ -107,25 +109,6 @@ type EnrollmentQuery struct {
 	Search string
 }
 
-// ListCompanies returns every customer company the credentials manage
-// (POST /api/companies/search, unscoped, all pages, sub-companies included)
-// whose name contains search, case-insensitively. The search text is applied
-// here rather than sent: the service would drop a matching sub-company whose
-// parent does not match.
-func ListCompanies(ctx context.Context, c *keepnet.Client, search string) ([]Company, error) {
-	rows, err := collect(allPages(ctx, companySearchPageSize, func(ctx context.Context, page, size int) ([][]Company, error) {
-		return searchCompanies(ctx, c.API(), page, size)
-	}))
-	if err != nil {
-		return nil, fmt.Errorf("list companies: %w", err)
-	}
-	var all []Company
-	for _, row := range rows {
-		all = append(all, row...)
-	}
-	return filterByName(all, search, func(co Company) string { return co.Name }), nil
-}
-
 // catalogSearchFilter is the filter object of trainings/search and
 // target-groups/search/current-company: the spec declares it inline in both
 // operations (lower-case keys, unlike the other searches), so the generated
@@ -143,8 +126,8 @@ func catalogFilter(search string) *catalogSearchFilter {
 // ListTrainings returns every training the company can enroll users in
 // (POST /api/trainings/search, all pages) whose name contains search,
 // case-insensitively; an empty search lists them all.
-func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) ([]Training, error) {
-	fetch := func(ctx context.Context, page, size int) ([]Training, error) {
+func ListTrainings(ctx context.Context, scope *keepnet.ScopedClient, search string) ([]Training, error) {
+	fetch := func(ctx context.Context, page, size int) (paging.Page[Training], error) {
 		body := gen.PostTrainingsSearchJSONRequestBody{
 			PageNumber: page,
 			PageSize:   size,
@@ -152,7 +135,7 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 			Ascending:  new(true),
 		}
 		body.Filter = catalogFilter(search)
-		return fetchRows(ctx, func(ctx context.Context) (*http.Response, error) {
+		return wire.FetchPage(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostTrainingsSearch(ctx, body)
 		}, func(t trainingRow, problem string) Training {
 			return Training{
@@ -168,7 +151,8 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 			}
 		})
 	}
-	all, err := collect(allPages(ctx, searchPageSize, fetch))
+	all, err := listAll(ctx, paging.Listing[Training]{Name: "trainings/search", PageSize: searchPageSize, Fetch: fetch,
+		ID: func(t Training) string { return t.ID }})
 	if err != nil {
 		return nil, fmt.Errorf("list trainings of company %s: %w", scope.ID(), err)
 	}
@@ -178,8 +162,8 @@ func ListTrainings(ctx context.Context, scope *keepnet.Company, search string) (
 // ListTargetGroups returns every target group of the company
 // (POST /api/target-groups/search/current-company, all pages) whose name
 // contains search, case-insensitively.
-func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string) ([]TargetGroup, error) {
-	fetch := func(ctx context.Context, page, size int) ([]TargetGroup, error) {
+func ListTargetGroups(ctx context.Context, scope *keepnet.ScopedClient, search string) ([]TargetGroup, error) {
+	fetch := func(ctx context.Context, page, size int) (paging.Page[TargetGroup], error) {
 		body := gen.PostTargetGroupsSearchCurrentCompanyJSONRequestBody{
 			PageNumber: page,
 			PageSize:   size,
@@ -187,7 +171,7 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string
 			Ascending:  new(true),
 		}
 		body.Filter = catalogFilter(search)
-		return fetchRows(ctx, func(ctx context.Context) (*http.Response, error) {
+		return wire.FetchPage(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostTargetGroupsSearchCurrentCompany(ctx, body)
 		}, func(g targetGroupRow, problem string) TargetGroup {
 			return TargetGroup{
@@ -199,7 +183,8 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string
 			}
 		})
 	}
-	all, err := collect(allPages(ctx, searchPageSize, fetch))
+	all, err := listAll(ctx, paging.Listing[TargetGroup]{Name: "target-groups/search", PageSize: searchPageSize, Fetch: fetch,
+		ID: func(g TargetGroup) string { return g.ID }})
 	if err != nil {
 		return nil, fmt.Errorf("list target groups of company %s: %w", scope.ID(), err)
 	}
@@ -208,8 +193,8 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.Company, search string
 
 // ListEnrollments returns every enrollment of the company
 // (POST /api/enrollments/search, all pages) that matches q.
-func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQuery) ([]EnrollmentInfo, error) {
-	fetch := func(ctx context.Context, page, size int) ([]EnrollmentInfo, error) {
+func ListEnrollments(ctx context.Context, scope *keepnet.ScopedClient, q EnrollmentQuery) ([]EnrollmentInfo, error) {
+	fetch := func(ctx context.Context, page, size int) (paging.Page[EnrollmentInfo], error) {
 		body := gen.PostEnrollmentsSearchJSONRequestBody{
 			PageNumber: page,
 			PageSize:   size,
@@ -221,7 +206,7 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 		}
 		body.Filter.Condition = new("AND")
 		body.Filter.SearchInputTextValue = new(strings.TrimSpace(q.Search))
-		rows, err := fetchRows(ctx, func(ctx context.Context) (*http.Response, error) {
+		rows, err := wire.FetchPage(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostEnrollmentsSearch(ctx, body)
 		}, func(e enrollmentRow, problem string) EnrollmentInfo {
 			return EnrollmentInfo{
@@ -237,11 +222,12 @@ func ListEnrollments(ctx context.Context, scope *keepnet.Company, q EnrollmentQu
 			}
 		})
 		if err != nil {
-			return nil, fmt.Errorf("enrollments/search: %w", err)
+			return rows, fmt.Errorf("enrollments/search: %w", err)
 		}
 		return rows, nil
 	}
-	all, err := collect(allPages(ctx, searchPageSize, fetch))
+	all, err := listAll(ctx, paging.Listing[EnrollmentInfo]{Name: "enrollments/search", PageSize: searchPageSize, Fetch: fetch,
+		ID: func(e EnrollmentInfo) string { return e.ID }})
 	if err != nil {
 		return nil, fmt.Errorf("list enrollments of company %s: %w", scope.ID(), err)
 	}

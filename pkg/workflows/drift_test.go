@@ -75,7 +75,7 @@ func TestFlowsAreUnmovedByTypeDrift(t *testing.T) {
 // included, not a re-encoding through generated types.
 func TestServerObjectsPassThroughAsSent(t *testing.T) {
 	srv := specFake(t, keepnettest.WithTypeDrift(5))
-	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv), acmeSurvey)
+	pull, err := openSurvey(context.Background(), fakeClient(t, srv), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestNeededFieldOfAnotherTypeFailsOnlyItsRecord(t *testing.T) {
 // before the pull's own error, and that error.
 func usersUntilError(t *testing.T, c *keepnet.Client) (int, error) {
 	t.Helper()
-	pull, err := workflows.OpenSurvey(context.Background(), c, acmeSurvey)
+	pull, err := openSurvey(context.Background(), c, acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,9 +211,9 @@ func TestShortListingIsIncomplete(t *testing.T) {
 		},
 	}))
 	n, final := usersUntilError(t, c)
-	var short *workflows.ShortListingError
-	if n != 100 || !errors.As(final, &short) || !errors.Is(final, workflows.ErrIncomplete) || short.Reported != 250 || short.Listed != 100 {
-		t.Errorf("%d users, then %v; want 100 and a ShortListingError (250 reported, 100 listed)", n, final)
+	var short *workflows.ListingError
+	if n != 100 || !errors.As(final, &short) || !errors.Is(final, workflows.ErrIncomplete) || short.Reported != 250 || short.Distinct != 100 {
+		t.Errorf("%d users, then %v; want 100 and a ListingError (250 reported, 100 listed)", n, final)
 	}
 }
 
@@ -240,7 +240,7 @@ func TestHollowListingsAreErrors(t *testing.T) {
 			return err
 		},
 		keepnettest.RouteReportSummary: func(c *keepnet.Client) error {
-			_, err := workflows.OpenSurvey(context.Background(), c, acmeSurvey)
+			_, err := openSurvey(context.Background(), c, acmeSurvey)
 			return err
 		},
 	}

@@ -141,7 +141,7 @@ type EnrollmentPlan struct {
 	// CreateBody is the exact body POST /api/enrollments would get.
 	CreateBody json.RawMessage `json:"createBody"`
 
-	scope *keepnet.Company
+	scope *keepnet.ScopedClient
 	// decided is what Apply would do, as the plan was made.
 	decided      decisionKind
 	recheck      RecheckPolicy
@@ -175,7 +175,7 @@ func PlanEnrollment(ctx context.Context, c *keepnet.Client, req EnrollRequest) (
 	if err != nil {
 		return nil, err
 	}
-	company, err := ResolveCompany(ctx, c, req.Company)
+	company, err := resolveCompany(ctx, c, req.Company)
 	if err != nil {
 		return nil, err
 	}
@@ -269,15 +269,15 @@ func planInCompany(ctx context.Context, c *keepnet.Client, req EnrollRequest, ch
 	// A listing row whose ID could not be read cannot be enrolled in.
 	trainings = slices.DeleteFunc(trainings, func(t Training) bool { return t.ID == "" })
 	groups = slices.DeleteFunc(groups, func(g TargetGroup) bool { return g.ID == "" })
-	if plan.Training, err = matchByNameOrID("training", req.Training, trainings, func(t Training) Named {
-		return Named{ID: t.ID, Name: t.Name}
+	if plan.Training, err = matchByNameOrID("training", req.Training, trainings, func(t Training) named {
+		return named{ID: t.ID, Name: t.Name}
 	}); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	for _, q := range req.Groups {
-		g, err := matchByNameOrID("group", q, groups, func(g TargetGroup) Named {
-			return Named{ID: g.ID, Name: g.Name}
+		g, err := matchByNameOrID("group", q, groups, func(g TargetGroup) named {
+			return named{ID: g.ID, Name: g.Name}
 		})
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"net/http"
 	"slices"
 	"strings"
@@ -62,7 +63,7 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) 
 // checkSameEnrollment reads e's details and compares its training and target
 // groups with the plan's.
 func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentInfo) error {
-	details, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+	details, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return p.scope.API().GetEnrollmentsResourceId(ctx, e.ID)
 	}, func(d *enrollmentDetails, _ *keepnet.DecodeReport) error {
 		if d.Data == nil {
@@ -76,7 +77,7 @@ func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentIn
 	if !report.OK() {
 		// What it was created for cannot be told: resuming or reporting it
 		// could be someone else's enrollment.
-		return fmt.Errorf("read enrollment %q (%s): %s", e.Name, e.ID, problemText(report.Problems))
+		return fmt.Errorf("read enrollment %q (%s): %s", e.Name, e.ID, wire.ProblemText(report.Problems))
 	}
 	trainingID, groupIDs := details.Data.TrainingID, details.Data.TargetGroupResourceIDs
 	var differs string
@@ -175,8 +176,8 @@ type formDetails struct {
 // readFormEnums reads enrollments/form-details' data.enumNameValuePairs.
 // An enum whose values could not be read is left out, with its problem, so
 // that only a flow that needs it fails.
-func readFormEnums(ctx context.Context, scope *keepnet.Company) (formEnums, error) {
-	body, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+func readFormEnums(ctx context.Context, scope *keepnet.ScopedClient) (formEnums, error) {
+	body, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return scope.API().GetEnrollmentsFormDetails(ctx)
 	}, func(d *formDetails, r *keepnet.DecodeReport) error {
 		if prob, bad := r.Problem("data.enumNameValuePairs"); bad {
@@ -193,7 +194,7 @@ func readFormEnums(ctx context.Context, scope *keepnet.Company) (formEnums, erro
 	out := formEnums{values: map[string][]formEnum{}, problems: map[string]string{}}
 	for name, values := range body.Data.EnumNameValuePairs {
 		if problems := report.Within("data.enumNameValuePairs." + name); len(problems) > 0 {
-			out.problems[strings.ToLower(name)] = problemText(problems)
+			out.problems[strings.ToLower(name)] = wire.ProblemText(problems)
 			continue
 		}
 		for _, v := range values {

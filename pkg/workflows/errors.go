@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/paging"
 )
 
-// InputError reports input the flow cannot act on: an unknown or ambiguous
+// InputError reports input a flow cannot act on: an unknown or ambiguous
 // name, an invalid date or time zone, a bad option. It is detected before
-// anything is written, and the CLI exits 2 on it.
+// anything is written or created. It names the request's field and value,
+// never a command-line flag: a caller maps fields to its own terms.
 type InputError struct {
 	// Field names the offending input, e.g. "company" or "due".
 	Field string
@@ -23,10 +26,11 @@ type InputError struct {
 	// unknown marks "matches nothing", which callers may reword for what
 	// they searched.
 	unknown bool
-	// notSurvey marks a survey name or ID that matches only an enrollment
-	// of another type: like an unknown one, the company has no such
-	// survey, and a pull across all companies skips it.
-	notSurvey bool
+	// otherKind marks a name or ID that matches only an enrollment of
+	// another type (a training named as a survey): like an unknown one,
+	// the company has no such survey, and a pull from all companies skips
+	// it.
+	otherKind bool
 }
 
 func (e *InputError) Error() string {
@@ -45,30 +49,46 @@ func (e *InputError) Error() string {
 // are listed.
 func (e *InputError) Unknown() bool { return e.unknown }
 
-// IsInputError reports whether err is, or wraps, an *InputError.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
-
-// ErrIncomplete means a pull finished but some records carry an error: every
-// other record is complete, and the failed ones say what is missing. The CLI
-// exits 3 on it.
+// ErrIncomplete means a pull finished but some of it is missing: records
+// that carry an error, or a company whose listing could not be shown
+// whole. Everything else is complete, and what is missing is named.
 var ErrIncomplete = errors.New("some records could not be fetched")
 
-// ShortListingError means a paged listing ended (on an empty or short page)
-// with fewer records than the server said it had: records were lost on the
-// way, so the result is incomplete. It wraps ErrIncomplete.
-type ShortListingError struct {
-	// Listing names the search ("users/search").
-	Listing string
-	// Reported is the server's totalNumberOfRecords; Listed is how many
-	// records its pages held.
-	Reported, Listed int
+// ListingError is a listing the service would not give whole: after the
+// passes its paging allows (offset paging over an order that moves), it
+// still holds fewer distinct rows than the service reported. It names the
+// listing and both counts.
+type ListingError = paging.IncompleteError
+
+// CompanyError is one company's failure in a run across companies; the
+// other companies go on.
+type CompanyError struct {
+	Company Company
+	Err     error
 }
 
-func (e *ShortListingError) Error() string {
-	return fmt.Sprintf("%s reported %d records but its pages listed %d: %d are missing", e.Listing, e.Reported, e.Listed, e.Reported-e.Listed)
+func (e *CompanyError) Error() string {
+	return fmt.Sprintf("company %q (%s): %v", e.Company.Name, e.Company.ID, e.Err)
 }
 
-func (e *ShortListingError) Unwrap() error { return ErrIncomplete }
+func (e *CompanyError) Unwrap() error { return e.Err }
+
+// CompanyOutcome is how one company's part of a run across companies
+// ended, for pulls and rollouts alike.
+type CompanyOutcome struct {
+	Company Company `json:"company"`
+	// Skipped says why the company was left out (it has no such survey,
+	// or lacks the training); empty when it was not.
+	Skipped string `json:"skipped,omitempty"`
+	// Records counts a pull's records of the company; Complete those
+	// without an error, Failed those with one.
+	Records  int `json:"records,omitempty"`
+	Complete int `json:"complete,omitempty"`
+	Failed   int `json:"failed,omitempty"`
+	// Enrollment is what a rollout ended with in the company, as Enroll
+	// reports it; nil for pulls, and when nothing was planned.
+	Enrollment *EnrollResult `json:"enrollment,omitempty"`
+	// Err is why the company failed, or its listing came up short;
+	// nil when it did not.
+	Err error `json:"-"`
+}

@@ -24,7 +24,7 @@ func ExampleRollout() {
 	}
 
 	req := workflows.RolloutRequest{
-		CompanySelection: workflows.CompanySelection{All: true},
+		Companies: workflows.CompanySelection{All: true},
 		Enrollment: workflows.EnrollRequest{
 			Training: "Phishing Fundamentals",
 			Groups:   []string{"Finance", "All Staff"},
@@ -71,7 +71,7 @@ func ExamplePlanRollout() {
 	}
 
 	plan, err := workflows.PlanRollout(context.Background(), client, workflows.RolloutRequest{
-		CompanySelection: workflows.CompanySelection{Companies: []string{"Globex Retail", "Acme Manufacturing"}},
+		Companies: workflows.CompanySelection{Companies: []string{"Globex Retail", "Acme Manufacturing"}},
 		Enrollment: workflows.EnrollRequest{
 			Training: "Phishing Fundamentals",
 			Groups:   []string{"Finance", "Finance EMEA"},

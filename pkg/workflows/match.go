@@ -18,8 +18,8 @@ const maxCandidates = 8
 // maxNameSuggestions bounds the "did you mean" list of an unknown name.
 const maxNameSuggestions = 3
 
-// Named is one thing a user can refer to by name or ID.
-type Named struct {
+// named is one thing a user can refer to by name or ID.
+type named struct {
 	ID   string
 	Name string
 }
@@ -31,24 +31,24 @@ type Named struct {
 // else is an *InputError that lists the candidates with their IDs, or, for
 // a name that matches nothing, the closest names. The error quotes the query
 // exactly as given.
-func matchByNameOrID[T any](field, query string, items []T, named func(T) Named) (T, error) {
+func matchByNameOrID[T any](field, query string, items []T, nameOf func(T) named) (T, error) {
 	var zero T
 	q := strings.TrimSpace(query)
 	if q == "" {
 		return zero, &InputError{Field: field, Reason: "is empty"}
 	}
 	for _, it := range items {
-		if named(it).ID == q {
+		if nameOf(it).ID == q {
 			return it, nil
 		}
 	}
 	lq := strings.ToLower(q)
-	found, err := pick(field, query, items, named, func(name string) string { return strings.ToLower(strings.TrimSpace(name)) }, lq)
+	found, err := pick(field, query, items, nameOf, func(name string) string { return strings.ToLower(strings.TrimSpace(name)) }, lq)
 	if err != nil || found != nil {
 		return deref(found), err
 	}
 	if fq := loose(q); fq != "" {
-		found, err = pick(field, query, items, named, loose, fq)
+		found, err = pick(field, query, items, nameOf, loose, fq)
 		if err != nil || found != nil {
 			return deref(found), err
 		}
@@ -57,17 +57,17 @@ func matchByNameOrID[T any](field, query string, items []T, named func(T) Named)
 		Field:       field,
 		Value:       query,
 		Reason:      "matches no " + field + " by name or ID",
-		Suggestions: closeNames(q, items, named),
+		Suggestions: closeNames(q, items, nameOf),
 		unknown:     true,
 	}
 }
 
 // pick applies the exact-then-single-partial rule to names as key spells
 // them: the one item, an ambiguity error, or neither (nil, nil).
-func pick[T any](field, query string, items []T, named func(T) Named, key func(string) string, q string) (*T, error) {
+func pick[T any](field, query string, items []T, nameOf func(T) named, key func(string) string, q string) (*T, error) {
 	var exact, partial []T
 	for _, it := range items {
-		name := key(named(it).Name)
+		name := key(nameOf(it).Name)
 		switch {
 		case name == q:
 			exact = append(exact, it)
@@ -79,11 +79,11 @@ func pick[T any](field, query string, items []T, named func(T) Named, key func(s
 	case len(exact) == 1:
 		return &exact[0], nil
 	case len(exact) > 1:
-		return nil, ambiguous(field, query, exact, named)
+		return nil, ambiguous(field, query, exact, nameOf)
 	case len(partial) == 1:
 		return &partial[0], nil
 	case len(partial) > 1:
-		return nil, ambiguous(field, query, partial, named)
+		return nil, ambiguous(field, query, partial, nameOf)
 	}
 	return nil, nil
 }
@@ -133,19 +133,19 @@ func isApostrophe(r rune) bool {
 // closeNames ranks the items' names by edit distance to q, compared as
 // loose spells them, and returns the few close enough to be a typo of it.
 // Ties keep the items' order.
-func closeNames[T any](q string, items []T, named func(T) Named) []string {
+func closeNames[T any](q string, items []T, nameOf func(T) named) []string {
 	fq := loose(q)
 	if fq == "" {
 		return nil
 	}
 	limit := max(2, len([]rune(fq))/3)
 	type scored struct {
-		n     Named
+		n     named
 		score int
 	}
 	var hits []scored
 	for _, it := range items {
-		n := named(it)
+		n := nameOf(it)
 		if d := levenshtein(fq, loose(n.Name)); d <= limit {
 			hits = append(hits, scored{n, d})
 		}
@@ -158,10 +158,10 @@ func closeNames[T any](q string, items []T, named func(T) Named) []string {
 	return out
 }
 
-func ambiguous[T any](field, query string, items []T, named func(T) Named) error {
+func ambiguous[T any](field, query string, items []T, nameOf func(T) named) error {
 	list := make([]string, 0, len(items))
 	for _, it := range items {
-		n := named(it)
+		n := nameOf(it)
 		list = append(list, fmt.Sprintf("%q (%s)", n.Name, n.ID))
 	}
 	slices.Sort(list)

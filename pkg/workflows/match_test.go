@@ -8,7 +8,7 @@ import (
 )
 
 func TestMatchByNameOrID(t *testing.T) {
-	items := []Named{
+	items := []named{
 		{ID: "c-1", Name: "Acme"},
 		{ID: "c-2", Name: "Acme Europe"},
 		{ID: "c-3", Name: "Globex Retail"},
@@ -30,7 +30,7 @@ func TestMatchByNameOrID(t *testing.T) {
 		{query: "  ", wantErr: "company: is empty"},
 	}
 	for _, tt := range tests {
-		got, err := matchByNameOrID("company", tt.query, items, func(n Named) Named { return n })
+		got, err := matchByNameOrID("company", tt.query, items, func(n named) named { return n })
 		if tt.wantErr != "" {
 			var ie *InputError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.wantErr) {
@@ -49,7 +49,7 @@ func TestMatchByNameOrID(t *testing.T) {
 // punctuation; an unknown name gets the closest names; errors quote the
 // query as typed.
 func TestMatchAsPeopleTypeNames(t *testing.T) {
-	items := []Named{
+	items := []named{
 		{ID: "c-1", Name: "Zoë’s Café Group"},
 		{ID: "c-2", Name: "Ångström Labs"},
 		{ID: "c-3", Name: "Acme Manufacturing"},
@@ -80,7 +80,7 @@ func TestMatchAsPeopleTypeNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := matchByNameOrID("company", tt.query, items, func(n Named) Named { return n })
+			got, err := matchByNameOrID("company", tt.query, items, func(n named) named { return n })
 			if tt.wantErr != nil {
 				var ie *InputError
 				if !errors.As(err, &ie) {
@@ -101,13 +101,13 @@ func TestMatchAsPeopleTypeNames(t *testing.T) {
 }
 
 func TestUnknownNameSuggestsClosestFirst(t *testing.T) {
-	items := []Named{
+	items := []named{
 		{ID: "g-1", Name: "Finance EMEA"},
 		{ID: "g-2", Name: "Finanse"},
 		{ID: "g-3", Name: "Finance"},
 		{ID: "g-4", Name: "All Staff"},
 	}
-	_, err := matchByNameOrID("group", "Finanec", items, func(n Named) Named { return n })
+	_, err := matchByNameOrID("group", "Finanec", items, func(n named) named { return n })
 	var ie *InputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err %v", err)
@@ -119,11 +119,11 @@ func TestUnknownNameSuggestsClosestFirst(t *testing.T) {
 }
 
 func TestMatchListsAtMostEightCandidates(t *testing.T) {
-	var items []Named
+	var items []named
 	for _, id := range strings.Split("abcdefghijkl", "") {
-		items = append(items, Named{ID: id, Name: "Team " + id})
+		items = append(items, named{ID: id, Name: "Team " + id})
 	}
-	_, err := matchByNameOrID("group", "team", items, func(n Named) Named { return n })
+	_, err := matchByNameOrID("group", "team", items, func(n named) named { return n })
 	if err == nil || !strings.Contains(err.Error(), "12 match") || !strings.Contains(err.Error(), "and 4 more") || strings.Contains(err.Error(), "Team l") {
 		t.Errorf("got %v", err)
 	}

@@ -84,8 +84,8 @@ func TestOneLimitAcrossCompanies(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([][]workflows.UserResult, 2)
 	for i, req := range []workflows.SurveyRequest{
-		{Company: keepnettest.CompanyAcmeName, Enrollment: keepnettest.SurveyName, Concurrency: 16},
-		{Company: keepnettest.CompanyGlobexID, Enrollment: globex.ID, Concurrency: 16},
+		{Companies: in(keepnettest.CompanyAcmeName), Enrollment: keepnettest.SurveyName, Concurrency: 16},
+		{Companies: in(keepnettest.CompanyGlobexID), Enrollment: globex.ID, Concurrency: 16},
 	} {
 		wg.Go(func() { results[i] = pullWithin(ctx, t, c, req) })
 	}
@@ -133,7 +133,7 @@ func TestEnrollUnderAHiddenRateLimit(t *testing.T) {
 func pullWithin(ctx context.Context, t *testing.T, c *keepnet.Client, req workflows.SurveyRequest) []workflows.UserResult {
 	t.Helper()
 	var users []workflows.UserResult
-	for u, err := range workflows.PullSurvey(ctx, c, req) {
+	for u, err := range pullSurvey(ctx, c, req) {
 		if err != nil {
 			t.Errorf("pull: %v", err)
 			return users

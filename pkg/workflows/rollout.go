@@ -14,8 +14,8 @@ import (
 // companies: the same training and name in each, sent to the groups of
 // those names in each company.
 type RolloutRequest struct {
-	// CompanySelection says which companies.
-	CompanySelection
+	// Companies says which companies.
+	Companies CompanySelection
 	// Enrollment is what to enroll in each company. Every field applies
 	// in each, except Company, which must be empty; its names (training,
 	// groups) are resolved in each company separately.
@@ -113,7 +113,7 @@ func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*R
 	if err != nil {
 		return nil, err
 	}
-	companies, err := ResolveCompanies(ctx, c, req.CompanySelection)
+	companies, err := ResolveCompanies(ctx, c, req.Companies)
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,8 @@ func rolloutRequest(name string, companies ...string) workflows.RolloutRequest {
 	req := acmeRequest(name)
 	req.Company = ""
 	return workflows.RolloutRequest{
-		CompanySelection: workflows.CompanySelection{Companies: companies, All: len(companies) == 0},
-		Enrollment:       req,
+		Companies:  workflows.CompanySelection{Companies: companies, All: len(companies) == 0},
+		Enrollment: req,
 	}
 }
 
@@ -59,7 +59,7 @@ func TestResolveCompanies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := workflows.ResolveCompanies(context.Background(), c, tc.sel)
 			if tc.badIn != "" {
-				if !workflows.IsInputError(err) || !strings.Contains(err.Error(), tc.badIn) || !strings.Contains(err.Error(), tc.badAlso) {
+				if !isInputError(err) || !strings.Contains(err.Error(), tc.badIn) || !strings.Contains(err.Error(), tc.badAlso) {
 					t.Fatalf("err = %v, want bad input mentioning %q and %q", err, tc.badIn, tc.badAlso)
 				}
 				return
@@ -113,7 +113,7 @@ func TestRolloutCompanyLackingAGroup(t *testing.T) {
 	t.Run("bad input, nothing written anywhere", func(t *testing.T) {
 		srv, c := startEnrollFake(t)
 		_, err := workflows.Rollout(context.Background(), c, rolloutRequest("Q3 phishing"))
-		if !workflows.IsInputError(err) || !strings.Contains(err.Error(), keepnettest.CompanyAcmeEuropeName) || !strings.Contains(err.Error(), "--skip-missing") {
+		if !isInputError(err) || !strings.Contains(err.Error(), keepnettest.CompanyAcmeEuropeName) || !strings.Contains(err.Error(), "--skip-missing") {
 			t.Fatalf("err = %v, want bad input naming %s and --skip-missing", err, keepnettest.CompanyAcmeEuropeName)
 		}
 		if strings.Contains(err.Error(), keepnettest.CompanyGlobexName) {
@@ -180,7 +180,7 @@ func TestRolloutNameConflictIsNotSkipped(t *testing.T) {
 	req := rolloutRequest(keepnettest.TrainingEnrollmentName, keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeName)
 	req.SkipMissing = true
 	_, err := workflows.PlanRollout(context.Background(), c, req)
-	if !workflows.IsInputError(err) || !strings.Contains(err.Error(), keepnettest.EnrollmentAcmeTrainingID) {
+	if !isInputError(err) || !strings.Contains(err.Error(), keepnettest.EnrollmentAcmeTrainingID) {
 		t.Fatalf("err = %v, want bad input naming %s", err, keepnettest.EnrollmentAcmeTrainingID)
 	}
 	if n := writes(srv); n != 0 {
@@ -213,7 +213,7 @@ func TestRolloutOneCompanyFailsTheOthersFinishAndARerunConverges(t *testing.T) {
 	if !errors.As(err, &re) || len(re.Failed) != 1 || re.Failed[0].Company.ID != keepnettest.CompanyGlobexID || re.Total != 3 {
 		t.Fatalf("err = %v, want a rollout error for Globex alone", err)
 	}
-	if workflows.IsInputError(err) {
+	if isInputError(err) {
 		t.Errorf("a failed write reads as bad input: %v", err)
 	}
 	if len(res.Companies) != 3 || res.Companies[1].Action != workflows.EnrollFailed || !errors.Is(res.Companies[1].Err, keepnet.ErrOutcomeUnknown) {
@@ -341,7 +341,7 @@ func TestPlanRolloutRefusesACompanyInTheEnrollment(t *testing.T) {
 	_, c := startEnrollFake(t)
 	req := rolloutRequest("Q3", keepnettest.CompanyGlobexName)
 	req.Enrollment.Company = keepnettest.CompanyAcmeName
-	if _, err := workflows.PlanRollout(context.Background(), c, req); !workflows.IsInputError(err) {
+	if _, err := workflows.PlanRollout(context.Background(), c, req); !isInputError(err) {
 		t.Errorf("err = %v, want bad input", err)
 	}
 }

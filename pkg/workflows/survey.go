@@ -3,44 +3,144 @@ package workflows
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"iter"
 	"net/http"
-	"sync/atomic"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
-// SurveyRequest names the survey to pull and how hard to pull it.
+// SurveyRequest names one survey to pull, from one customer company or
+// many: the survey-results flow of the vendor's how-to pages.
 type SurveyRequest struct {
-	// Company is the customer company's name or ID (see ResolveCompany).
-	Company string
-	// Enrollment is the survey enrollment's name or ID, within Company.
+	// Companies says which companies (see ResolveCompanies). Each company
+	// named must have the survey; with All, a company without it is
+	// listed in Pull.Skipped instead.
+	Companies CompanySelection
+	// Enrollment is the survey enrollment's name or ID, resolved in each
+	// company: the same survey has a different ID in every company.
 	Enrollment string
-	// Concurrency bounds the requests in flight at once, users/search pages
-	// included. Zero means DefaultSurveyConcurrency.
+	// Concurrency bounds the requests in flight at once across all the
+	// companies, users/search pages included. Zero means
+	// DefaultConcurrency.
 	Concurrency int
+	// SpoolDir is where the records of companies not yet being yielded
+	// wait, in files that have no name; empty means os.TempDir().
+	SpoolDir string
+	// Reuse, when set, supplies the complete record of an earlier run of
+	// the same request for the record a users/search row starts (its
+	// company, enrollment and user are set): a user it knows is not
+	// fetched again. The users/search pages still are, to keep the order.
+	Reuse func(partial SurveyRecord) (SurveyRecord, bool)
 }
 
-// DefaultSurveyConcurrency is the number of requests a pull keeps in flight
-// when SurveyRequest.Concurrency is zero.
-const DefaultSurveyConcurrency = 8
+// SurveyRecord is one target user's survey record with the company and the
+// survey enrollment it belongs to (the same survey has another ID in every
+// company). The JSON field names are the survey-results output contract:
+// companyId, companyName, enrollmentId, enrollmentName, then UserResult's.
+type SurveyRecord struct {
+	CompanyID      string `json:"companyId"`
+	CompanyName    string `json:"companyName"`
+	EnrollmentID   string `json:"enrollmentId"`
+	EnrollmentName string `json:"enrollmentName"`
+	UserResult
+}
 
-// SurveyEnrollment is the survey enrollment a pull reads.
-type SurveyEnrollment struct {
-	ID        string           `json:"id"`
-	Name      string           `json:"name"`
-	Status    string           `json:"status,omitempty"`
-	Type      string           `json:"type,omitempty"`
-	StartDate keepnetdate.Time `json:"startDate,omitzero"`
-	// Details is the enrollment as GET /api/enrollments/{id} returns it
-	// (the envelope's data), the JSON exactly as the server sent it.
-	Details json.RawMessage `json:"details,omitempty"`
+// OpenSurveyResults resolves the companies and, in each, the survey
+// enrollment, and fetches every enrollment's details and summary and each
+// company's date format, before any user is fetched. Bad input is an
+// *InputError naming the company: an unknown or ambiguous company, an
+// ambiguous enrollment in any company, or, for a company named, one without
+// the survey.
+//
+// Each user's record is the users/search row, the interaction timeline and
+// the answers, which live in exam-result-sessions, not in interactions
+// (the latest session, keyed by question ID).
+func OpenSurveyResults(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Pull[SurveyRecord], error) {
+	if strings.TrimSpace(req.Enrollment) == "" {
+		return nil, &InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
+	}
+	p, err := openPull(ctx, c, pullSpec[SurveyRecord]{
+		companies:   req.Companies,
+		concurrency: req.Concurrency,
+		spoolDir:    req.SpoolDir,
+		what:        fmt.Sprintf("survey %q", req.Enrollment),
+		open: func(ctx context.Context, co Company) ([]opened[SurveyRecord], string, error) {
+			s, err := openSurvey(ctx, c.ForCompany(co.ID), co, req)
+			if err != nil {
+				return nil, "", err
+			}
+			return []opened[SurveyRecord]{s}, "", nil
+		},
+		skip:   noSuch,
+		failed: func(r SurveyRecord) bool { return r.Error != "" },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if req.Companies.All && len(p.Sources) == 0 && len(p.Failed) == 0 {
+		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: fmt.Sprintf("matches no survey in any of the %d companies these credentials manage", len(p.Skipped))}
+	}
+	return p, nil
+}
+
+// openSurvey resolves the survey in one company and fetches what the
+// outputs carry before the first user: the enrollment's details and
+// summary, and the company's date format.
+func openSurvey(ctx context.Context, scope *keepnet.ScopedClient, co Company, req SurveyRequest) (opened[SurveyRecord], error) {
+	enrollment, err := resolveEnrollment(ctx, scope, surveyEnrollmentType, "survey", req.Enrollment)
+	if err != nil {
+		return opened[SurveyRecord]{}, err
+	}
+	src := &Source{Company: co, ID: enrollment.ID, Name: enrollment.Name, Type: enrollment.Type, Status: enrollment.Status,
+		StartDate: keepnetdate.FromString(enrollment.StartDate)}
+	if err := readSourceHeader(ctx, scope, src); err != nil {
+		return opened[SurveyRecord]{}, err
+	}
+	s := &surveySource{scope: scope, src: src, reuse: req.Reuse}
+	return opened[SurveyRecord]{source: src, run: s.run()}, nil
+}
+
+// readSourceHeader fetches an enrollment's details and summary and the
+// company's date format, side by side: none depends on another.
+func readSourceHeader(ctx context.Context, scope *keepnet.ScopedClient, src *Source) error {
+	api := scope.API()
+	var details, summary json.RawMessage
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		src.Dates = readCompanyDates(gctx, scope)
+		return nil // never fails the pull: see readCompanyDates
+	})
+	g.Go(func() (err error) {
+		details, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {
+			return api.GetEnrollmentsResourceId(ctx, src.ID)
+		})
+		if err != nil {
+			return fmt.Errorf("enrollment %s details: %w", src.ID, err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		summary, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {
+			return api.GetTrainingReportsEnrollmentIdSummary(ctx, src.ID,
+				&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
+		})
+		if err != nil {
+			return fmt.Errorf("enrollment %s summary: %w", src.ID, err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	src.Details, src.Summary = details, summary
+	src.total.Store(-1)
+	return nil
 }
 
 // UserResult is one target user's survey record. The JSON field names are
@@ -99,121 +199,3 @@ type Interaction struct {
 	// Time is kept as the server sent it.
 	Time keepnetdate.Time `json:"time"`
 }
-
-// SurveyPull is a resolved survey ready to stream its users. The company,
-// enrollment and summary are fetched when it is opened; users are fetched
-// only while Users is being ranged over.
-type SurveyPull struct {
-	Company    Company
-	Enrollment SurveyEnrollment
-	// Summary is the enrollment's summary report (trainingType=0), the
-	// envelope's data exactly as the server sent it: nothing of it is lost
-	// to a field the generated type would not fit.
-	Summary json.RawMessage
-	// Dates is how the company writes its dates, from its settings: what
-	// the outputs' ISO 8601 companions of the server's dates rest on.
-	Dates CompanyDates
-
-	scope       *keepnet.Company
-	concurrency int
-	total       atomic.Int64
-	// pool, when set, runs the pull's requests on workers shared with
-	// other pulls (see PullSurveys) instead of the pull's own.
-	pool *requestPool
-	// reuse, when set, supplies complete records of an earlier run: a user
-	// it knows costs no request beyond the users/search page.
-	reuse func(userID string) (UserResult, bool)
-}
-
-// OpenSurvey resolves the company and the survey enrollment and fetches the
-// enrollment's details and summary, and the company's date format. Unknown, ambiguous or non-survey names
-// are *InputError, reported before any user is fetched.
-func OpenSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*SurveyPull, error) {
-	if req.Concurrency < 0 {
-		return nil, &InputError{Field: "concurrency", Value: fmt.Sprint(req.Concurrency), Reason: "must be at least 1"}
-	}
-	company, err := ResolveCompany(ctx, c, req.Company)
-	if err != nil {
-		return nil, err
-	}
-	return openSurveyIn(ctx, c, company, req.Enrollment, req.Concurrency)
-}
-
-// openSurveyIn is OpenSurvey for a company already resolved.
-func openSurveyIn(ctx context.Context, c *keepnet.Client, company Company, enrollmentRef string, concurrency int) (*SurveyPull, error) {
-	scope := c.ForCompany(company.ID)
-	enrollment, err := ResolveSurveyEnrollment(ctx, scope, enrollmentRef)
-	if err != nil {
-		return nil, err
-	}
-	// Details and summary do not depend on each other: fetch them at once.
-	api := scope.API()
-	var details, summary json.RawMessage
-	var dates CompanyDates
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		dates = readCompanyDates(gctx, scope)
-		return nil // never fails the pull: see readCompanyDates
-	})
-	g.Go(func() (err error) {
-		details, err = fetchData(gctx, func(ctx context.Context) (*http.Response, error) {
-			return api.GetEnrollmentsResourceId(ctx, enrollment.ID)
-		})
-		if err != nil {
-			return fmt.Errorf("enrollment %s details: %w", enrollment.ID, err)
-		}
-		return nil
-	})
-	g.Go(func() (err error) {
-		summary, err = fetchData(gctx, func(ctx context.Context) (*http.Response, error) {
-			return api.GetTrainingReportsEnrollmentIdSummary(ctx, enrollment.ID,
-				&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
-		})
-		if err != nil {
-			return fmt.Errorf("enrollment %s summary: %w", enrollment.ID, err)
-		}
-		return nil
-	})
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	enrollment.Details = details
-	pull := &SurveyPull{
-		Company:     company,
-		Enrollment:  enrollment,
-		scope:       scope,
-		concurrency: concurrency,
-	}
-	if pull.concurrency == 0 {
-		pull.concurrency = DefaultSurveyConcurrency
-	}
-	pull.Summary = summary
-	pull.Dates = dates
-	pull.total.Store(-1)
-	return pull, nil
-}
-
-// Total is the number of users the server reported for the survey, or -1
-// before the first users page has arrived or when the count is nonsense.
-// It is safe to call while Users is running, e.g. to size a progress bar.
-func (p *SurveyPull) Total() int { return int(p.total.Load()) }
-
-// PullSurvey opens the survey and streams its users: a shorthand for
-// OpenSurvey followed by Users, for callers that do not need the header.
-func PullSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) iter.Seq2[UserResult, error] {
-	return func(yield func(UserResult, error) bool) {
-		pull, err := OpenSurvey(ctx, c, req)
-		if err != nil {
-			yield(UserResult{}, err)
-			return
-		}
-		for u, err := range pull.Users(ctx) {
-			if !yield(u, err) {
-				return
-			}
-		}
-	}
-}
-
-// errNoUserID marks a users/search row that cannot be followed up.
-var errNoUserID = errors.New("users/search returned this row without a targetUserResourceId")

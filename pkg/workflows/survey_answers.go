@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ type sessionOption struct {
 // leaving an answer silently empty; a body without data is hollow.
 func answersOfBody(body *sessionsBody, r *keepnet.DecodeReport, order keepnetdate.Order) ([]Answer, error) {
 	if !r.OK() {
-		return nil, errors.New(problemText(r.Problems))
+		return nil, errors.New(wire.ProblemText(r.Problems))
 	}
 	if body.Data == nil {
 		return nil, reqctx.Hollow("the exam-result-sessions answer has no data")

@@ -94,8 +94,8 @@ func timedPull(b *testing.B, target pullTarget, concurrency int) pullResult {
 	ctx := context.Background()
 	cpuBefore := processCPU(b)
 	start := time.Now()
-	pull, err := workflows.OpenSurvey(ctx, c, workflows.SurveyRequest{
-		Company: keepnettest.CompanyAcmeName, Enrollment: keepnettest.SurveyName, Concurrency: concurrency,
+	pull, err := openSurvey(ctx, c, workflows.SurveyRequest{
+		Companies: in(keepnettest.CompanyAcmeName), Enrollment: keepnettest.SurveyName, Concurrency: concurrency,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -386,14 +386,14 @@ func BenchmarkSurveysAcrossCompanies(b *testing.B) {
 		}
 		ctx := context.Background()
 		start := time.Now()
-		pull, err := workflows.OpenSurveys(ctx, c, workflows.SurveysRequest{
-			CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: benchConcurrency,
+		pull, err := workflows.OpenSurveyResults(ctx, c, workflows.SurveyRequest{
+			Companies: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: benchConcurrency,
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(pull.Surveys) != 14 {
-			b.Fatalf("%d companies with the survey, want 14", len(pull.Surveys))
+		if len(pull.Sources) != 14 {
+			b.Fatalf("%d companies with the survey, want 14", len(pull.Sources))
 		}
 		users := 0
 		for r, err := range pull.Records(ctx) {
@@ -408,7 +408,7 @@ func BenchmarkSurveysAcrossCompanies(b *testing.B) {
 		wall := time.Since(start)
 		ideal := time.Duration(st.total.Load()) / benchConcurrency
 		b.ReportMetric(0, "ns/op") // as in BenchmarkSurveyPull
-		b.ReportMetric(float64(len(pull.Surveys)), "companies")
+		b.ReportMetric(float64(len(pull.Sources)), "companies")
 		b.ReportMetric(float64(users), "users")
 		b.ReportMetric(float64(st.requests.Load()), "requests")
 		b.ReportMetric(float64(users)/wall.Seconds(), "users/s")
@@ -419,8 +419,8 @@ func BenchmarkSurveysAcrossCompanies(b *testing.B) {
 		// The baseline: the same companies one after another, each with
 		// all 16 slots, as a shell loop over single-company pulls would.
 		start = time.Now()
-		for _, s := range pull.Surveys {
-			one, err := workflows.OpenSurvey(ctx, c, workflows.SurveyRequest{Company: s.Company.ID, Enrollment: s.Enrollment.ID, Concurrency: benchConcurrency})
+		for _, s := range pull.Sources {
+			one, err := openSurvey(ctx, c, workflows.SurveyRequest{Companies: in(s.Company.ID), Enrollment: s.ID, Concurrency: benchConcurrency})
 			if err != nil {
 				b.Fatal(err)
 			}

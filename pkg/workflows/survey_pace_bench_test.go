@@ -51,8 +51,8 @@ func pullFrom(b *testing.B, srv *keepnettest.Server, concurrency int, opts ...ke
 	ctx := context.Background()
 	start := time.Now()
 	var r pacedPull
-	for u, err := range workflows.PullSurvey(ctx, c, workflows.SurveyRequest{
-		Company: keepnettest.CompanyAcmeName, Enrollment: keepnettest.SurveyName, Concurrency: concurrency,
+	for u, err := range pullSurvey(ctx, c, workflows.SurveyRequest{
+		Companies: in(keepnettest.CompanyAcmeName), Enrollment: keepnettest.SurveyName, Concurrency: concurrency,
 	}) {
 		if err != nil {
 			b.Fatal(err)

@@ -46,12 +46,12 @@ func fakeClient(t *testing.T, srv *keepnettest.Server, opts ...keepnet.Option) *
 	return c
 }
 
-var acmeSurvey = workflows.SurveyRequest{Company: keepnettest.CompanyAcmeName, Enrollment: keepnettest.SurveyName, Concurrency: 4}
+var acmeSurvey = workflows.SurveyRequest{Companies: in(keepnettest.CompanyAcmeName), Enrollment: keepnettest.SurveyName, Concurrency: 4}
 
 // pullAll runs a whole pull and returns its records.
-func pullAll(t *testing.T, c *keepnet.Client, req workflows.SurveyRequest) (*workflows.SurveyPull, []workflows.UserResult) {
+func pullAll(t *testing.T, c *keepnet.Client, req workflows.SurveyRequest) (*onePull, []workflows.UserResult) {
 	t.Helper()
-	pull, err := workflows.OpenSurvey(context.Background(), c, req)
+	pull, err := openSurvey(context.Background(), c, req)
 	if err != nil {
 		t.Fatalf("OpenSurvey: %v", err)
 	}
@@ -132,7 +132,7 @@ func TestPullSurveyIsDeterministic(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(40), keepnettest.WithJitter(3*time.Millisecond))
 	c := fakeClient(t, srv)
 	_, first := pullAll(t, c, acmeSurvey)
-	_, second := pullAll(t, c, workflows.SurveyRequest{Company: acmeSurvey.Company, Enrollment: acmeSurvey.Enrollment, Concurrency: 9})
+	_, second := pullAll(t, c, workflows.SurveyRequest{Companies: acmeSurvey.Companies, Enrollment: acmeSurvey.Enrollment, Concurrency: 9})
 	if a, b := marshal(t, first), marshal(t, second); a != b {
 		t.Errorf("two pulls of one survey differ:\n%s\n---\n%s", a, b)
 	}
@@ -326,7 +326,7 @@ func TestPullSurveyBoundsRequestsInFlight(t *testing.T) {
 	tr := &inFlight{base: http.DefaultTransport}
 	req := acmeSurvey
 	req.Concurrency = 3
-	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), req)
+	pull, err := openSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ func TestPullSurveyBoundsRequestsInFlight(t *testing.T) {
 func TestUsersStopsWhenTheLoopBreaks(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(500))
 	tr := &inFlight{base: http.DefaultTransport}
-	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), acmeSurvey)
+	pull, err := openSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +386,7 @@ func TestUsersStopsWhenTheLoopBreaks(t *testing.T) {
 
 func TestUsersReportsCancellation(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(200), keepnettest.WithLatency(2*time.Millisecond))
-	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv), acmeSurvey)
+	pull, err := openSurvey(context.Background(), fakeClient(t, srv), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestOpenSurveyInputErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := workflows.OpenSurvey(context.Background(), c, workflows.SurveyRequest{Company: tt.company, Enrollment: tt.enrollment})
+			_, err := openSurvey(context.Background(), c, workflows.SurveyRequest{Companies: in(tt.company), Enrollment: tt.enrollment})
 			var ie *workflows.InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("error %v (%T), want *workflows.InputError", err, err)
@@ -462,7 +462,7 @@ func TestOpenSurveyResolvesNamesAndIDs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pull, err := workflows.OpenSurvey(context.Background(), c, workflows.SurveyRequest{Company: tt.company, Enrollment: tt.enrollment})
+			pull, err := openSurvey(context.Background(), c, workflows.SurveyRequest{Companies: in(tt.company), Enrollment: tt.enrollment})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -509,7 +509,7 @@ func (p pageOne) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestUsersEndsOnAServerThatIgnoresPaging(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(30), keepnettest.WithPageSizeCap(10))
-	pull, err := workflows.OpenSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(pageOne{http.DefaultTransport})), acmeSurvey)
+	pull, err := openSurvey(context.Background(), fakeClient(t, srv, keepnet.WithTransport(pageOne{http.DefaultTransport})), acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
@@ -26,7 +27,7 @@ type timelineBody struct {
 // decoded, and on a body without data.
 func timelineOf(body *timelineBody, r *keepnet.DecodeReport) ([]Interaction, error) {
 	if !r.OK() {
-		return []Interaction{}, errors.New(problemText(r.Problems))
+		return []Interaction{}, errors.New(wire.ProblemText(r.Problems))
 	}
 	if body.Data == nil {
 		return []Interaction{}, reqctx.Hollow("the interactions answer has no data")

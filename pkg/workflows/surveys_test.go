@@ -14,13 +14,13 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-var allSurveys = workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: 4}
+var allSurveys = workflows.SurveyRequest{Companies: workflows.CompanySelection{All: true}, Enrollment: keepnettest.SurveyName, Concurrency: 4}
 
 // pullSurveys runs a whole multi-company pull: its records and the
 // company errors yielded on the way.
-func pullSurveys(t *testing.T, c *keepnet.Client, req workflows.SurveysRequest) (*workflows.SurveysPull, []workflows.SurveyRecord, []*workflows.CompanyError) {
+func pullSurveys(t *testing.T, c *keepnet.Client, req workflows.SurveyRequest) (*workflows.Pull[workflows.SurveyRecord], []workflows.SurveyRecord, []*workflows.CompanyError) {
 	t.Helper()
-	pull, err := workflows.OpenSurveys(context.Background(), c, req)
+	pull, err := workflows.OpenSurveyResults(context.Background(), c, req)
 	if err != nil {
 		t.Fatalf("OpenSurveys: %v", err)
 	}
@@ -81,34 +81,23 @@ func TestPullSurveysAllCompaniesNamesEveryRecordsCompany(t *testing.T) {
 	if len(emails) != len(want) {
 		t.Errorf("%d distinct emails among %d records: the companies' users should differ", len(emails), len(want))
 	}
-	sum := pull.Summary()
-	if len(sum) != 2 || sum[0].Users != 15 || sum[0].Complete != 15 || sum[1].Users != 12 || sum[1].Complete != 12 || sum[1].Enrollment.ID != keepnettest.EnrollmentGlobexSurveyID {
+	sum := pull.Outcomes()
+	if len(sum) != 2 || sum[0].Records != 15 || sum[0].Complete != 15 || sum[1].Records != 12 || sum[1].Complete != 12 || pull.Sources[1].ID != keepnettest.EnrollmentGlobexSurveyID {
 		t.Errorf("summary %+v, want Acme 15/15 and Globex 12/12", sum)
 	}
-	if pr := pull.Progress(); pr.Companies != 2 || pr.CompaniesDone != 2 || pr.Users != 27 || pr.UsersDone != 27 {
+	if pr := pull.Progress(); pr.Sources != 2 || pr.SourcesDone != 2 || pr.Rows != 27 || pr.RowsDone != 27 {
 		t.Errorf("progress at the end %+v, want 2/2 companies and 27/27 users", pr)
-	}
-	// Once Records is done, each company's pull works on its own again.
-	n := 0
-	for _, err := range pull.Surveys[1].Users(context.Background()) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	if n != 12 {
-		t.Errorf("Globex's pull alone afterwards: %d users, want 12", n)
 	}
 }
 
 func TestPullSurveysMatchesSingleCompanyPulls(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(20))
 	c := fakeClient(t, srv)
-	_, records, _ := pullSurveys(t, c, workflows.SurveysRequest{
-		CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeID, "globex"}}, Enrollment: keepnettest.SurveyName, Concurrency: 5,
+	_, records, _ := pullSurveys(t, c, workflows.SurveyRequest{
+		Companies: workflows.CompanySelection{Companies: []string{keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeID, "globex"}}, Enrollment: keepnettest.SurveyName, Concurrency: 5,
 	})
-	_, globex := pullAll(t, c, workflows.SurveyRequest{Company: keepnettest.CompanyGlobexID, Enrollment: keepnettest.SurveyName})
-	_, acme := pullAll(t, c, workflows.SurveyRequest{Company: keepnettest.CompanyAcmeID, Enrollment: keepnettest.SurveyName})
+	_, globex := pullAll(t, c, workflows.SurveyRequest{Companies: in(keepnettest.CompanyGlobexID), Enrollment: keepnettest.SurveyName})
+	_, acme := pullAll(t, c, workflows.SurveyRequest{Companies: in(keepnettest.CompanyAcmeID), Enrollment: keepnettest.SurveyName})
 	wantUsers := append(globex, acme...) // in the order named; Globex named twice is pulled once
 	if len(records) != len(wantUsers) {
 		t.Fatalf("%d records, want %d", len(records), len(wantUsers))
@@ -127,34 +116,34 @@ func TestOpenSurveysInputErrors(t *testing.T) {
 	c := fakeClient(t, srv)
 	tests := []struct {
 		name string
-		req  workflows.SurveysRequest
+		req  workflows.SurveyRequest
 		want []string
 	}{
-		{"named company without the survey", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, keepnettest.CompanyAcmeEuropeName}}, Enrollment: keepnettest.SurveyName},
+		{"named company without the survey", workflows.SurveyRequest{Companies: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, keepnettest.CompanyAcmeEuropeName}}, Enrollment: keepnettest.SurveyName},
 			[]string{`enrollment "Security Culture Survey"`, keepnettest.CompanyAcmeEuropeName, keepnettest.CompanyAcmeEuropeID, "matches no enrollment"}},
-		{"ambiguous in one company of all", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: "Culture"},
+		{"ambiguous in one company of all", workflows.SurveyRequest{Companies: workflows.CompanySelection{All: true}, Enrollment: "Culture"},
 			[]string{keepnettest.CompanyAcmeName, "is ambiguous", keepnettest.EnrollmentAcmeSurveyID, keepnettest.EnrollmentAcmePilotID}},
-		{"unknown company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, "Umbrella Corp"}}, Enrollment: keepnettest.SurveyName},
+		{"unknown company", workflows.SurveyRequest{Companies: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, "Umbrella Corp"}}, Enrollment: keepnettest.SurveyName},
 			[]string{`company "Umbrella Corp"`, "companies these credentials manage"}},
-		{"ambiguous company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{"Acme"}}, Enrollment: keepnettest.SurveyName},
+		{"ambiguous company", workflows.SurveyRequest{Companies: workflows.CompanySelection{Companies: []string{"Acme"}}, Enrollment: keepnettest.SurveyName},
 			[]string{`company "Acme"`, "is ambiguous", keepnettest.CompanyAcmeEuropeID}},
-		{"survey in no company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: "Onboarding Quiz"},
+		{"survey in no company", workflows.SurveyRequest{Companies: workflows.CompanySelection{All: true}, Enrollment: "Onboarding Quiz"},
 			[]string{`enrollment "Onboarding Quiz"`, "no survey in any of the 3 companies"}},
-		{"only a training's name, in all companies", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}, Enrollment: keepnettest.TrainingEnrollmentName},
+		{"only a training's name, in all companies", workflows.SurveyRequest{Companies: workflows.CompanySelection{All: true}, Enrollment: keepnettest.TrainingEnrollmentName},
 			[]string{"no survey in any of the 3 companies"}}, // Acme's training is skipped as no survey, not refused
-		{"not a survey in a named company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeID}}, Enrollment: keepnettest.TrainingEnrollmentName},
+		{"not a survey in a named company", workflows.SurveyRequest{Companies: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeID}}, Enrollment: keepnettest.TrainingEnrollmentName},
 			[]string{keepnettest.CompanyAcmeName, "not a survey"}},
-		{"both selections", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true, Companies: []string{keepnettest.CompanyAcmeName}}, Enrollment: keepnettest.SurveyName},
+		{"both selections", workflows.SurveyRequest{Companies: workflows.CompanySelection{All: true, Companies: []string{keepnettest.CompanyAcmeName}}, Enrollment: keepnettest.SurveyName},
 			[]string{"company", "cannot be combined"}},
-		{"no selection", workflows.SurveysRequest{Enrollment: keepnettest.SurveyName}, []string{"company", "is missing"}},
-		{"empty company", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{Companies: []string{" "}}, Enrollment: keepnettest.SurveyName}, []string{"company", "is empty"}},
-		{"no enrollment", workflows.SurveysRequest{CompanySelection: workflows.CompanySelection{All: true}}, []string{"enrollment", "is empty"}},
+		{"no selection", workflows.SurveyRequest{Enrollment: keepnettest.SurveyName}, []string{"company", "is missing"}},
+		{"empty company", workflows.SurveyRequest{Companies: workflows.CompanySelection{Companies: []string{" "}}, Enrollment: keepnettest.SurveyName}, []string{"company", "is empty"}},
+		{"no enrollment", workflows.SurveyRequest{Companies: workflows.CompanySelection{All: true}}, []string{"enrollment", "is empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.ResetRequests()
-			_, err := workflows.OpenSurveys(context.Background(), c, tt.req)
-			if !workflows.IsInputError(err) {
+			_, err := workflows.OpenSurveyResults(context.Background(), c, tt.req)
+			if !isInputError(err) {
 				t.Fatalf("err = %v, want an *InputError", err)
 			}
 			for _, w := range tt.want {
@@ -201,8 +190,8 @@ func TestPullSurveysGoesOnPastAFailedCompany(t *testing.T) {
 			t.Errorf("record %+v, want Globex's, complete", r)
 		}
 	}
-	sum := pull.Summary()
-	if len(sum) != 2 || sum[0].Err == nil || sum[0].Users != 0 || sum[1].Err != nil || sum[1].Complete != 12 {
+	sum := pull.Outcomes()
+	if len(sum) != 2 || sum[0].Err == nil || sum[0].Records != 0 || sum[1].Err != nil || sum[1].Complete != 12 {
 		t.Errorf("summary %+v, want Acme failed with no users and Globex 12 complete", sum)
 	}
 }
@@ -212,7 +201,7 @@ func TestPullSurveysSharesOneConcurrencyBudget(t *testing.T) {
 	tr := &inFlight{base: http.DefaultTransport}
 	req := allSurveys
 	req.Concurrency = 3
-	pull, err := workflows.OpenSurveys(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), req)
+	pull, err := workflows.OpenSurveyResults(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,18 +227,18 @@ func TestPullSurveysReusesKnownRecords(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(10))
 	c := fakeClient(t, srv)
 	_, first, _ := pullSurveys(t, c, allSurveys)
-	known := map[string]workflows.UserResult{}
+	known := map[string]workflows.SurveyRecord{}
 	for i, r := range first {
 		if i%2 == 0 {
-			known[r.CompanyID+"/"+r.TargetUserResourceID] = r.UserResult
+			known[r.CompanyID+"/"+r.TargetUserResourceID] = r
 		}
 	}
 	var asked atomic.Int64
 	req := allSurveys
-	req.Reuse = func(companyID, userID string) (workflows.UserResult, bool) {
+	req.Reuse = func(partial workflows.SurveyRecord) (workflows.SurveyRecord, bool) {
 		asked.Add(1)
-		u, ok := known[companyID+"/"+userID]
-		return u, ok
+		r, ok := known[partial.CompanyID+"/"+partial.TargetUserResourceID]
+		return r, ok
 	}
 	srv.ResetRequests()
 	_, second, _ := pullSurveys(t, c, req)
@@ -268,7 +257,7 @@ func TestPullSurveysReusesKnownRecords(t *testing.T) {
 func TestRecordsStopsWhenTheLoopBreaks(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(200))
 	tr := &inFlight{base: http.DefaultTransport}
-	pull, err := workflows.OpenSurveys(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), allSurveys)
+	pull, err := workflows.OpenSurveyResults(context.Background(), fakeClient(t, srv, keepnet.WithTransport(tr)), allSurveys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +281,7 @@ func TestRecordsStopsWhenTheLoopBreaks(t *testing.T) {
 
 func TestPullSurveysRunsCompaniesSideBySide(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(80), keepnettest.WithLatency(time.Millisecond))
-	pull, err := workflows.OpenSurveys(context.Background(), fakeClient(t, srv), allSurveys)
+	pull, err := workflows.OpenSurveyResults(context.Background(), fakeClient(t, srv), allSurveys)
 	if err != nil {
 		t.Fatal(err)
 	}

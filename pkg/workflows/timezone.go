@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/keepnet-flow/keepnet-flow/internal/reqctx"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"net/http"
 	"slices"
 	"strings"
@@ -36,8 +37,8 @@ type zonesBody struct {
 
 // ListTimeZones returns the time zones the service lists
 // (GET /api/timezone/timezones), in the service's order.
-func ListTimeZones(ctx context.Context, scope *keepnet.Company) ([]TimeZone, error) {
-	body, report, err := fetchJSON(ctx, func(ctx context.Context) (*http.Response, error) {
+func ListTimeZones(ctx context.Context, scope *keepnet.ScopedClient) ([]TimeZone, error) {
+	body, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return scope.API().GetTimezoneTimezones(ctx)
 	}, func(b *zonesBody, r *keepnet.DecodeReport) error {
 		if prob, bad := r.Problem("data.timeZoneList"); bad {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"reflect"
 	"strconv"
 	"strings"
@@ -213,14 +214,20 @@ const (
 	zonesSeed     = `{"data":{"timeZoneList":[{"id":"GMT Standard Time","displayName":"(UTC+00:00) London"},{"id":"Turkey Standard Time","displayName":"(UTC+03:00) Istanbul"}]}}`
 )
 
-func FuzzTypeSwapCompanies(f *testing.F)   { fuzzTypeSwaps[searchPage[companyRow]](f, companiesSeed) }
-func FuzzTypeSwapUsers(f *testing.F)       { fuzzTypeSwaps[searchPage[userRow]](f, usersSeed) }
-func FuzzTypeSwapSessions(f *testing.F)    { fuzzTypeSwaps[sessionsBody](f, sessionsSeed) }
-func FuzzTypeSwapTimeline(f *testing.F)    { fuzzTypeSwaps[timelineBody](f, timelineSeed) }
-func FuzzTypeSwapTrainings(f *testing.F)   { fuzzTypeSwaps[searchPage[trainingRow]](f, trainingsSeed) }
-func FuzzTypeSwapGroups(f *testing.F)      { fuzzTypeSwaps[searchPage[targetGroupRow]](f, groupsSeed) }
-func FuzzTypeSwapEnrollments(f *testing.F) { fuzzTypeSwaps[searchPage[enrollmentRow]](f, enrollSeed) }
-func FuzzTypeSwapTimeZones(f *testing.F)   { fuzzTypeSwaps[zonesBody](f, zonesSeed) }
+func FuzzTypeSwapCompanies(f *testing.F) {
+	fuzzTypeSwaps[wire.SearchPage[companyRow]](f, companiesSeed)
+}
+func FuzzTypeSwapUsers(f *testing.F)    { fuzzTypeSwaps[wire.SearchPage[userRow]](f, usersSeed) }
+func FuzzTypeSwapSessions(f *testing.F) { fuzzTypeSwaps[sessionsBody](f, sessionsSeed) }
+func FuzzTypeSwapTimeline(f *testing.F) { fuzzTypeSwaps[timelineBody](f, timelineSeed) }
+func FuzzTypeSwapTrainings(f *testing.F) {
+	fuzzTypeSwaps[wire.SearchPage[trainingRow]](f, trainingsSeed)
+}
+func FuzzTypeSwapGroups(f *testing.F) { fuzzTypeSwaps[wire.SearchPage[targetGroupRow]](f, groupsSeed) }
+func FuzzTypeSwapEnrollments(f *testing.F) {
+	fuzzTypeSwaps[wire.SearchPage[enrollmentRow]](f, enrollSeed)
+}
+func FuzzTypeSwapTimeZones(f *testing.F) { fuzzTypeSwaps[zonesBody](f, zonesSeed) }
 
 const (
 	detailsSeed = `{"data":{"id":"e-1","name":"Q3 refresher","trainingId":"t-1","targetGroupResourceIds":["g-1","g-2"],"status":"Scheduled","awardCertificate":false,"languageIds":[1,2]}}`

@@ -1,27 +1,24 @@
-package workflows
+package surveyreport
 
 import (
 	"cmp"
-	"context"
-	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
-// SurveyReport is the aggregate of a survey across one or more companies:
+// Report is the aggregate of a survey across one or more companies:
 // what the survey-report command renders, and what --format json prints.
 // The JSON field names are that command's output contract.
-type SurveyReport struct {
+type Report struct {
 	Companies []CompanySurvey `json:"companies"`
 	// Overall sums every company. Its questions and options are the union
 	// of the companies', and every company lists all of them (a question
 	// nobody in a company answered has answered 0), so companies can be
 	// compared question by question.
-	Overall SurveyAggregate `json:"overall"`
+	Overall Aggregate `json:"overall"`
 }
 
 // CompanySurvey is one company's aggregate of one survey enrollment.
@@ -30,21 +27,21 @@ type CompanySurvey struct {
 	CompanyName    string `json:"companyName"`
 	EnrollmentID   string `json:"enrollmentId"`
 	EnrollmentName string `json:"enrollmentName"`
-	SurveyAggregate
+	Aggregate
 }
 
-// SurveyAggregate counts a survey's users, their statuses and, from each
+// Aggregate counts a survey's users, their statuses and, from each
 // user's latest session, the answers to every question.
-type SurveyAggregate struct {
+type Aggregate struct {
 	Users int `json:"users"`
 	// Statuses counts users by status as users/search reports it
 	// ("Completed", "In Progress", "Opened Email", "Not Responded", ...).
-	Statuses  map[string]int      `json:"statuses"`
-	Questions []QuestionAggregate `json:"questions"`
+	Statuses  map[string]int `json:"statuses"`
+	Questions []Question     `json:"questions"`
 }
 
-// QuestionAggregate counts one question's answers.
-type QuestionAggregate struct {
+// Question counts one question's answers.
+type Question struct {
 	QuestionID string `json:"questionId"`
 	Question   string `json:"question"`
 	// Answered is the number of users who chose at least one option (or
@@ -82,7 +79,7 @@ const MaxUnlistedOptions = 40
 
 // ResponseRate is the share of users who completed the survey (status
 // "Completed"), or 0 for a survey without users.
-func (a SurveyAggregate) ResponseRate() float64 {
+func (a Aggregate) ResponseRate() float64 {
 	if a.Users == 0 {
 		return 0
 	}
@@ -91,52 +88,52 @@ func (a SurveyAggregate) ResponseRate() float64 {
 
 const statusCompleted = "Completed"
 
-// SurveyReportKey says which company and enrollment a record belongs to.
+// Key says which company and enrollment a record belongs to.
 // Records with the same key are aggregated together: by company ID when
 // there is one, else by company name.
-type SurveyReportKey struct {
+type Key struct {
 	CompanyID      string
 	CompanyName    string
 	EnrollmentID   string
 	EnrollmentName string
 }
 
-func (k SurveyReportKey) group() string {
+func (k Key) group() string {
 	if k.CompanyID != "" {
 		return "id\x00" + k.CompanyID + "\x00" + k.EnrollmentID
 	}
 	return "name\x00" + k.CompanyName + "\x00" + k.EnrollmentID
 }
 
-// SurveyReportBuilder aggregates user records as they stream by: its
+// Builder aggregates user records as they stream by: its
 // memory grows with companies × questions × options, not with users. It is
 // not safe for concurrent use.
-type SurveyReportBuilder struct {
+type Builder struct {
 	companies []*companyBuilder
 	byKey     map[string]*companyBuilder
 }
 
 type companyBuilder struct {
-	key       SurveyReportKey
+	key       Key
 	users     int
 	statuses  map[string]int
-	questions []*QuestionAggregate
-	byID      map[string]*QuestionAggregate
+	questions []*Question
+	byID      map[string]*Question
 }
 
-// NewSurveyReportBuilder returns an empty builder.
-func NewSurveyReportBuilder() *SurveyReportBuilder {
-	return &SurveyReportBuilder{byKey: map[string]*companyBuilder{}}
+// NewBuilder returns an empty builder.
+func NewBuilder() *Builder {
+	return &Builder{byKey: map[string]*companyBuilder{}}
 }
 
 // Start registers a company's survey before its first user, so that a
 // survey without users still appears in the report, in the order started.
-func (b *SurveyReportBuilder) Start(key SurveyReportKey) {
+func (b *Builder) Start(key Key) {
 	b.company(key)
 }
 
 // Add counts one user's record under key.
-func (b *SurveyReportBuilder) Add(key SurveyReportKey, u UserResult) {
+func (b *Builder) Add(key Key, u workflows.UserResult) {
 	c := b.company(key)
 	c.users++
 	c.statuses[u.Status]++
@@ -145,11 +142,11 @@ func (b *SurveyReportBuilder) Add(key SurveyReportKey, u UserResult) {
 	}
 }
 
-func (b *SurveyReportBuilder) company(key SurveyReportKey) *companyBuilder {
+func (b *Builder) company(key Key) *companyBuilder {
 	g := key.group()
 	c, ok := b.byKey[g]
 	if !ok {
-		c = &companyBuilder{key: key, statuses: map[string]int{}, byID: map[string]*QuestionAggregate{}}
+		c = &companyBuilder{key: key, statuses: map[string]int{}, byID: map[string]*Question{}}
 		b.byKey[g] = c
 		b.companies = append(b.companies, c)
 		return c
@@ -160,10 +157,10 @@ func (b *SurveyReportBuilder) company(key SurveyReportKey) *companyBuilder {
 	return c
 }
 
-func (c *companyBuilder) question(id, text string) *QuestionAggregate {
+func (c *companyBuilder) question(id, text string) *Question {
 	q, ok := c.byID[id]
 	if !ok {
-		q = &QuestionAggregate{QuestionID: id, Question: text, Options: []OptionCount{}, codes: map[string]string{}}
+		q = &Question{QuestionID: id, Question: text, Options: []OptionCount{}, codes: map[string]string{}}
 		c.byID[id] = q
 		c.questions = append(c.questions, q)
 	}
@@ -175,7 +172,7 @@ func (c *companyBuilder) question(id, text string) *QuestionAggregate {
 
 // add counts one user's answer. A question the session showed without an
 // option chosen and without a response counts as seen, not answered.
-func (q *QuestionAggregate) add(a Answer) {
+func (q *Question) add(a workflows.Answer) {
 	if len(a.Options) > 0 && !q.listed {
 		q.listOptions(a.Options)
 	}
@@ -216,7 +213,7 @@ func (q *QuestionAggregate) add(a Answer) {
 
 // listOptions puts the listed options first, in the listed order, keeping
 // the counts of any seen before a session listed them.
-func (q *QuestionAggregate) listOptions(listed []string) {
+func (q *Question) listOptions(listed []string) {
 	if q.codes == nil {
 		return // already taken as free text from unlisted answers
 	}
@@ -240,19 +237,19 @@ func (q *QuestionAggregate) listOptions(listed []string) {
 	q.listed = true
 }
 
-func (q *QuestionAggregate) becomeFreeText() {
+func (q *Question) becomeFreeText() {
 	q.Options = []OptionCount{}
 	q.codes = nil
 }
 
-func (q *QuestionAggregate) optionIndex(opt string) int {
+func (q *Question) optionIndex(opt string) int {
 	return slices.IndexFunc(q.Options, func(o OptionCount) bool { return o.Option == opt })
 }
 
 // chosen splits an answer into the options chosen. Several chosen options
 // come joined with "; ", but an option's own text may contain "; ": the
 // whole answer is tried as one option first.
-func (q *QuestionAggregate) chosen(a Answer) []string {
+func (q *Question) chosen(a workflows.Answer) []string {
 	if a.Answer == "" {
 		return nil
 	}
@@ -273,16 +270,16 @@ func (q *QuestionAggregate) chosen(a Answer) []string {
 // Report returns the aggregate so far. Companies come in the order they
 // were first seen; each lists the union of questions and options, in the
 // order they were first seen across companies.
-func (b *SurveyReportBuilder) Report() SurveyReport {
+func (b *Builder) Report() Report {
 	overall := b.overall()
-	r := SurveyReport{Companies: make([]CompanySurvey, 0, len(b.companies)), Overall: overall}
+	r := Report{Companies: make([]CompanySurvey, 0, len(b.companies)), Overall: overall}
 	for _, c := range b.companies {
 		r.Companies = append(r.Companies, CompanySurvey{
-			CompanyID:       c.key.CompanyID,
-			CompanyName:     c.key.CompanyName,
-			EnrollmentID:    c.key.EnrollmentID,
-			EnrollmentName:  c.key.EnrollmentName,
-			SurveyAggregate: c.aggregate(overall.Questions),
+			CompanyID:      c.key.CompanyID,
+			CompanyName:    c.key.CompanyName,
+			EnrollmentID:   c.key.EnrollmentID,
+			EnrollmentName: c.key.EnrollmentName,
+			Aggregate:      c.aggregate(overall.Questions),
 		})
 	}
 	return r
@@ -292,8 +289,8 @@ func (b *SurveyReportBuilder) Report() SurveyReport {
 // first, in the listed order; unlisted ones follow as first seen, except
 // that unlisted options whose SCORM codes all start with a number ("1_…",
 // "2_…") are put in that numeric order.
-func (b *SurveyReportBuilder) overall() SurveyAggregate {
-	all := &companyBuilder{statuses: map[string]int{}, byID: map[string]*QuestionAggregate{}}
+func (b *Builder) overall() Aggregate {
+	all := &companyBuilder{statuses: map[string]int{}, byID: map[string]*Question{}}
 	for _, c := range b.companies {
 		all.users += c.users
 		for s, n := range c.statuses {
@@ -337,8 +334,8 @@ func (b *SurveyReportBuilder) overall() SurveyAggregate {
 	}
 	// Records that list options for some questions list them for every
 	// choice question: a question without a list is then free text.
-	anyListed := slices.ContainsFunc(all.questions, func(q *QuestionAggregate) bool { return q.listed })
-	out := SurveyAggregate{Users: all.users, Statuses: all.statuses, Questions: make([]QuestionAggregate, 0, len(all.questions))}
+	anyListed := slices.ContainsFunc(all.questions, func(q *Question) bool { return q.listed })
+	out := Aggregate{Users: all.users, Statuses: all.statuses, Questions: make([]Question, 0, len(all.questions))}
 	for _, q := range all.questions {
 		if !q.listed && q.codes != nil {
 			sortByNumberedCodes(q)
@@ -353,10 +350,10 @@ func (b *SurveyReportBuilder) overall() SurveyAggregate {
 
 // aggregate is the company's counts over the report's questions and
 // options (the union, in the overall order).
-func (c *companyBuilder) aggregate(union []QuestionAggregate) SurveyAggregate {
-	out := SurveyAggregate{Users: c.users, Statuses: maps.Clone(c.statuses), Questions: make([]QuestionAggregate, 0, len(union))}
+func (c *companyBuilder) aggregate(union []Question) Aggregate {
+	out := Aggregate{Users: c.users, Statuses: maps.Clone(c.statuses), Questions: make([]Question, 0, len(union))}
 	for _, u := range union {
-		q := QuestionAggregate{QuestionID: u.QuestionID, Question: u.Question, Options: make([]OptionCount, len(u.Options)), codes: u.codes, listed: u.listed}
+		q := Question{QuestionID: u.QuestionID, Question: u.Question, Options: make([]OptionCount, len(u.Options)), codes: u.codes, listed: u.listed}
 		for i, o := range u.Options {
 			q.Options[i] = OptionCount{Option: o.Option}
 		}
@@ -384,7 +381,7 @@ func optionNames(opts []OptionCount) []string {
 // sortByNumberedCodes orders options whose codes all start with a number
 // by that number: saved records from before options were recorded only
 // show the options people chose, in the order they were seen.
-func sortByNumberedCodes(q *QuestionAggregate) {
+func sortByNumberedCodes(q *Question) {
 	num := make(map[string]int, len(q.Options))
 	for _, o := range q.Options {
 		n, ok := codeNumber(q.codes[o.Option])
@@ -405,48 +402,4 @@ func codeNumber(code string) (int, bool) {
 	}
 	n, err := strconv.Atoi(head)
 	return n, err == nil
-}
-
-// ReportSurvey pulls one survey (see OpenSurvey) and aggregates it. Users
-// whose data could not be fetched completely are counted with what was
-// fetched; their number is returned, so the caller can say the report is
-// incomplete.
-func ReportSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (SurveyReport, int, error) {
-	b := NewSurveyReportBuilder()
-	_, incomplete, err := b.AddSurvey(ctx, c, req)
-	if err != nil {
-		return SurveyReport{}, 0, err
-	}
-	return b.Report(), incomplete, nil
-}
-
-// AddSurvey pulls one survey into the builder, under its company and
-// enrollment, and returns the number of users counted and of those whose
-// data could not be fetched completely.
-func (b *SurveyReportBuilder) AddSurvey(ctx context.Context, c *keepnet.Client, req SurveyRequest) (users, incomplete int, err error) {
-	pull, err := OpenSurvey(ctx, c, req)
-	if err != nil {
-		return 0, 0, err
-	}
-	key := pull.ReportKey()
-	b.Start(key)
-	for u, err := range pull.Users(ctx) {
-		if err != nil {
-			return users, incomplete, fmt.Errorf("survey %q in %q: %w", pull.Enrollment.Name, pull.Company.Name, err)
-		}
-		users++
-		if u.Error != "" {
-			incomplete++
-		}
-		b.Add(key, u)
-	}
-	return users, incomplete, nil
-}
-
-// ReportKey is the key under which the pull's users are reported.
-func (p *SurveyPull) ReportKey() SurveyReportKey {
-	return SurveyReportKey{
-		CompanyID: p.Company.ID, CompanyName: p.Company.Name,
-		EnrollmentID: p.Enrollment.ID, EnrollmentName: p.Enrollment.Name,
-	}
 }

@@ -1,4 +1,4 @@
-package workflows
+package surveyreport
 
 import (
 	"slices"
@@ -32,7 +32,7 @@ type ScalePoint struct {
 // from one end of the scale to the other (either way round), as a rating
 // scale is shown. Anything else, "How do you report a suspicious email?"
 // with numbered codes included, is a plain choice question.
-func (q QuestionAggregate) RatingScale() ([]ScalePoint, bool) {
+func (q Question) RatingScale() ([]ScalePoint, bool) {
 	n := len(q.Options)
 	if n < 3 || n > 11 {
 		return nil, false

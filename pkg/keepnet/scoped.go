@@ -16,11 +16,11 @@ const (
 	HeaderIRCompanyID = "x-ir-company-id"
 )
 
-// Company is a client scoped to one customer company of a Reseller
+// ScopedClient is a client scoped to one customer company of a Reseller
 // credential. It is an immutable value sharing the parent client's token,
 // limits and connections, so any number of companies can be worked on
 // concurrently.
-type Company struct {
+type ScopedClient struct {
 	id  string
 	api *gen.ClientWithResponses
 }
@@ -29,15 +29,15 @@ type Company struct {
 // resource ID (companyResourceId in companies/search results). Every
 // request made through it carries both company headers. An empty ID makes
 // every call fail instead of silently running unscoped.
-func (c *Client) ForCompany(companyID string) *Company {
-	return &Company{id: companyID, api: newGenClient(c.server, c.doer, companyHeaders(companyID))}
+func (c *Client) ForCompany(companyID string) *ScopedClient {
+	return &ScopedClient{id: companyID, api: newGenClient(c.server, c.doer, companyHeaders(companyID))}
 }
 
 // API returns the generated client whose requests carry the company headers.
-func (s *Company) API() *gen.ClientWithResponses { return s.api }
+func (s *ScopedClient) API() *gen.ClientWithResponses { return s.api }
 
 // ID returns the company's resource ID.
-func (s *Company) ID() string { return s.id }
+func (s *ScopedClient) ID() string { return s.id }
 
 // errNoCompany rejects scoped calls without a company ID: sent unscoped, a
 // Reseller's request would silently cover all of its customers.

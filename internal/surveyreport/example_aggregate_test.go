@@ -1,8 +1,9 @@
-package workflows_test
+package surveyreport_test
 
 import (
 	"context"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 	"log"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -12,20 +13,24 @@ import (
 
 // Count a survey's answers question by question, in two customer
 // companies and overall, without holding the users in memory.
-func ExampleSurveyReportBuilder() {
+func ExampleBuilder() {
 	srv := keepnettest.NewServer(keepnettest.WithUsers(8))
 	defer srv.Close()
 	client, err := keepnet.New(keepnet.WithBaseURL(srv.URL), keepnet.WithCredentials(srv.ClientID, srv.ClientSecret))
 	if err != nil {
 		log.Fatal(err)
 	}
-
 	ctx := context.Background()
-	b := workflows.NewSurveyReportBuilder()
-	for _, company := range []string{"Acme Manufacturing", "Globex Retail"} {
-		if _, _, err := b.AddSurvey(ctx, client, workflows.SurveyRequest{Company: company, Enrollment: "Security Culture Survey"}); err != nil {
-			log.Fatal(err)
-		}
+	pull, err := workflows.OpenSurveyResults(ctx, client, workflows.SurveyRequest{
+		Companies:  workflows.CompanySelection{Companies: []string{"Acme Manufacturing", "Globex Retail"}},
+		Enrollment: "Security Culture Survey",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := surveyreport.NewBuilder()
+	if _, err := b.AddPull(ctx, pull, nil); err != nil {
+		log.Fatal(err)
 	}
 	report := b.Report()
 	for _, c := range report.Companies {

@@ -1,8 +1,9 @@
-package workflows_test
+package surveyreport_test
 
 import (
 	"context"
 	"encoding/json"
+	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 	"reflect"
 	"slices"
 	"testing"
@@ -15,8 +16,8 @@ import (
 // against the fake's own record of each user's latest session.
 func TestReportSurveyCountsWhatTheServerHolds(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(60))
-	c := fakeClient(t, srv)
-	report, incomplete, err := workflows.ReportSurvey(context.Background(), c, acmeSurvey)
+	c := clientOf(t, srv)
+	report, incomplete, err := reportSurvey(context.Background(), c, acmeSurvey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestReportSurveyCountsWhatTheServerHolds(t *testing.T) {
 	if _, ok := co.Questions[5].RatingScale(); ok {
 		t.Errorf("%s (%v) is taken for a rating scale", co.Questions[5].QuestionID, co.Questions[5].Options)
 	}
-	if !reflect.DeepEqual(report.Overall, co.SurveyAggregate) {
+	if !reflect.DeepEqual(report.Overall, co.Aggregate) {
 		t.Error("with one company, overall differs from the company")
 	}
 }
@@ -95,13 +96,13 @@ func answer(id, text, chosen, code string, options ...string) workflows.Answer {
 var agreeOptions = []string{"Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"}
 
 func TestSurveyReportBuilder(t *testing.T) {
-	acme := workflows.SurveyReportKey{CompanyID: "c1", CompanyName: "Example One", EnrollmentID: "e1", EnrollmentName: "Culture"}
-	globex := workflows.SurveyReportKey{CompanyID: "c2", CompanyName: "Example Two", EnrollmentID: "e2", EnrollmentName: "Culture"}
+	acme := surveyreport.Key{CompanyID: "c1", CompanyName: "Example One", EnrollmentID: "e1", EnrollmentName: "Culture"}
+	globex := surveyreport.Key{CompanyID: "c2", CompanyName: "Example Two", EnrollmentID: "e2", EnrollmentName: "Culture"}
 	type rec struct {
-		key workflows.SurveyReportKey
+		key surveyreport.Key
 		u   workflows.UserResult
 	}
-	user := func(key workflows.SurveyReportKey, status string, answers ...workflows.Answer) rec {
+	user := func(key surveyreport.Key, status string, answers ...workflows.Answer) rec {
 		return rec{key, workflows.UserResult{Status: status, Answers: answers}}
 	}
 	tests := []struct {
@@ -165,7 +166,7 @@ func TestSurveyReportBuilder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := workflows.NewSurveyReportBuilder()
+			b := surveyreport.NewBuilder()
 			for _, r := range tt.records {
 				b.Add(r.key, r.u)
 			}
@@ -196,12 +197,12 @@ func TestSurveyReportFreeTextIsCountedNotListed(t *testing.T) {
 		code  func(text string) string
 	}{
 		{"answers that are their own response codes", 3, func(text string) string { return text }},
-		{"more distinct unlisted answers than a choice has", workflows.MaxUnlistedOptions + 5, func(string) string { return "" }},
+		{"more distinct unlisted answers than a choice has", surveyreport.MaxUnlistedOptions + 5, func(string) string { return "" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := workflows.NewSurveyReportBuilder()
-			key := workflows.SurveyReportKey{CompanyName: "Example"}
+			b := surveyreport.NewBuilder()
+			key := surveyreport.Key{CompanyName: "Example"}
 			for i := range tt.users {
 				text := "idea " + string(rune('A'+i%26)) + string(rune('a'+i/26))
 				b.Add(key, workflows.UserResult{Status: "Completed", Answers: []workflows.Answer{{QuestionID: "free", Answer: text, AnswerCode: tt.code(text)}}})
@@ -215,8 +216,8 @@ func TestSurveyReportFreeTextIsCountedNotListed(t *testing.T) {
 }
 
 func TestSurveyReportJSONShape(t *testing.T) {
-	b := workflows.NewSurveyReportBuilder()
-	key := workflows.SurveyReportKey{CompanyID: "c1", CompanyName: "Example", EnrollmentID: "e1", EnrollmentName: "Culture"}
+	b := surveyreport.NewBuilder()
+	key := surveyreport.Key{CompanyID: "c1", CompanyName: "Example", EnrollmentID: "e1", EnrollmentName: "Culture"}
 	b.Add(key, workflows.UserResult{Status: "Completed", Answers: []workflows.Answer{answer("q1", "Q", "Yes", "", "Yes", "No")}})
 	got := mustJSON(t, b.Report())
 	want := `{"companies":[{"companyId":"c1","companyName":"Example","enrollmentId":"e1","enrollmentName":"Culture","users":1,"statuses":{"Completed":1},"questions":[{"questionId":"q1","question":"Q","answered":1,"options":[{"option":"Yes","count":1},{"option":"No","count":0}]}]}],` +
@@ -250,8 +251,8 @@ func TestRatingScale(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := workflows.NewSurveyReportBuilder()
-			key := workflows.SurveyReportKey{CompanyName: "Example"}
+			b := surveyreport.NewBuilder()
+			key := surveyreport.Key{CompanyName: "Example"}
 			for i, opt := range tt.options {
 				code := ""
 				if tt.codes != nil {
@@ -297,13 +298,16 @@ func mustJSON(t *testing.T, v any) string {
 func TestReportSurveyListsEveryQuestionInEveryCompany(t *testing.T) {
 	srv := specFake(t, keepnettest.WithUsers(12))
 	quiet := srv.AddCompany("Example Quiet Co", true)
-	survey := srv.AddSurvey(quiet.ID, keepnettest.SurveyName, 0)
-	c := fakeClient(t, srv)
-	b := workflows.NewSurveyReportBuilder()
-	for _, req := range []workflows.SurveyRequest{acmeSurvey, {Company: quiet.ID, Enrollment: survey.ID}} {
-		if _, _, err := b.AddSurvey(context.Background(), c, req); err != nil {
-			t.Fatal(err)
-		}
+	srv.AddSurvey(quiet.ID, keepnettest.SurveyName, 0)
+	c := clientOf(t, srv)
+	b := surveyreport.NewBuilder()
+	req := workflows.SurveyRequest{Companies: workflows.CompanySelection{Companies: []string{keepnettest.CompanyAcmeName, quiet.ID}}, Enrollment: keepnettest.SurveyName}
+	pull, err := workflows.OpenSurveyResults(context.Background(), c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.AddPull(context.Background(), pull, nil); err != nil {
+		t.Fatal(err)
 	}
 	r := b.Report()
 	if len(r.Companies) != 2 {
