@@ -27,7 +27,8 @@ type pagingConfig struct {
 
 // WithUnstableOrder makes every search ignore orderBy and answer its rows in
 // a different order on each request: a permutation derived from seed and
-// how many requests the route has answered. The live service promises
+// how many requests that listing (route, path and company scope) has
+// answered. The live service promises
 // neither that orderBy is honoured nor that it is unique, and offset paging
 // over an order that is not kept from one request to the next cuts each
 // page from a different order: consecutive pages overlap, and rows fall
@@ -122,21 +123,24 @@ func (q searchRequest) window(total, sizeCap int) window {
 	end := min(start+size, total)
 	win := window{start: start, end: end, size: size, pages: pages, total: total, number: q.pageNumber}
 	if q.pager != nil {
-		q.pager.cut(q.route, q.pageNumber, &win)
+		q.pager.cut(q.route, q.listing, q.pageNumber, &win)
 	}
 	return win
 }
 
 // cut sets the slots of win for route's options; it leaves win as it is
-// when none applies to route.
-func (p *pager) cut(route string, pageNumber int, win *window) {
+// when none applies to route. Orders are counted per listing, so that a
+// client paging many listings at once meets, in each, the same orders
+// from one run to the next.
+func (p *pager) cut(route, listing string, pageNumber int, win *window) {
 	endless, repeating := p.cfg.endless[route], p.cfg.repeating[route]
 	if !p.cfg.unstable && !endless && !repeating {
 		return
 	}
+	key := route + "\x00" + listing
 	p.mu.Lock()
-	n := p.requests[route]
-	p.requests[route] = n + 1
+	n := p.requests[key]
+	p.requests[key] = n + 1
 	p.mu.Unlock()
 
 	from, to := win.start, win.end
@@ -150,7 +154,7 @@ func (p *pager) cut(route string, pageNumber int, win *window) {
 		to = from + win.size
 	}
 	win.slots = make([]int, 0, to-from)
-	order := p.order(route, n, win.total)
+	order := p.order(route, key, n, win.total)
 	for pos := from; pos < to; pos++ {
 		slot := pos
 		if pos < win.total && !repeating {
@@ -160,13 +164,13 @@ func (p *pager) cut(route string, pageNumber int, win *window) {
 	}
 }
 
-// order is the listing's order for request n of route: position -> natural
-// position. Without WithUnstableOrder it is the natural order.
-func (p *pager) order(route string, n uint64, total int) func(int) int {
+// order is the order of request n of a listing of route: position ->
+// natural position. Without WithUnstableOrder it is the natural order.
+func (p *pager) order(route, listing string, n uint64, total int) func(int) int {
 	if !p.cfg.unstable {
 		return func(pos int) int { return pos }
 	}
-	key := mix(p.cfg.orderSeed, "order", route, strconv.FormatUint(n, 10))
+	key := mix(p.cfg.orderSeed, "order", listing, strconv.FormatUint(n, 10))
 	if p.cfg.ties <= 1 {
 		perm := newPermutation(total, key)
 		return perm.at

@@ -41,7 +41,7 @@ func TestTiesShuffleOnlyWithinTheirRun(t *testing.T) {
 	const total = 155
 	phase := int(mix(3, "ties", "r") % 20)
 	for n := range uint64(5) {
-		order := p.order("r", n, total)
+		order := p.order("r", "r", n, total)
 		seen := make([]bool, total)
 		for pos := range total {
 			got := order(pos)

@@ -113,6 +113,29 @@ func TestUnstableOrderIsRepeatableFromItsSeed(t *testing.T) {
 	}
 }
 
+// Orders are counted per listing: how a client interleaves its listings
+// (as a pull across companies does) changes nothing in each.
+func TestUnstableOrderIsCountedPerListing(t *testing.T) {
+	a := usersListing(keepnettest.CustomerSurveyID(1), keepnettest.CustomerID(1))
+	b := usersListing(keepnettest.CustomerSurveyID(2), keepnettest.CustomerID(2))
+	read := func(order []listing) map[string][]string {
+		s := newServer(t, keepnettest.WithCustomers(2), keepnettest.WithUnstableOrder(9))
+		tok := token(t, s)
+		got := map[string][]string{}
+		for _, l := range order {
+			ids, _ := l.page(t, s, tok, 1, 5)
+			got[l.path] = append(got[l.path], ids...)
+		}
+		return got
+	}
+	x, y := read([]listing{a, a, b, b}), read([]listing{b, a, b, a})
+	for _, l := range []listing{a, b} {
+		if !slices.Equal(x[l.path], y[l.path]) {
+			t.Errorf("%s: %v read one way, %v the other", l.path, x[l.path], y[l.path])
+		}
+	}
+}
+
 // Every search answers through the pager: each comes back whole in one
 // page, in an order that changes from one request to the next.
 func TestUnstableOrderReachesEverySearch(t *testing.T) {

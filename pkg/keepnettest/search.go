@@ -22,9 +22,10 @@ type searchRequest struct {
 	// key case), for endpoint-specific extras such as enrollmentType.
 	fields map[string]json.RawMessage
 	// route and pager are where the page is cut (see window); a nil
-	// pager pages as the stable default.
-	route string
-	pager *pager
+	// pager pages as the stable default. listing tells apart the listings
+	// of one route: its path and company scope.
+	route, listing string
+	pager          *pager
 }
 
 // readJSONBody enforces what the service accepts of a JSON body: only
@@ -75,7 +76,7 @@ func readSearch(w http.ResponseWriter, r *http.Request) (searchRequest, bool) {
 	if !ok {
 		return searchRequest{}, false
 	}
-	q := searchRequest{fields: fields, route: r.Pattern}
+	q := searchRequest{fields: fields, route: r.Pattern, listing: r.URL.Path + "\x00" + r.Header.Get(headerCompanyID) + "\x00" + r.Header.Get(headerIRCompanyID)}
 	if rec, ok := w.(*statusRecorder); ok {
 		q.pager = rec.pager
 	}
