@@ -217,13 +217,6 @@ func pageOf[T any](items []T, win window) []T {
 	return out
 }
 
-// cutPage is the page of rows, a listing's matching rows in the order the
-// service keeps them, that q asks for.
-func cutPage[T any](q searchRequest, rows []T, sizeCap int) pageData {
-	win := q.window(len(rows), sizeCap)
-	return win.data(pageOf(rows, win))
-}
-
 // inventRow makes a row never seen before out of row, for endless pages:
 // every string member whose name ends in "id" (companyResourceId,
 // enrollmentId, resourceId…) gets the suffix "-endless-k". It works on
