@@ -1,6 +1,8 @@
 package keepnettest_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -184,5 +186,27 @@ func TestListingChangesAreAimedAndRepeatable(t *testing.T) {
 	a, b := run(), run()
 	if len(a) != 1 || fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Errorf("two runs changed\n%+v\n%+v", a, b)
+	}
+}
+
+// A client may decode a page and ask for the next before the fake's
+// handler has returned: the change is made before any byte of the page
+// that triggers it is sent.
+func TestListingChangeIsMadeBeforeItsPageIsSent(t *testing.T) {
+	s := newServer(t, keepnettest.WithCustomers(150), keepnettest.WithListingChanges(keepnettest.ListingChange{
+		Route: keepnettest.RouteCompaniesSearch, AfterPage: 1, Add: 1,
+	}))
+	tok := token(t, s)
+	resp, err := send(t, context.Background(), s.Client(), s, tok, "POST", "/api/companies/search", searchBody(1, 100, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var page searchReply
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Data.Results) != 100 || len(s.AppliedChanges()) != 1 {
+		t.Errorf("page 1 decoded with %d rows, %d changes made; want 100 and the change", len(page.Data.Results), len(s.AppliedChanges()))
 	}
 }

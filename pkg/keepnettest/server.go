@@ -194,8 +194,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	_, route := s.mux.Handler(r)
+	var held *heldResponse
+	if s.changing.Load() {
+		held = &heldResponse{ResponseWriter: w}
+		w = held
+	}
 	rec := &statusRecorder{ResponseWriter: w, shape: s.shapeFor(route, body), pager: s.pager}
 	defer s.logRequest(r, route, body, rec)
+	if held != nil {
+		defer held.release()
+	}
 
 	key := s.requestKey(r, body)
 	if !s.delay(r, key) {
