@@ -56,7 +56,7 @@ type ListingChange struct {
 	// route whose page AfterPage is answered.
 	Listing string
 	// AfterPage is the page after whose answer the change happens (1 is
-	// after the first page).
+	// after the first page; 0 never comes).
 	AfterPage int
 	// Add, Remove and Move are how many rows are added, removed and moved.
 	Add, Remove, Move int
