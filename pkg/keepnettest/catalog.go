@@ -99,7 +99,7 @@ func (s *Server) handleTrainingsSearch(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var rows []trainingRow
 	for i, t := range s.world.trainings {
-		if !q.matches(t.Name) {
+		if t.removed || !q.matches(t.Name) {
 			continue
 		}
 		row := trainingRow{
@@ -144,7 +144,7 @@ func (s *Server) handleTargetGroupsSearch(w http.ResponseWriter, r *http.Request
 	s.mu.Lock()
 	var rows []groupRow
 	for i, g := range s.world.groups {
-		if !s.world.inScope(scope, g.CompanyID) || !q.matches(g.Name) {
+		if g.removed || !s.world.inScope(scope, g.CompanyID) || !q.matches(g.Name) {
 			continue
 		}
 		row := groupRow{

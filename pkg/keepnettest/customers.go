@@ -57,22 +57,35 @@ func CustomerSurveyUsers(k int) int { return 10 + (k*37)%90 }
 // and answers in the same survey, the way a reseller's tenants look.
 func seedCustomers(w *world, n int) {
 	for k := 1; k <= n; k++ {
-		id := CustomerID(k)
-		w.addCompany(&Company{ID: id, Name: CustomerName(k), Managed: true, Industry: "Services", DateFormat: CustomerDateFormat(k)}, true)
-		all := fmt.Sprintf("g9CustAll%03d", k%1000)
-		w.addGroup(&Group{ID: all, CompanyID: id, Name: GroupAllStaffName, UserCount: CustomerSurveyUsers(k)})
-		if CustomerHasFinance(k) {
-			w.addGroup(&Group{ID: fmt.Sprintf("g9CustFin%03d", k%1000), CompanyID: id, Name: GroupFinanceName, UserCount: 3 + k%9})
-		}
-		if !CustomerHasSurvey(k) {
-			continue
-		}
-		start := seedTime.Add(time.Duration(k) * 7 * time.Hour)
-		w.addEnrollment(&Enrollment{
-			ID: CustomerSurveyID(k), CompanyID: id, Name: SurveyName, Type: "Survey",
-			Status: StatusFinished, TrainingID: TrainingSurveyID, TrainingName: TrainingSurveyName,
-			GroupIDs: []string{all}, Users: CustomerSurveyUsers(k),
-			StartDate: start, CreateTime: start.Add(-2 * time.Hour),
-		})
+		w.addCustomer(k, "")
 	}
+}
+
+// addCustomer adds customer k, named name (CustomerName(k) when empty),
+// with its groups and, unless CustomerHasSurvey(k) says otherwise, its
+// survey; it counts k as the latest customer.
+func (w *world) addCustomer(k int, name string) *Company {
+	w.customers = max(w.customers, k)
+	if name == "" {
+		name = CustomerName(k)
+	}
+	id := CustomerID(k)
+	c := &Company{ID: id, Name: name, Managed: true, Industry: "Services", DateFormat: CustomerDateFormat(k)}
+	w.addCompany(c, true)
+	all := fmt.Sprintf("g9CustAll%03d", k%1000)
+	w.addGroup(&Group{ID: all, CompanyID: id, Name: GroupAllStaffName, UserCount: CustomerSurveyUsers(k)})
+	if CustomerHasFinance(k) {
+		w.addGroup(&Group{ID: fmt.Sprintf("g9CustFin%03d", k%1000), CompanyID: id, Name: GroupFinanceName, UserCount: 3 + k%9})
+	}
+	if !CustomerHasSurvey(k) {
+		return c
+	}
+	start := seedTime.Add(time.Duration(k) * 7 * time.Hour)
+	w.addEnrollment(&Enrollment{
+		ID: CustomerSurveyID(k), CompanyID: id, Name: SurveyName, Type: "Survey",
+		Status: StatusFinished, TrainingID: TrainingSurveyID, TrainingName: TrainingSurveyName,
+		GroupIDs: []string{all}, Users: CustomerSurveyUsers(k),
+		StartDate: start, CreateTime: start.Add(-2 * time.Hour),
+	})
+	return c
 }

@@ -33,4 +33,22 @@
 // successes with nothing usable in them: an HTML page, "data": null,
 // "data.results": null or an empty body, all labelled 200; or the right
 // JSON labelled text/plain. See docs/api-behaviour.md for why.
+//
+// Every search pages through one pager (searchRequest.window in
+// pager.go), so the service's paging faults reach each of them, and a
+// search added to the fake gets them by paging the same way. The live
+// service pages by offset over an order it does not promise to keep:
+// WithUnstableOrder and WithUnstableTies answer each request in another
+// order, so consecutive pages overlap and skip rows; WithListingChanges
+// adds, removes and moves rows after a given page, and AppliedChanges
+// says which. The world's inspection (Companies, Users, Groups…) is the
+// truth a whole listing must match. A hostile service pages without end
+// (WithEndlessPages, WithRepeatingPages), stalls (WithStall), answers
+// huge or gzip-bombed bodies (WithHugeBody) or big answers
+// (WithBigAnswers), issues IDs that steer paths (WithHostileIDs) and
+// serves its customers' hostile text (WithPoisonedNames). RouteCounts
+// counts each route's requests, for measuring what checking a listing
+// costs. All of it is deterministic for the server's seed (or the
+// option's), and none of it changes a single byte of an answer unless
+// asked for.
 package keepnettest

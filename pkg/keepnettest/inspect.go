@@ -7,13 +7,16 @@ import (
 )
 
 // Companies returns every company the fake knows, managed or not, in
-// seeding order.
+// seeding order (as companies/search lists them, unless a ListingChange
+// moved some), without those a ListingChange removed.
 func (s *Server) Companies() []Company {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Company, len(s.world.companies))
-	for i, c := range s.world.companies {
-		out[i] = *c
+	out := make([]Company, 0, len(s.world.companies))
+	for _, c := range s.world.companies {
+		if !c.removed {
+			out = append(out, *c)
+		}
 	}
 	return out
 }
@@ -23,31 +26,35 @@ func (s *Server) CompanyByName(name string) (Company, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range s.world.companies {
-		if c.Name == name {
+		if c.Name == name && !c.removed {
 			return *c, true
 		}
 	}
 	return Company{}, false
 }
 
-// Trainings returns the training library.
+// Trainings returns the training library, without the trainings a
+// ListingChange removed.
 func (s *Server) Trainings() []Training {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Training, len(s.world.trainings))
-	for i, t := range s.world.trainings {
-		out[i] = *t
+	out := make([]Training, 0, len(s.world.trainings))
+	for _, t := range s.world.trainings {
+		if !t.removed {
+			out = append(out, *t)
+		}
 	}
 	return out
 }
 
-// Groups returns the target groups of companyID ("" for all).
+// Groups returns the target groups of companyID ("" for all), without the
+// groups a ListingChange removed.
 func (s *Server) Groups(companyID string) []Group {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Group
 	for _, g := range s.world.groups {
-		if companyID == "" || g.CompanyID == companyID {
+		if !g.removed && (companyID == "" || g.CompanyID == companyID) {
 			out = append(out, *g)
 		}
 	}
@@ -95,7 +102,8 @@ func (s *Server) Enrollment(id string) (Enrollment, bool) {
 }
 
 // Users yields the target users of an enrollment in index order, generating
-// each on demand.
+// each on demand: those users/search lists, so without the users a
+// ListingChange removed and with those it added.
 func (s *Server) Users(enrollmentID string) iter.Seq[User] {
 	return func(yield func(User) bool) {
 		e, ok := s.Enrollment(enrollmentID)
@@ -103,6 +111,9 @@ func (s *Server) Users(enrollmentID string) iter.Seq[User] {
 			return
 		}
 		for i := range e.Users {
+			if e.listing.isRemoved(i) {
+				continue
+			}
 			if !yield(s.world.user(&e, i)) {
 				return
 			}
@@ -116,7 +127,7 @@ func (s *Server) User(enrollmentID, userID string) (User, bool) {
 	if !ok {
 		return User{}, false
 	}
-	i, ok := userIndex(s.world.seed, &e, userID)
+	i, ok := s.world.userIndexOf(&e, userID)
 	if !ok {
 		return User{}, false
 	}

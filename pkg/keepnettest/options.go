@@ -30,6 +30,8 @@ type config struct {
 	hollows      map[string]Hollow
 	listingLag   int
 	listingDelay time.Duration
+	paging       pagingConfig
+	hostile      hostileConfig
 }
 
 func defaultConfig() config {

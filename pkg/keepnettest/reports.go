@@ -29,14 +29,15 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	counts := map[string]int{}
-	for i := range ev.Users {
-		counts[s.world.user(&ev, i).Status]++
+	for pos := range ev.listed() {
+		counts[s.world.user(&ev, ev.userAt(pos)).Status]++
 	}
-	opened := ev.Users - counts[UserNotResponded]
+	users := ev.listed()
+	opened := users - counts[UserNotResponded]
 	report := map[string]int{
-		"totalUserOpenedCount": opened, "totalTargetUserCount": ev.Users, "onlyOpenedCount": counts[UserOpenedEmail],
-		"totalNonTargetUserCount": 0, "emailDeliveredUserCount": ev.Users, "emailErrorUserCount": 0,
-		"noResponseCount": counts[UserNotResponded], "didNotCompleteTrainingCount": ev.Users - counts[UserCompleted],
+		"totalUserOpenedCount": opened, "totalTargetUserCount": users, "onlyOpenedCount": counts[UserOpenedEmail],
+		"totalNonTargetUserCount": 0, "emailDeliveredUserCount": users, "emailErrorUserCount": 0,
+		"noResponseCount": counts[UserNotResponded], "didNotCompleteTrainingCount": users - counts[UserCompleted],
 		"didNotCompleteExamCount": 0, "failedExamCount": 0,
 	}
 	writeData(w, http.StatusOK, map[string]any{
@@ -83,6 +84,8 @@ type userRow struct {
 
 // handleUsersSearch pages through an enrollment's target users. Users are
 // generated for the asked page only, unless a search text needs them all.
+// Positions are the listing's (see userListing); the pager's slots, when
+// it sets them, name the positions the page holds.
 func (s *Server) handleUsersSearch(w http.ResponseWriter, r *http.Request) {
 	e, ok := s.pathEnrollment(w, r)
 	if !ok {
@@ -96,25 +99,33 @@ func (s *Server) handleUsersSearch(w http.ResponseWriter, r *http.Request) {
 	ev := cloneEnrollment(e)
 	s.mu.Unlock()
 
-	var rows []userRow
-	var win window
-	if q.text == "" {
-		win = q.window(ev.Users, s.cfg.pageSizeCap)
-		for i := win.start; i < win.end; i++ {
-			rows = append(rows, s.userRow(&ev, s.world.user(&ev, i)))
-		}
-	} else {
+	index, listed := ev.userAt, ev.listed()
+	if q.text != "" {
 		var hits []int
-		for i := range ev.Users {
-			u := s.world.user(&ev, i)
+		for pos := range listed {
+			u := s.world.user(&ev, ev.userAt(pos))
 			if q.matches(u.FirstName+" "+u.LastName) || q.matches(u.Email) {
-				hits = append(hits, i)
+				hits = append(hits, u.Index)
 			}
 		}
-		win = q.window(len(hits), s.cfg.pageSizeCap)
-		for _, i := range hits[win.start:win.end] {
-			rows = append(rows, s.userRow(&ev, s.world.user(&ev, i)))
+		index, listed = func(pos int) int { return hits[pos] }, len(hits)
+	}
+	win := q.window(listed, s.cfg.pageSizeCap)
+	var rows []userRow
+	add := func(pos int) {
+		i := inventedUserBase + pos - listed // endless pages
+		if pos < listed {
+			i = index(pos)
 		}
+		rows = append(rows, s.userRow(&ev, s.world.user(&ev, i)))
+	}
+	if win.slots == nil {
+		for pos := win.start; pos < win.end; pos++ {
+			add(pos)
+		}
+	}
+	for _, pos := range win.slots {
+		add(pos)
 	}
 	if rows == nil {
 		rows = []userRow{}
@@ -159,7 +170,7 @@ func (s *Server) pathUser(w http.ResponseWriter, r *http.Request) (Enrollment, U
 
 // findUser resolves the {user} path value within e, or writes 404.
 func (s *Server) findUser(w http.ResponseWriter, e *Enrollment, id string) (User, bool) {
-	i, ok := userIndex(s.world.seed, e, id)
+	i, ok := s.world.userIndexOf(e, id)
 	if !ok {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "Target user not found.", nil)
 		return User{}, false
@@ -268,6 +279,10 @@ func (s *Server) handleExamSessions(w http.ResponseWriter, r *http.Request) {
 	rows := []sessionRow{}
 	for _, sess := range s.world.sessions(&ev, u) {
 		rows = append(rows, s.sessionRow(&ev, u, sess))
+	}
+	if size := s.cfg.hostile.bigAnswers; size > 0 {
+		writeBigAnswer(w, s.hostile.bomb().run, rows, size)
+		return
 	}
 	writeData(w, http.StatusOK, rows)
 }

@@ -21,6 +21,11 @@ type searchRequest struct {
 	// fields holds every top-level key, lower-cased (the .NET binder ignores
 	// key case), for endpoint-specific extras such as enrollmentType.
 	fields map[string]json.RawMessage
+	// route and pager are where the page is cut (see window); a nil
+	// pager pages as the stable default. listing tells apart the listings
+	// of one route: its path and company scope.
+	route, listing string
+	pager          *pager
 }
 
 // readJSONBody enforces what the service accepts of a JSON body: only
@@ -71,7 +76,10 @@ func readSearch(w http.ResponseWriter, r *http.Request) (searchRequest, bool) {
 	if !ok {
 		return searchRequest{}, false
 	}
-	q := searchRequest{fields: fields}
+	q := searchRequest{fields: fields, route: r.Pattern, listing: r.URL.Path + "\x00" + r.Header.Get(headerCompanyID) + "\x00" + r.Header.Get(headerIRCompanyID)}
+	if rec, ok := w.(*statusRecorder); ok {
+		q.pager = rec.pager
+	}
 	var problems []string
 
 	filterRaw, hasFilter := fields["filter"]
@@ -133,42 +141,4 @@ func positiveInt(fields map[string]json.RawMessage, key, name string, problems [
 // matches reports whether name passes the search text.
 func (q searchRequest) matches(name string) bool {
 	return q.text == "" || strings.Contains(strings.ToLower(name), strings.ToLower(q.text))
-}
-
-// window is the slice [start, end) of total records for the asked page,
-// after the server-side cap on page size. The response reports the page
-// size actually used, and page counts that follow from it.
-type window struct {
-	start, end, size, pages, total, number int
-}
-
-func (q searchRequest) window(total, sizeCap int) window {
-	size := min(q.pageSize, sizeCap)
-	pages := (total + size - 1) / size
-	// Compared before multiplying: a huge pageNumber must not overflow.
-	start := total
-	if q.pageNumber-1 <= total/size {
-		start = min((q.pageNumber-1)*size, total)
-	}
-	end := min(start+size, total)
-	return window{start: start, end: end, size: size, pages: pages, total: total, number: q.pageNumber}
-}
-
-func (win window) data(results any) pageData {
-	return pageData{
-		PageNumber:           win.number,
-		PageSize:             win.size,
-		TotalNumberOfPages:   win.pages,
-		TotalNumberOfRecords: win.total,
-		Results:              results,
-	}
-}
-
-// pageOf returns the page of items the window selects.
-func pageOf[T any](items []T, win window) []T {
-	out := items[win.start:win.end]
-	if out == nil {
-		out = []T{}
-	}
-	return out
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -50,6 +52,15 @@ type Server struct {
 	drift        *drift
 	hollows      map[string]Hollow // route -> rule, Times = responses left (-1 = always)
 	hollowServed map[string]int
+
+	routeCounts map[string]int // route -> requests, as served counts them
+	pager       *pager         // nil: stable paging
+	hostile     *misbehaviour
+	// changing is set while ListingChanges are pending, so serve skips
+	// looking for them on servers that have none.
+	changing atomic.Bool
+	pending  []ListingChange
+	applied  []AppliedChange
 }
 
 // maxBody bounds what the fake reads of a request body.
@@ -84,7 +95,12 @@ func Start(opts ...Option) (*Server, error) {
 		drift:        cfg.drift,
 		hollows:      map[string]Hollow{},
 		hollowServed: map[string]int{},
+		routeCounts:  map[string]int{},
+		pager:        newPager(cfg.paging),
+		hostile:      newMisbehaviour(cfg.hostile),
+		pending:      slices.Clone(cfg.paging.changes),
 	}
+	s.changing.Store(len(s.pending) > 0)
 	for route, n := range cfg.commitFail {
 		s.commitFail[route] = n
 	}
@@ -98,6 +114,7 @@ func Start(opts ...Option) (*Server, error) {
 	s.world.seed = cfg.seed
 	seedWorld(&s.world, cfg.surveyUsers)
 	seedCustomers(&s.world, cfg.customers)
+	seedHostile(&s.world, cfg.hostile.ids, cfg.hostile.poisonedNames)
 	s.mux = s.routes()
 
 	l, err := net.Listen("tcp", cfg.addr)
@@ -122,8 +139,22 @@ func (s *Server) Counts() Counts {
 	return Counts{Requests: int(s.served.Load()), RateLimited: int(s.limited.Load())}
 }
 
-// Close shuts the server down, blocking until outstanding requests finish.
-func (s *Server) Close() { s.hs.Close() }
+// RouteCounts returns how many requests each route (a Route* constant; ""
+// for paths no route matches) has had, counted as Counts counts them and
+// kept without the request log too: what a client's verification of its
+// listings costs is measured by these.
+func (s *Server) RouteCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.routeCounts)
+}
+
+// Close shuts the server down, blocking until outstanding requests finish;
+// requests held by a Stall are dropped.
+func (s *Server) Close() {
+	s.hostile.close()
+	s.hs.Close()
+}
 
 // Client returns an HTTP client suited to the server, as
 // httptest.Server.Client does.
@@ -153,7 +184,8 @@ func (s *Server) routes() *http.ServeMux {
 // serve runs every request through the same stages, in the order a client
 // would meet them at the real service's edge: latency, spec check (ours, so
 // a client bug is reported even when a fault would have hidden it), rate
-// limit, injected faults, then the endpoint itself.
+// limit, injected faults, stalls and huge bodies, then the endpoint itself,
+// after which a listing may change.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
@@ -162,8 +194,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	_, route := s.mux.Handler(r)
-	rec := &statusRecorder{ResponseWriter: w, shape: s.shapeFor(route, body)}
+	var held *heldResponse
+	if s.changing.Load() {
+		held = &heldResponse{ResponseWriter: w}
+		w = held
+	}
+	rec := &statusRecorder{ResponseWriter: w, shape: s.shapeFor(route, body), pager: s.pager}
 	defer s.logRequest(r, route, body, rec)
+	if held != nil {
+		defer held.release()
+	}
 
 	key := s.requestKey(r, body)
 	if !s.delay(r, key) {
@@ -177,6 +217,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	s.served.Add(1)
+	s.mu.Lock()
+	s.routeCounts[route]++
+	s.mu.Unlock()
 	if s.limiter != nil && !s.limiter.Allow() {
 		s.limited.Add(1)
 		if ra := s.cfg.rateLimit.RetryAfter; ra > 0 {
@@ -188,7 +231,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(rec, r, route, key) {
 		return
 	}
+	if s.misbehave(rec, r, route) {
+		return
+	}
 	s.mux.ServeHTTP(rec, r)
+	s.changeListings(r, route, body, rec.status)
 }
 
 // statusRecorder remembers the status for the request log, and carries
@@ -198,6 +245,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	shape  *responseShape // nil: JSON goes out as encoded
+	pager  *pager         // for the searches (see searchRequest.window)
 }
 
 func (r *statusRecorder) WriteHeader(code int) {

@@ -14,6 +14,17 @@ type world struct {
 	enrollments []*Enrollment
 	// nextID numbers the enrollments created through the API.
 	nextID int
+	// customers counts the customers made as WithCustomers makes them;
+	// changeSerial numbers the rows ListingChanges add.
+	customers, changeSerial int
+	// userIDs are users' IDs that differ from the generated ones
+	// (WithHostileIDs), enrollment ID -> index -> ID, and back; poisoned
+	// gives users hostile names (WithPoisonedNames). Both are set before
+	// the server starts and only read after, so reading them needs no
+	// lock.
+	userIDs  map[string]map[int]string
+	userByID map[string]map[string]int
+	poisoned bool
 }
 
 func (w *world) addCompany(c *Company, managed bool) {
@@ -63,11 +74,12 @@ func (w *world) enrollment(id string) *Enrollment {
 	return nil
 }
 
-// managedCompanies are the reseller's customers, in seeding order.
+// managedCompanies are the reseller's customers, in the order
+// companies/search lists them.
 func (w *world) managedCompanies() []*Company {
 	var out []*Company
 	for _, c := range w.companies {
-		if c.Managed {
+		if c.Managed && !c.removed {
 			out = append(out, c)
 		}
 	}
@@ -82,12 +94,13 @@ func (w *world) inScope(scope, companyID string) bool {
 		return companyID == scope
 	}
 	c := w.company(companyID)
-	return c != nil && c.Managed
+	return c != nil && c.Managed && !c.removed
 }
 
 func cloneEnrollment(e *Enrollment) Enrollment {
 	out := *e
 	out.GroupIDs = slices.Clone(e.GroupIDs)
+	out.listing = e.listing.clone()
 	return out
 }
 

@@ -93,7 +93,7 @@ var specialUsers = []struct {
 // user builds user i of enrollment e.
 func (w *world) user(e *Enrollment, i int) User {
 	h := mix(w.seed, "user", e.ID, strconv.Itoa(i))
-	u := User{ID: userID(w.seed, e.ID, i), Index: i}
+	u := User{ID: w.userIDOf(e, i), Index: i}
 	if i < len(specialUsers) {
 		s := specialUsers[i]
 		u.FirstName, u.LastName, u.Email, u.Department, u.Phone = s.first, s.last, s.email, s.dept, s.phone
@@ -117,6 +117,9 @@ func (w *world) user(e *Enrollment, i int) User {
 	}
 	if u.Status != UserNotResponded {
 		u.LastInteraction = e.StartDate.Add(time.Duration(1+h%(14*24*60)) * time.Minute)
+	}
+	if w.poisoned {
+		poison(&u, e)
 	}
 	return u
 }

@@ -18,6 +18,8 @@ type Company struct {
 	// default) or "MM/dd/yyyy". Report dates of the company's enrollments
 	// are written in it.
 	DateFormat string
+
+	removed bool // by a ListingChange: no longer listed
 }
 
 // Date formats a company can display dates in.
@@ -32,6 +34,8 @@ type Training struct {
 	Name string
 	// Type is "SCORM" or "Survey", as enrollments/search reports it.
 	Type string
+
+	removed bool // by a ListingChange: no longer listed
 }
 
 // Group is a target group of one company.
@@ -40,6 +44,8 @@ type Group struct {
 	CompanyID string
 	Name      string
 	UserCount int
+
+	removed bool // by a ListingChange: no longer listed
 }
 
 // Enrollment statuses as enrollments/search reports them.
@@ -87,6 +93,9 @@ type Enrollment struct {
 	// the enrollment out.
 	hiddenSearches int
 	visibleAt      time.Time
+	// listing is the order users/search lists the users in once a
+	// ListingChange has touched it; nil: index order.
+	listing *userListing
 }
 
 // User statuses in training-reports users/search.
