@@ -30,6 +30,7 @@ type config struct {
 	hollows      map[string]Hollow
 	listingLag   int
 	listingDelay time.Duration
+	results      resultSizes
 }
 
 func defaultConfig() config {

@@ -39,6 +39,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 		"noResponseCount": counts[UserNotResponded], "didNotCompleteTrainingCount": ev.Users - counts[UserCompleted],
 		"didNotCompleteExamCount": 0, "failedExamCount": 0,
 	}
+	s.addExamCounts(report, &ev)
 	writeData(w, http.StatusOK, map[string]any{
 		"trainingDetails": map[string]any{
 			"id": ev.TrainingID, "name": ev.TrainingName, "companyName": companyName,
@@ -79,6 +80,7 @@ type userRow struct {
 	DeliveryType         string `json:"deliveryType"`
 	IsMainScore          bool   `json:"isMainScore"`
 	CustomFieldValues    []any  `json:"customFieldValues"`
+	*trainingExtra              // training enrollments only (training.go)
 }
 
 // handleUsersSearch pages through an enrollment's target users. Users are
@@ -139,6 +141,7 @@ func (s *Server) userRow(e *Enrollment, u User) userRow {
 	} else if u.Status != UserNotResponded {
 		row.ExamStatusName = "Not Completed"
 	}
+	s.addTrainingFields(&row, e, u)
 	return row
 }
 

@@ -98,6 +98,7 @@ func Start(opts ...Option) (*Server, error) {
 	s.world.seed = cfg.seed
 	seedWorld(&s.world, cfg.surveyUsers)
 	seedCustomers(&s.world, cfg.customers)
+	seedResults(&s.world, cfg.results, cfg.customers)
 	s.mux = s.routes()
 
 	l, err := net.Listen("tcp", cfg.addr)
@@ -147,6 +148,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc(RouteTargetGroupsSearch, s.authed(s.handleTargetGroupsSearch))
 	mux.HandleFunc(RouteTimeZones, s.authed(s.handleTimeZones))
 	mux.HandleFunc(RouteCompanyGet, s.authed(s.handleCompanyGet))
+	s.resultRoutes(mux)
 	return mux
 }
 

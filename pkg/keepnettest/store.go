@@ -14,6 +14,8 @@ type world struct {
 	enrollments []*Enrollment
 	// nextID numbers the enrollments created through the API.
 	nextID int
+	// sims holds the simulation campaigns and their jobs (sims.go).
+	sims simulations
 }
 
 func (w *world) addCompany(c *Company, managed bool) {
