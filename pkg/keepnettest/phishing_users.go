@@ -24,9 +24,10 @@ func (s *Server) jobUsersSearch(sh *channelShape) http.HandlerFunc {
 		}
 		idx, sandbox := s.jobSubset(j, searchType, q)
 		win := q.window(subsetLen(j, idx), s.cfg.pageSizeCap)
-		rows := make([]map[string]any, 0, win.end-win.start)
+		view := s.jobViewOf(sh, j)
+		rows := make([]jobUserView, 0, win.end-win.start)
 		for n := win.start; n < win.end; n++ {
-			rows = append(rows, s.jobUserRow(sh, j, s.world.jobUser(j, subsetAt(idx, n))))
+			rows = append(rows, view.row(s.world.jobUser(j, subsetAt(idx, n))))
 		}
 		writeData(w, http.StatusOK, jobUsersPage{TotalSandBoxActivityCount: sandbox, pageData: win.data(rows)})
 	}
@@ -115,79 +116,145 @@ func inSearch(u JobUser, searchType string) bool {
 	return u.Count(searchKinds[searchType]) > 0
 }
 
-// jobUserRow renders u as the channel's user view. Null members are left
-// out, as the service omits them.
-func (s *Server) jobUserRow(sh *channelShape, j *Job, u JobUser) map[string]any {
+// jobUserView is a row of the users search in every channel's view:
+// members a channel's view lacks stay nil or empty and are left out, as
+// the service leaves out nulls. A struct rather than a map because a
+// 20,000-user pull encodes 20,000 of them.
+type jobUserView struct {
+	ResourceID           string `json:"resourceId"`
+	FirstName            string `json:"firstName"`
+	LastName             string `json:"lastName"`
+	Email                string `json:"email"`
+	Department           string `json:"department,omitempty"`
+	PhoneNumber          string `json:"phoneNumber,omitempty"`
+	PhishingScenarioName string `json:"phishingScenarioName,omitempty"`
+	SmishingScenarioName string `json:"smishingScenarioName,omitempty"`
+	QuishingScenarioName string `json:"quishingScenarioName,omitempty"`
+
+	LastOpenedTime                      string `json:"lastOpenedTime,omitempty"`
+	LastOpenedTimeToLocalUser           string `json:"lastOpenedTimeToLocalUser,omitempty"`
+	OpenedCount                         *int   `json:"openedCount,omitempty"`
+	LastClickedTime                     string `json:"lastClickedTime,omitempty"`
+	LastClickedTimeToLocalUser          string `json:"lastClickedTimeToLocalUser,omitempty"`
+	ClickedCount                        int    `json:"clickedCount"`
+	LastSubmittedTime                   string `json:"lastSubmittedTime,omitempty"`
+	LastSubmittedTimeToLocalUser        string `json:"lastSubmittedTimeToLocalUser,omitempty"`
+	SubmittedCount                      int    `json:"submittedCount"`
+	LastAttachmentOpenedTime            string `json:"lastAttachmentOpenedTime,omitempty"`
+	LastAttachmentOpenedTimeToLocalUser string `json:"lastAttachmentOpenedTimeToLocalUser,omitempty"`
+	AttachmentOpenedCount               *int   `json:"attachmentOpenedCount,omitempty"`
+	MinPasswordComplexity               string `json:"minPasswordComplexity"`
+	Status                              string `json:"status"`
+	JobResultMessage                    string `json:"jobResultMessage,omitempty"`
+	LastSendingTime                     string `json:"lastSendingTime,omitempty"`
+	LastSendingTimeToLocalUser          string `json:"lastSendingTimeToLocalUser,omitempty"`
+	ReportedCount                       int    `json:"reportedCount"`
+	LastReportedTime                    string `json:"lastReportedTime,omitempty"`
+	LastReportedTimeToLocalUser         string `json:"lastReportedTimeToLocalUser,omitempty"`
+	EmailDelivery                       string `json:"emailDelivery"`
+	MFASubmittedCount                   int    `json:"mfaSubmittedCount"`
+	ActivityType                        string `json:"activityType,omitempty"`
+	SystemActivityType                  string `json:"systemActivityType,omitempty"`
+	MFALastSubmittedTime                string `json:"mfaLastSubmittedTime,omitempty"`
+	MFALastSubmittedTimeToLocalUser     string `json:"mfaLastSubmittedTimeToLocalUser,omitempty"`
+	ReplyType                           string `json:"replyType,omitempty"`
+	ReplySent                           string `json:"replySent,omitempty"`
+	ReplySentToLocalUser                string `json:"replySentToLocalUser,omitempty"`
+	IsTrackingReplyContentEnabled       *bool  `json:"isTrackingReplyContentEnabled,omitempty"`
+	IsTrackingReplyOutOfOfficeEnabled   *bool  `json:"isTrackingReplyOutOfOfficeEnabled,omitempty"`
+	PreferredLanguage                   string `json:"preferredLanguage,omitempty"`
+	TargetGroups                        string `json:"targetGroups,omitempty"`
+	TargetUserID                        int    `json:"targetUserId"`
+	CustomFieldValues                   []any  `json:"customFieldValues"`
+}
+
+// jobView is what every row of one job shares.
+type jobView struct {
+	sh       *channelShape
+	format   string // the company's date display format
+	scenario string
+}
+
+// jobViewOf reads j's company format and campaign scenario once per
+// request.
+func (s *Server) jobViewOf(sh *channelShape, j *Job) jobView {
 	s.mu.Lock()
-	format := s.world.dateFormat(j.CompanyID)
-	scenario := ""
+	defer s.mu.Unlock()
+	v := jobView{sh: sh, format: s.world.dateFormat(j.CompanyID)}
 	if c := s.world.campaign(j.CampaignID); c != nil {
-		scenario = c.Scenario
+		v.scenario = c.Scenario
 	}
-	s.mu.Unlock()
-	row := map[string]any{
-		"resourceId": u.ResourceID, "firstName": u.FirstName, "lastName": u.LastName, "email": u.Email,
-		sh.scenarioField: scenario, "status": u.Status, "clickedCount": u.Count(EventClicked),
-		"submittedCount": u.Count(EventSubmitted), "reportedCount": u.Count(EventReported),
-		"mfaSubmittedCount": u.Count(EventMFASubmitted), "targetUserId": u.TargetUserID,
-		"minPasswordComplexity": "Medium", "customFieldValues": []any{},
+	return v
+}
+
+// row renders u in the channel's view.
+func (v jobView) row(u JobUser) jobUserView {
+	sh := v.sh
+	row := jobUserView{
+		ResourceID: u.ResourceID, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Department: u.Department,
+		ClickedCount: u.Count(EventClicked), SubmittedCount: u.Count(EventSubmitted), ReportedCount: u.Count(EventReported),
+		MFASubmittedCount: u.Count(EventMFASubmitted), MinPasswordComplexity: "Medium", Status: u.Status,
+		EmailDelivery: "Delivered", ActivityType: u.ActivityType, TargetUserID: u.TargetUserID, CustomFieldValues: []any{},
 	}
-	setIf(row, "department", u.Department)
+	switch sh.channel {
+	case ChannelSmishing:
+		row.SmishingScenarioName = v.scenario
+	case ChannelQuishing:
+		row.QuishingScenarioName = v.scenario
+	default:
+		row.PhishingScenarioName = v.scenario
+	}
 	if sh.phone {
-		setIf(row, "phoneNumber", u.Phone)
+		row.PhoneNumber = u.Phone
 	}
 	if sh.has(EventOpened) {
-		row["openedCount"] = u.Count(EventOpened)
+		row.OpenedCount = ptrTo(u.Count(EventOpened))
 	}
 	if sh.has(EventAttachmentOpened) {
-		row["attachmentOpenedCount"] = u.Count(EventAttachmentOpened)
+		row.AttachmentOpenedCount = ptrTo(u.Count(EventAttachmentOpened))
 	}
-	when := func(name string, t time.Time) {
-		if t.IsZero() {
+	when := func(at time.Time, main, local *string) {
+		if at.IsZero() {
 			return
 		}
-		row[name] = dotNet(t)
+		*main = dotNet(at)
 		if sh.localTwins {
-			row[name+"ToLocalUser"] = display(format, t, true)
+			*local = display(v.format, at, true)
 		}
 	}
 	for _, k := range []struct {
-		kind EventKind
-		name string
-	}{{EventOpened, "lastOpenedTime"}, {EventClicked, "lastClickedTime"}, {EventSubmitted, "lastSubmittedTime"},
-		{EventAttachmentOpened, "lastAttachmentOpenedTime"}, {EventReported, "lastReportedTime"},
-		{EventMFASubmitted, "mfaLastSubmittedTime"}} {
+		kind        EventKind
+		main, local *string
+	}{
+		{EventOpened, &row.LastOpenedTime, &row.LastOpenedTimeToLocalUser},
+		{EventClicked, &row.LastClickedTime, &row.LastClickedTimeToLocalUser},
+		{EventSubmitted, &row.LastSubmittedTime, &row.LastSubmittedTimeToLocalUser},
+		{EventAttachmentOpened, &row.LastAttachmentOpenedTime, &row.LastAttachmentOpenedTimeToLocalUser},
+		{EventReported, &row.LastReportedTime, &row.LastReportedTimeToLocalUser},
+		{EventMFASubmitted, &row.MFALastSubmittedTime, &row.MFALastSubmittedTimeToLocalUser},
+	} {
 		if sh.has(k.kind) {
-			when(k.name, u.Last(k.kind))
+			when(u.Last(k.kind), k.main, k.local)
 		}
 	}
-	when("lastSendingTime", u.SentAt)
-	row["emailDelivery"] = "Delivered"
+	when(u.SentAt, &row.LastSendingTime, &row.LastSendingTimeToLocalUser)
 	if !u.Delivered {
-		row["emailDelivery"] = "Not Delivered"
-		row["jobResultMessage"] = "550 5.1.1 Recipient address rejected"
+		row.EmailDelivery = "Not Delivered"
+		row.JobResultMessage = "550 5.1.1 Recipient address rejected"
 	}
-	setIf(row, "activityType", u.ActivityType)
 	if sh.systemActivity {
-		setIf(row, "systemActivityType", u.SystemActivityType)
+		row.SystemActivityType = u.SystemActivityType
 	}
 	if sh.emailExtras {
-		row["isTrackingReplyContentEnabled"] = true
-		row["isTrackingReplyOutOfOfficeEnabled"] = false
-		row["targetGroups"] = u.TargetGroups
-		row["preferredLanguage"] = "English"
+		row.IsTrackingReplyContentEnabled, row.IsTrackingReplyOutOfOfficeEnabled = ptrTo(true), ptrTo(false)
+		row.TargetGroups = u.TargetGroups
+		row.PreferredLanguage = "English"
 		if reply := u.ReplyType(); reply != "" {
-			row["replyType"] = reply
-			when("replySent", u.Last(EventReplied))
+			row.ReplyType = reply
+			when(u.Last(EventReplied), &row.ReplySent, &row.ReplySentToLocalUser)
 		}
 	}
 	return row
 }
 
-// setIf sets row[key] to v unless v is empty: the service leaves null
-// members out.
-func setIf(row map[string]any, key, v string) {
-	if v != "" {
-		row[key] = v
-	}
-}
+func ptrTo[T any](v T) *T { return &v }
