@@ -73,9 +73,9 @@ func (s *Server) campaignGet(sh *channelShape) http.HandlerFunc {
 			return
 		}
 		s.mu.Lock()
-		defer s.mu.Unlock()
 		c := s.world.campaign(r.PathValue("id"))
 		if c == nil || c.Channel != sh.channel || !s.world.inScope(scope, c.CompanyID) {
+			s.mu.Unlock()
 			writeError(w, http.StatusNotFound, "NOT_FOUND", sh.title+" campaign not found.", nil)
 			return
 		}
@@ -85,13 +85,16 @@ func (s *Server) campaignGet(sh *channelShape) http.HandlerFunc {
 				groups = append(groups, map[string]any{"resourceId": g.ID, "name": g.Name})
 			}
 		}
-		writeData(w, http.StatusOK, map[string]any{
+		data := map[string]any{
 			"resourceId": c.ID, "name": c.Name, "excludeFromReports": c.ExcludeFromReports,
 			"scenarios":    []map[string]any{{"resourceId": "sc" + c.ID, "name": c.Scenario}},
 			"targetGroups": groups, "scheduleTypeId": 1, "duration": 7, "distributionTypeId": 1,
 			"sendingLimit": 0, "sendOnlyActiveUsers": true, "sendRandomlyUsers": false, "frequency": 0,
 			"useTargetUserTimeZone": false,
-		})
+		}
+		// Written without the lock: a hollow rule takes it to spend its budget.
+		s.mu.Unlock()
+		writeData(w, http.StatusOK, data)
 	}
 }
 

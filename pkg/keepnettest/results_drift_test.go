@@ -125,6 +125,11 @@ func TestHollowAnswersOnTheResultsRoutes(t *testing.T) {
 	if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 		t.Errorf("export after the hollow one: %s, want CSV", r.header.Get("Content-Type"))
 	}
+	s.SetHollow(keepnettest.Hollow{Route: keepnettest.RoutePhishingCampaignGet, Kind: keepnettest.HollowDataNull})
+	r = raw(t, s, tok, "GET", "/api/phishing-simulator/phishing-campaign/"+acmeInvoice, "", "", both(keepnettest.CompanyAcmeID)...)
+	if r.status != 200 || !strings.Contains(r.body, `"data":null`) {
+		t.Errorf("hollow campaign detail: status %d body %s; want data null", r.status, r.body)
+	}
 	if s.HollowServed(keepnettest.RoutePhishingJobUsers) != 1 || s.HollowServed(keepnettest.RoutePhishingJobUsersExport) != 1 {
 		t.Errorf("hollow served %d and %d, want 1 each", s.HollowServed(keepnettest.RoutePhishingJobUsers), s.HollowServed(keepnettest.RoutePhishingJobUsersExport))
 	}
