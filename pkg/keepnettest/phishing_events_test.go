@@ -116,27 +116,38 @@ func TestEveryEventSearchListsTheRowsEvents(t *testing.T) {
 }
 
 func TestScannerEventsAreMarked(t *testing.T) {
-	s := newServer(t)
-	var bot keepnettest.JobUser
+	s := newServer(t, keepnettest.WithJobUsers(200))
+	var bot, reclassified keepnettest.JobUser
 	for u := range s.JobUsers(acmeInvoice, 1) {
-		if u.Bot() && u.ActivityType == keepnettest.ActivitySandbox {
+		switch {
+		case u.Bot() && u.ActivityType == keepnettest.ActivitySandbox && bot.ResourceID == "":
 			bot = u
-			break
+		case u.Bot() && u.ActivityType == keepnettest.ActivityHuman && reclassified.ResourceID == "":
+			reclassified = u
 		}
 	}
-	if bot.ResourceID == "" {
-		t.Fatal("the seeded job has no scanner activity")
+	if bot.ResourceID == "" || reclassified.ResourceID == "" {
+		t.Fatalf("the job lacks a scanner (%q) or scanner activity an administrator marked human (%q)", bot.ResourceID, reclassified.ResourceID)
 	}
-	r := raw(t, s, token(t, s), "POST", "/api/phishing-simulator/phishing-campaign-job-report/search-email-clicked/"+bot.ResourceID,
-		"application/json", nameSearchJSON(1, 50), both(keepnettest.CompanyAcmeID)...)
-	rows := decodePage(t, r.status, []byte(r.body)).Data.Results
-	if len(rows) == 0 {
-		t.Fatal("the scanner clicked nothing")
+	clicks := func(u keepnettest.JobUser) []map[string]any {
+		r := raw(t, s, token(t, s), "POST", "/api/phishing-simulator/phishing-campaign-job-report/search-email-clicked/"+u.ResourceID,
+			"application/json", nameSearchJSON(1, 50), both(keepnettest.CompanyAcmeID)...)
+		rows := decodePage(t, r.status, []byte(r.body)).Data.Results
+		if len(rows) == 0 {
+			t.Fatalf("%s clicked nothing", u.ResourceID)
+		}
+		return rows
 	}
-	for _, row := range rows {
+	for _, row := range clicks(bot) {
 		if str(row, "activityType") != keepnettest.ActivitySandbox || str(row, "systemActivityType") != keepnettest.ActivitySandbox ||
-			num(row, "sandBoxType") != 1 || row["isExcluded"] != true {
+			num(row, "sandBoxType") != 1 || row["isExcluded"] != true || row["isChangedActivity"] != false {
 			t.Errorf("scanner click %v is not marked as a sandbox's", row)
+		}
+	}
+	for _, row := range clicks(reclassified) {
+		if str(row, "activityType") != keepnettest.ActivityHuman || str(row, "systemActivityType") != keepnettest.ActivitySandbox ||
+			row["isChangedActivity"] != true || row["isExcluded"] != false {
+			t.Errorf("reclassified click %v: want activity Human, system Sandbox, changed, not excluded", row)
 		}
 	}
 }

@@ -33,17 +33,17 @@ const (
 	// API lists all the same.
 	PhishingAcmeTestID   = "c8AcmeTst002"
 	PhishingAcmeTestName = "IT Dry Run"
-	SmishingAcmeParcelID = "c8AcmeSms003"
-	// SmishingAcmeParcelName is Acme's smishing campaign, one job.
-	SmishingAcmeParcelName = "Parcel Held at Depot"
-	QuishingAcmeParkingID  = "c8AcmeQr0004"
-	// QuishingAcmeParkingName is Acme's quishing campaign, one job.
+	// SmishingAcmeParcelID and QuishingAcmeParkingID are Acme's smishing
+	// and quishing campaigns, one job each (the quishing one still running).
+	SmishingAcmeParcelID    = "c8AcmeSms003"
+	SmishingAcmeParcelName  = "Parcel Held at Depot"
+	QuishingAcmeParkingID   = "c8AcmeQr0004"
 	QuishingAcmeParkingName = "Parking Permit Renewal"
+	// PhishingGlobexGiftID is Globex's phishing campaign, one job;
+	// PhishingGlobexDraftID was never launched and has no jobs.
 	PhishingGlobexGiftID    = "c8GlobGft005"
-	// PhishingGlobexGiftName is Globex's phishing campaign, one job.
-	PhishingGlobexGiftName = "Gift Card Request"
-	PhishingGlobexDraftID  = "c8GlobDrf006"
-	// PhishingGlobexDraftName is a campaign never launched: no jobs.
+	PhishingGlobexGiftName  = "Gift Card Request"
+	PhishingGlobexDraftID   = "c8GlobDrf006"
 	PhishingGlobexDraftName = "Payroll Update Notice"
 
 	// DefaultJobUsers is the size of the first job of PhishingAcmeInvoiceID
