@@ -5,7 +5,11 @@
 // Server.ClientID and Server.ClientSecret are what a client needs, and Close
 // stops it. Behind it is a seeded, deterministic world (a reseller, its
 // customer companies, trainings, target groups, enrollments and survey
-// answers) that tests inspect and change through Server's methods.
+// answers) that tests inspect and change through Server's methods. The
+// same world holds training results (every enrollment type, with exam
+// results and due dates) and phishing, smishing and quishing campaigns
+// whose jobs have users, events and scanner activity; their users are
+// generated on demand too (see Server.TrainingUsers and Server.JobUsers).
 //
 // The fake behaves like the live service as recorded in the repository's
 // docs/api-behaviour.md, not like the vendor's idealised spec: form-encoded

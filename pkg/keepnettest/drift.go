@@ -47,6 +47,38 @@ var neededArrays = map[string][]string{
 	RouteTrainingsSearch:    {"data.results", "data.results[].languages"},
 	RouteTargetGroupsSearch: {"data.results"},
 	RouteTimeZones:          {"data.timeZoneList"},
+
+	RouteTrainingActivityUsers: {"data.results"},
+	RoutePhishingActivityUsers: {"data.results"},
+
+	RoutePhishingCampaignsSearch:        {"data.results"},
+	RoutePhishingJobsSearch:             {"data.results"},
+	RoutePhishingJobUsers:               {"data.results"},
+	RoutePhishingEventsOpened:           {"data.results"},
+	RoutePhishingEventsClicked:          {"data.results"},
+	RoutePhishingEventsSubmitted:        {"data.results"},
+	RoutePhishingEventsReported:         {"data.results"},
+	RoutePhishingEventsReplied:          {"data.results"},
+	RoutePhishingEventsAttachmentOpened: {"data.results"},
+	RoutePhishingEventsMFASubmitted:     {"data.results"},
+
+	RouteSmishingCampaignsSearch:    {"data.results"},
+	RouteSmishingJobsSearch:         {"data.results"},
+	RouteSmishingJobUsers:           {"data.results"},
+	RouteSmishingEventsAll:          {"data.results"},
+	RouteSmishingEventsClicked:      {"data.results"},
+	RouteSmishingEventsSubmitted:    {"data.results"},
+	RouteSmishingEventsMFASubmitted: {"data.results"},
+
+	RouteQuishingCampaignsSearch:    {"data.results"},
+	RouteQuishingJobsSearch:         {"data.results"},
+	RouteQuishingJobUsers:           {"data.results"},
+	RouteQuishingEventsAll:          {"data.results"},
+	RouteQuishingEventsOpened:       {"data.results"},
+	RouteQuishingEventsClicked:      {"data.results"},
+	RouteQuishingEventsSubmitted:    {"data.results"},
+	RouteQuishingEventsReported:     {"data.results"},
+	RouteQuishingEventsMFASubmitted: {"data.results"},
 }
 
 // compiledNeeded is neededArrays split into segments once.

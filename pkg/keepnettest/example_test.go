@@ -76,3 +76,51 @@ func ExampleServer_Answers() {
 	// Dmitri "Dima" Okonkwo, Jr. (Completed): 10 answers
 	// 晴 雲野 (Not Responded): 0 answers
 }
+
+// A phishing job's users come with their counts and events, scanner
+// activity included, so a test can compute what a results pull must write.
+func ExampleServer_JobUsers() {
+	srv := keepnettest.NewServer(keepnettest.WithJobUsers(6))
+	defer srv.Close()
+	for _, j := range srv.Jobs(keepnettest.CompanyAcmeID, keepnettest.ChannelPhishing)[:1] {
+		totals, _ := srv.JobTotals(j.CampaignID, j.InstanceGroup)
+		fmt.Printf("%s #%d: %d users, %d clicked, %d by a scanner\n", j.Name, j.InstanceGroup, totals.Targets, totals.Clicked, totals.Sandbox)
+		for u := range srv.JobUsers(j.CampaignID, j.InstanceGroup) {
+			fmt.Printf("%s: %s, clicked %d, activity %q\n", u.Email, u.Status, u.Count(keepnettest.EventClicked), u.SystemActivityType)
+		}
+	}
+	// Output:
+	// Invoice Overdue Lure #1: 6 users, 3 clicked, 1 by a scanner
+	// zoe.angstrom-nunez@acme.example: Submitted Data, clicked 1, activity "Human"
+	// dima.okonkwo@acme.example: Opened, clicked 0, activity "Human"
+	// haru.kumono@acme.example: No Response, clicked 0, activity ""
+	// renee.darbrelune@acme.example: Opened Attachment, clicked 0, activity "Human"
+	// rosa.fernhill.4@acme.example: Clicked, clicked 2, activity "Sandbox"
+	// bram.ravensworth.5@acme.example: Clicked, clicked 2, activity "Human"
+}
+
+// Training users carry their exam results; the due date is the
+// enrollment's.
+func ExampleServer_TrainingUsers() {
+	srv := keepnettest.NewServer()
+	defer srv.Close()
+	e, _ := srv.Enrollment(keepnettest.EnrollmentGlobexTrainingID)
+	fmt.Printf("%s, due %s\n", e.Name, e.DueDate.Format("2006-01-02"))
+	n := 0
+	for u := range srv.TrainingUsers(e.ID) {
+		if n++; n > 4 {
+			break
+		}
+		fmt.Printf("%s %s: %s", u.FirstName, u.LastName, u.Status)
+		if u.HasExamScore {
+			fmt.Printf(", exam %s (%v)", u.ExamStatus, u.ExamScore)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// Password Hygiene 2026, due 2026-02-11
+	// Zoë Ångström-Ñúñez: Completed, exam Passed (98)
+	// Dmitri "Dima" Okonkwo, Jr.: Completed, exam Passed (74)
+	// 晴 雲野: Not Responded
+	// Renée D'Arbrelune: Completed, exam Failed (45)
+}

@@ -32,6 +32,7 @@ type config struct {
 	listingDelay time.Duration
 	paging       pagingConfig
 	hostile      hostileConfig
+	results      resultSizes
 }
 
 func defaultConfig() config {
@@ -65,7 +66,10 @@ func WithUsers(n int) Option { return func(c *config) { c.surveyUsers = n } }
 // CustomerID and friends): each with its own users and answers in the
 // same "Security Culture Survey", except every seventh, which has none,
 // and every third without a "Finance" group. They make a reseller's
-// many-tenant world for pulls across companies.
+// many-tenant world for pulls across companies. Customers also get
+// training enrollments and phishing, smishing and quishing jobs of varied
+// sizes, some none (see WithCustomerTraining and WithPhishingJobs to fix
+// them).
 func WithCustomers(n int) Option { return func(c *config) { c.customers = n } }
 
 // WithTokenTTL sets how long issued tokens live (the service: one hour).

@@ -240,3 +240,17 @@ func inventRow[T any](row T, k int) T {
 	}
 	return out
 }
+
+// each calls f with the listing position of every row of the page, in the
+// page's order: the offset slice, or the slots the paging options cut.
+func (win window) each(f func(pos int)) {
+	if win.slots == nil {
+		for pos := win.start; pos < win.end; pos++ {
+			f(pos)
+		}
+		return
+	}
+	for _, pos := range win.slots {
+		f(pos)
+	}
+}

@@ -40,6 +40,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 		"noResponseCount": counts[UserNotResponded], "didNotCompleteTrainingCount": users - counts[UserCompleted],
 		"didNotCompleteExamCount": 0, "failedExamCount": 0,
 	}
+	s.addExamCounts(report, &ev)
 	writeData(w, http.StatusOK, map[string]any{
 		"trainingDetails": map[string]any{
 			"id": ev.TrainingID, "name": ev.TrainingName, "companyName": companyName,
@@ -80,6 +81,7 @@ type userRow struct {
 	DeliveryType         string `json:"deliveryType"`
 	IsMainScore          bool   `json:"isMainScore"`
 	CustomFieldValues    []any  `json:"customFieldValues"`
+	*trainingExtra              // training enrollments only (training.go)
 }
 
 // handleUsersSearch pages through an enrollment's target users. Users are
@@ -119,14 +121,7 @@ func (s *Server) handleUsersSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, s.userRow(&ev, s.world.user(&ev, i)))
 	}
-	if win.slots == nil {
-		for pos := win.start; pos < win.end; pos++ {
-			add(pos)
-		}
-	}
-	for _, pos := range win.slots {
-		add(pos)
-	}
+	win.each(add)
 	if rows == nil {
 		rows = []userRow{}
 	}
@@ -150,6 +145,7 @@ func (s *Server) userRow(e *Enrollment, u User) userRow {
 	} else if u.Status != UserNotResponded {
 		row.ExamStatusName = "Not Completed"
 	}
+	s.addTrainingFields(&row, e, u)
 	return row
 }
 

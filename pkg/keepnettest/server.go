@@ -115,6 +115,7 @@ func Start(opts ...Option) (*Server, error) {
 	seedWorld(&s.world, cfg.surveyUsers)
 	seedCustomers(&s.world, cfg.customers)
 	seedHostile(&s.world, cfg.hostile.ids, cfg.hostile.poisonedNames)
+	seedResults(&s.world, cfg.results, cfg.customers)
 	s.mux = s.routes()
 
 	l, err := net.Listen("tcp", cfg.addr)
@@ -178,6 +179,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc(RouteTargetGroupsSearch, s.authed(s.handleTargetGroupsSearch))
 	mux.HandleFunc(RouteTimeZones, s.authed(s.handleTimeZones))
 	mux.HandleFunc(RouteCompanyGet, s.authed(s.handleCompanyGet))
+	s.resultRoutes(mux)
 	return mux
 }
 

@@ -25,6 +25,8 @@ type world struct {
 	userIDs  map[string]map[int]string
 	userByID map[string]map[string]int
 	poisoned bool
+	// sims holds the simulation campaigns and their jobs (sims.go).
+	sims simulations
 }
 
 func (w *world) addCompany(c *Company, managed bool) {
