@@ -181,14 +181,14 @@ func warnPastSchedule(w io.Writer, plan *workflows.EnrollmentPlan, now time.Time
 // writeEnrollResult prints what the run ended with.
 func writeEnrollResult(w io.Writer, output string, res workflows.EnrollResult) error {
 	if output == "json" {
-		return writeJSON(w, res)
+		return writeJSON(w, resultJSON(res))
 	}
 	status := res.Status
 	if status == "" {
 		status = "(not known yet)"
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Done:\t%s\n", res.Action)
+	fmt.Fprintf(tw, "Done:\t%s\n", res.Done())
 	fmt.Fprintf(tw, "Enrollment:\t%s\n", res.ID)
 	fmt.Fprintf(tw, "Name:\t%s\n", termsafe.String(res.Name))
 	fmt.Fprintf(tw, "Company:\t%s (%s)\n", termsafe.String(res.Company.Name), res.Company.ID)
@@ -213,9 +213,9 @@ func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error
 	}
 	if output == "json" {
 		return writeJSON(w, struct {
-			DryRun bool                      `json:"dryRun"`
-			Plan   *workflows.EnrollmentPlan `json:"plan"`
-		}{true, plan})
+			DryRun bool     `json:"dryRun"`
+			Plan   planJSON `json:"plan"`
+		}{true, enrollPlanJSON(plan)})
 	}
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -236,7 +236,7 @@ func writePlan(w io.Writer, output string, plan *workflows.EnrollmentPlan) error
 	for _, e := range plan.Existing {
 		fmt.Fprintf(tw, "Existing:\t%s, status %s\n", e.ID, e.Status)
 	}
-	fmt.Fprintf(tw, "Would:\t%s\n", termsafe.String(plan.Intent))
+	fmt.Fprintf(tw, "Would:\t%s\n", termsafe.String(plan.Intent()))
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}

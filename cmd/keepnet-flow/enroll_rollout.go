@@ -68,7 +68,7 @@ func runRollout(ctx context.Context, a *app, out *outputFlags, format string, re
 func noticeSkipped(w io.Writer, plan *workflows.RolloutPlan) {
 	var skipped []string
 	for _, row := range plan.Companies {
-		if row.Action == workflows.RolloutSkip {
+		if row.Action == workflows.ActionSkip {
 			skipped = append(skipped, fmt.Sprintf("%s (%s): %s", row.Company.Name, row.Company.ID, row.Reason))
 		}
 	}
@@ -82,7 +82,7 @@ func noticeSkipped(w io.Writer, plan *workflows.RolloutPlan) {
 func planFailures(plan *workflows.RolloutPlan) error {
 	var failed []string
 	for _, row := range plan.Companies {
-		if row.Action == workflows.RolloutPlanFailed {
+		if row.Action == workflows.ActionFail {
 			failed = append(failed, fmt.Sprintf("%s (%s): %s", row.Company.Name, row.Company.ID, row.Reason))
 		}
 	}
@@ -94,13 +94,14 @@ func planFailures(plan *workflows.RolloutPlan) error {
 
 // summarise counts the companies by what was done, on stderr.
 func summarise(w io.Writer, res workflows.RolloutResult, failed bool) {
-	counts := map[workflows.EnrollAction]int{}
-	var order []workflows.EnrollAction
+	counts := map[string]int{}
+	var order []string
 	for _, row := range res.Companies {
-		if counts[row.Action] == 0 {
-			order = append(order, row.Action)
+		done := row.Enrollment.Done()
+		if counts[done] == 0 {
+			order = append(order, done)
 		}
-		counts[row.Action]++
+		counts[done]++
 	}
 	parts := make([]string, 0, len(order))
 	for _, action := range order {
@@ -168,18 +169,22 @@ func scheduleText(p *workflows.EnrollmentPlan) string {
 // with and what was done, or why nothing was.
 func writeRolloutResult(w io.Writer, format string, res workflows.RolloutResult, width int) error {
 	if format == "json" {
-		return writeJSON(w, res)
+		return writeJSON(w, rolloutJSON(res))
 	}
 	t := table.Table{
 		Headers:  []string{"COMPANY", "COMPANY ID", "ENROLLMENT", "STATUS", "ACTION", "NOTE"},
 		MaxWidth: width,
 	}
 	for _, row := range res.Companies {
-		note := row.Note
-		if row.Error != "" {
+		e := row.Enrollment
+		note := e.Note
+		switch {
+		case row.Error != "":
 			note = row.Error
+		case row.Skipped != "":
+			note = row.Skipped
 		}
-		t.Rows = append(t.Rows, []string{row.Company.Name, row.Company.ID, row.ID, row.Status, string(row.Action), note})
+		t.Rows = append(t.Rows, []string{row.Company.Name, row.Company.ID, e.ID, e.Status, e.Done(), note})
 	}
 	return table.Write(w, table.Text, t, nil)
 }

@@ -357,8 +357,19 @@ func hint(err error) string {
 		if command, ok := listingCommands[input.Field]; ok {
 			return " ('keepnet-flow " + command + "' lists them)"
 		}
+	case errors.As(err, &input) && optionFlags[input.Option] != "":
+		return " (" + optionFlags[input.Option] + ")"
 	}
 	return ""
+}
+
+// optionFlags names the flag of each request option a library error may
+// point to (workflows.InputError.Option).
+var optionFlags = map[string]string{
+	"AllowDuplicate":   "--allow-duplicate",
+	"Schedule":         "--schedule",
+	"AwardCertificate": "--certificate",
+	"SkipMissing":      "--skip-missing",
 }
 
 // listingCommands names the command that lists each kind of name a flow

@@ -80,27 +80,56 @@ type RecheckPolicy struct {
 // write whose outcome is unknown to show.
 func DefaultRecheckPolicy() RecheckPolicy { return RecheckPolicy{Attempts: 4, Delay: 2 * time.Second} }
 
-// EnrollAction says what a run did.
-type EnrollAction string
+// Action is what an enrollment run does in a company: what a plan would
+// do, and what the run did. Plans and results, one company's and a
+// rollout's, share it.
+type Action string
 
 const (
-	// EnrollCreated: the enrollment was created and sent.
-	EnrollCreated EnrollAction = "created"
-	// EnrollCreatedNotSent: created and left Scheduled (NoSend).
-	EnrollCreatedNotSent EnrollAction = "created, not sent"
-	// EnrollResumed: an earlier run had created it but not sent it; this
-	// run sent it.
-	EnrollResumed EnrollAction = "resumed"
-	// EnrollAlreadySent: it existed and had been sent; nothing changed.
-	EnrollAlreadySent EnrollAction = "already sent"
-	// EnrollExistsNotSent: it existed, still Scheduled, and NoSend kept it
-	// so; nothing changed.
-	EnrollExistsNotSent EnrollAction = "already created, not sent"
-	// EnrollCreatedByOther: another run, racing this one, created it
-	// first; the one this run created was archived unsent. The result is
-	// the other run's enrollment, which that run sends.
-	EnrollCreatedByOther EnrollAction = "already created by another run"
+	// ActionCreate: no enrollment has the name; one is created, and sent
+	// unless NoSend.
+	ActionCreate Action = "create"
+	// ActionResume: it exists, still Scheduled, created by an earlier run
+	// that did not send it; it is sent.
+	ActionResume Action = "resume"
+	// ActionAlreadySent: it exists and was sent; nothing changes.
+	ActionAlreadySent Action = "already sent"
+	// ActionLeaveScheduled: it exists, still Scheduled, and NoSend keeps
+	// it so; nothing changes.
+	ActionLeaveScheduled Action = "leave scheduled"
+	// ActionYield: another run, racing this one, created it first; the
+	// one this run created was archived unsent, and the other run sends
+	// its own. Results only.
+	ActionYield Action = "yield"
+	// ActionSkip: a rollout skips the company, which lacks the training
+	// or a group (RolloutRequest.SkipMissing).
+	ActionSkip Action = "skip"
+	// ActionFail: the company's plan could not be made (its listings
+	// could not be read), or its enrollment failed; its error says how.
+	ActionFail Action = "failed"
 )
+
+// Done is the action in the past tense, as a run reports it: "created",
+// "created, not sent", "resumed", "already sent", "already created, not
+// sent", "already created by another run", "skipped", "failed".
+func (r EnrollResult) Done() string {
+	switch r.Action {
+	case ActionCreate:
+		if isScheduled(r.Status) {
+			return "created, not sent"
+		}
+		return "created"
+	case ActionResume:
+		return "resumed"
+	case ActionLeaveScheduled:
+		return "already created, not sent"
+	case ActionYield:
+		return "already created by another run"
+	case ActionSkip:
+		return "skipped"
+	}
+	return string(r.Action)
+}
 
 // StatusScheduled is the status of an enrollment that has been created but
 // not sent. Every other status ("Sending", "Finished", "Error", ...) means it
@@ -109,11 +138,12 @@ const StatusScheduled = "Scheduled"
 
 // EnrollResult is the enrollment a run ended with, and what the run did.
 type EnrollResult struct {
-	Company Company      `json:"company"`
-	ID      string       `json:"id"`
-	Name    string       `json:"name"`
-	Status  string       `json:"status"`
-	Action  EnrollAction `json:"action"`
+	Company Company `json:"company"`
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Status  string  `json:"status"`
+	// Action is what the run did; Done says it in words.
+	Action Action `json:"action"`
 	// Note says what happened where the action alone does not: a create
 	// answer that could not be read, a duplicate archived.
 	Note string `json:"note,omitempty"`
@@ -135,15 +165,15 @@ type EnrollmentPlan struct {
 	Send           bool `json:"send"`
 	AllowDuplicate bool `json:"allowDuplicate"`
 	// Existing are the enrollments with this name the company had when
-	// the plan was made; Intent says what Apply would do about them.
+	// the plan was made; Action is what Apply would do about them, and
+	// Intent says it in words.
 	Existing []EnrollmentInfo `json:"existing"`
-	Intent   string           `json:"intent"`
+	Action   Action           `json:"action"`
 	// CreateBody is the exact body POST /api/enrollments would get.
 	CreateBody json.RawMessage `json:"createBody"`
 
-	scope *keepnet.ScopedClient
-	// decided is what Apply would do, as the plan was made.
-	decided      decisionKind
+	scope        *keepnet.ScopedClient
+	existing     *EnrollmentInfo // the one Action is about, when it exists
 	recheck      RecheckPolicy
 	stateDir     string
 	settleWindow time.Duration
@@ -207,7 +237,7 @@ func checkEnrollRequest(req EnrollRequest) (checkedRequest, error) {
 		return checkedRequest{}, &InputError{Field: "training", Reason: "is empty"}
 	}
 	if req.CertificateSendType != "" && !req.AwardCertificate {
-		return checkedRequest{}, &InputError{Field: "certificate send type", Value: req.CertificateSendType, Reason: "needs a certificate to be awarded (--certificate)"}
+		return checkedRequest{}, &InputError{Field: "certificate send type", Value: req.CertificateSendType, Reason: "needs a certificate to be awarded", Option: "AwardCertificate"}
 	}
 	sched, err := parseSchedule(req.Schedule, req.Due, req.TimeZone)
 	if err != nil {
@@ -334,7 +364,6 @@ func planInCompany(ctx context.Context, c *keepnet.Client, req EnrollRequest, ch
 	if err != nil {
 		return nil, scopeError(err, req.Company, company)
 	}
-	plan.Intent = d.intent(plan)
-	plan.decided = d.kind
+	plan.Action, plan.existing = d.action, d.existing
 	return plan, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/enrollstate"
 	"io"
 	"net/http"
 	"slices"
@@ -39,16 +40,16 @@ import (
 //   - After a create, and before the send, it lists the name again. When
 //     runs raced (from two machines, say) and created one each, every run
 //     picks the same one to keep; a run whose own lost archives its own,
-//     unsent, and reports the other with EnrollCreatedByOther. A sent
+//     unsent, and reports the other with ActionYield. A sent
 //     enrollment is never archived.
 //   - A send whose outcome is unknown is judged by the enrollment's status:
 //     no longer Scheduled means it was sent.
 func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error) {
-	st, err := openEnrollState(p.stateDir, p)
+	st, err := enrollstate.Open(p.stateDir, p.Company.ID, p.Name)
 	if err != nil {
 		return EnrollResult{}, err
 	}
-	unlock, err := st.lock(ctx, func() {
+	unlock, err := st.Lock(ctx, func() {
 		p.say(fmt.Sprintf("waiting for another keepnet-flow run enrolling %q in company %q on this machine to finish", p.Name, p.Company.Name))
 	})
 	if err != nil {
@@ -66,7 +67,7 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 		}
 	}
 	if len(existing) > 0 {
-		if err := st.clearRecord(); err != nil {
+		if err := st.ClearRecord(); err != nil {
 			return EnrollResult{}, err
 		}
 	}
@@ -74,13 +75,11 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 	if err != nil {
 		return EnrollResult{}, err
 	}
-	switch d.kind {
-	case decideAlreadySent:
-		return p.result(d.existing, EnrollAlreadySent), nil
-	case decideKeepScheduled:
-		return p.result(d.existing, EnrollExistsNotSent), nil
-	case decideResume:
-		return p.sendAndReport(ctx, d.existing, EnrollResumed)
+	switch d.action {
+	case ActionAlreadySent, ActionLeaveScheduled:
+		return p.result(*d.existing, d.action), nil
+	case ActionResume:
+		return p.sendAndReport(ctx, *d.existing, ActionResume)
 	}
 	created, note, err := p.create(ctx, st, existing)
 	if err != nil {
@@ -89,12 +88,12 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 	// The create's outcome is known now. A record left behind costs a
 	// later rerun a wait, not a duplicate, so failing to remove it does not
 	// stop the send; it is reported with the result.
-	defer func() { err = errors.Join(err, st.clearRecord()) }()
+	defer func() { err = errors.Join(err, st.ClearRecord()) }()
 	if !isScheduled(created.Status) {
 		// Found after an unknown outcome and already sent (by an earlier
 		// run, or by someone in the UI): sending again is what must not
 		// happen.
-		return p.withNote(p.result(created, EnrollCreated), note), nil
+		return p.withNote(p.result(created, ActionCreate), note), nil
 	}
 	if !p.AllowDuplicate {
 		winner, won, err := p.settle(ctx, created)
@@ -107,9 +106,9 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 		created = winner
 	}
 	if !p.Send {
-		return p.withNote(p.result(created, EnrollCreatedNotSent), note), nil
+		return p.withNote(p.result(created, ActionCreate), note), nil
 	}
-	res, err = p.sendAndReport(ctx, created, EnrollCreated)
+	res, err = p.sendAndReport(ctx, created, ActionCreate)
 	return p.withNote(res, note), err
 }
 
@@ -117,9 +116,9 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 // enrollment, with a note when what happened needs saying. known are the
 // same-named enrollments that existed before, so that a look-up after an
 // unknown outcome does not mistake one of them for the new one.
-func (p *EnrollmentPlan) create(ctx context.Context, st *enrollState, known []EnrollmentInfo) (EnrollmentInfo, string, error) {
+func (p *EnrollmentPlan) create(ctx context.Context, st *enrollstate.State, known []EnrollmentInfo) (EnrollmentInfo, string, error) {
 	if !p.AllowDuplicate {
-		if err := st.writeRecord(pendingCreate{Company: p.Company, Name: p.Name, Time: time.Now()}); err != nil {
+		if err := st.WriteRecord(enrollstate.Pending{Company: enrollstate.Company{ID: p.Company.ID, Name: p.Company.Name}, Name: p.Name, Time: time.Now()}); err != nil {
 			return EnrollmentInfo{}, "", err
 		}
 	}
@@ -134,7 +133,7 @@ func (p *EnrollmentPlan) create(ctx context.Context, st *enrollState, known []En
 		// unknown outcome rather than fail and invite a second create.
 	case !errors.Is(err, keepnet.ErrOutcomeUnknown):
 		// Refused: nothing was created.
-		return EnrollmentInfo{}, "", errors.Join(fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err), st.clearRecord())
+		return EnrollmentInfo{}, "", errors.Join(fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err), st.ClearRecord())
 	}
 	found, ok, lookErr := p.awaitNew(ctx, known)
 	switch {
@@ -184,7 +183,7 @@ func (p *EnrollmentPlan) withNote(r EnrollResult, note string) EnrollResult {
 }
 
 // sendAndReport sends e and reports it with its status afterwards.
-func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, action EnrollAction) (EnrollResult, error) {
+func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, action Action) (EnrollResult, error) {
 	// Nothing of the answer is needed: the raw call, so that a send the
 	// service did is never reported as failed because its answer drifted.
 	resp, err := p.scope.API().PostEnrollmentsResourceIdSend(ctx, e.ID)
@@ -312,7 +311,7 @@ func (p *EnrollmentPlan) lookupID(ctx context.Context, id string) (EnrollmentInf
 	return EnrollmentInfo{}, false, nil
 }
 
-func (p *EnrollmentPlan) result(e EnrollmentInfo, action EnrollAction) EnrollResult {
+func (p *EnrollmentPlan) result(e EnrollmentInfo, action Action) EnrollResult {
 	name := e.Name
 	if name == "" {
 		name = p.Name

@@ -13,20 +13,11 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
-// decisionKind is what a run does about the enrollments already named like
-// the plan.
-type decisionKind int
-
-const (
-	decideCreate        decisionKind = iota // none exists, or duplicates are allowed
-	decideAlreadySent                       // it exists and was sent: change nothing
-	decideResume                            // it exists, still Scheduled: send it
-	decideKeepScheduled                     // it exists, still Scheduled, and not sending was asked
-)
-
+// decision is what a run does about the enrollments already named like the
+// plan, and the one it is about.
 type decision struct {
-	kind     decisionKind
-	existing EnrollmentInfo
+	action   Action
+	existing *EnrollmentInfo
 }
 
 // decide picks what to do given the same-named enrollments in the company.
@@ -35,7 +26,7 @@ type decision struct {
 // enrollment, or calling a different one "already sent", would be wrong.
 func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) (decision, error) {
 	if p.AllowDuplicate || len(existing) == 0 {
-		return decision{kind: decideCreate}, nil
+		return decision{action: ActionCreate}, nil
 	}
 	if len(existing) > 1 {
 		ids := make([]string, 0, len(existing))
@@ -44,7 +35,8 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) 
 		}
 		return decision{}, &InputError{
 			Field: "name", Value: p.Name,
-			Reason: fmt.Sprintf("is used by %d enrollments in company %q already: %s; pick another name, or allow a duplicate (--allow-duplicate)", len(existing), p.Company.Name, strings.Join(ids, ", ")),
+			Reason: fmt.Sprintf("is used by %d enrollments in company %q already: %s; pick another name, or allow a duplicate", len(existing), p.Company.Name, strings.Join(ids, ", ")),
+			Option: "AllowDuplicate",
 		}
 	}
 	e := existing[0]
@@ -53,11 +45,11 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) 
 	}
 	switch {
 	case !isScheduled(e.Status):
-		return decision{kind: decideAlreadySent, existing: e}, nil
+		return decision{action: ActionAlreadySent, existing: &e}, nil
 	case !p.Send:
-		return decision{kind: decideKeepScheduled, existing: e}, nil
+		return decision{action: ActionLeaveScheduled, existing: &e}, nil
 	}
-	return decision{kind: decideResume, existing: e}, nil
+	return decision{action: ActionResume, existing: &e}, nil
 }
 
 // checkSameEnrollment reads e's details and compares its training and target
@@ -97,7 +89,8 @@ func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentIn
 	}
 	return &InputError{
 		Field: "name", Value: p.Name,
-		Reason: fmt.Sprintf("already names enrollment %s (%s) in company %q, for %s; pick another name, or allow a duplicate (--allow-duplicate)", e.ID, e.Status, p.Company.Name, differs),
+		Reason: fmt.Sprintf("already names enrollment %s (%s) in company %q, for %s; pick another name, or allow a duplicate", e.ID, e.Status, p.Company.Name, differs),
+		Option: "AllowDuplicate",
 	}
 }
 
@@ -116,15 +109,15 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
-// intent says in words what Apply would do, for the dry run.
-func (d decision) intent(p *EnrollmentPlan) string {
-	switch d.kind {
-	case decideAlreadySent:
-		return fmt.Sprintf("nothing: enrollment %s with this name exists and was sent (status %s)", d.existing.ID, d.existing.Status)
-	case decideKeepScheduled:
-		return fmt.Sprintf("nothing: enrollment %s with this name exists and is still Scheduled (not sending, as asked)", d.existing.ID)
-	case decideResume:
-		return fmt.Sprintf("send enrollment %s, which exists with this name and is still Scheduled", d.existing.ID)
+// Intent says in words what Apply would do, for a dry run.
+func (p *EnrollmentPlan) Intent() string {
+	switch p.Action {
+	case ActionAlreadySent:
+		return fmt.Sprintf("nothing: enrollment %s with this name exists and was sent (status %s)", p.existing.ID, p.existing.Status)
+	case ActionLeaveScheduled:
+		return fmt.Sprintf("nothing: enrollment %s with this name exists and is still Scheduled (not sending, as asked)", p.existing.ID)
+	case ActionResume:
+		return fmt.Sprintf("send enrollment %s, which exists with this name and is still Scheduled", p.existing.ID)
 	}
 	what := "create the enrollment"
 	if len(p.Existing) > 0 {

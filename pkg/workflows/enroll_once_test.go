@@ -102,19 +102,19 @@ func TestEnrollConcurrentRunsMakeOne(t *testing.T) {
 				}
 			}
 			live := requireOneLive(t, srv, keepnettest.CompanyAcmeID, "Raced by two runs")
-			actions := map[workflows.EnrollAction]int{}
+			actions := map[workflows.Action]int{}
 			for _, r := range results {
 				actions[r.Action]++
 				if r.ID != live.ID {
 					t.Errorf("a run reported %s, want the live one, %s", r.ID, live.ID)
 				}
 			}
-			other := workflows.EnrollAlreadySent
+			other := workflows.ActionAlreadySent
 			if !tc.sameMachine {
-				other = workflows.EnrollCreatedByOther
+				other = workflows.ActionYield
 			}
-			if actions[workflows.EnrollCreated] != 1 || actions[other] != 1 {
-				t.Errorf("actions %v, want one %q and one %q", actions, workflows.EnrollCreated, other)
+			if actions[workflows.ActionCreate] != 1 || actions[other] != 1 {
+				t.Errorf("actions %v, want one %q and one %q", actions, workflows.ActionCreate, other)
 			}
 			creates := srv.RequestCount(keepnettest.RouteEnrollmentCreate)
 			if tc.sameMachine && creates != 1 {
@@ -125,7 +125,7 @@ func TestEnrollConcurrentRunsMakeOne(t *testing.T) {
 					t.Fatalf("%d creates posted, want 2: the gate should have made both runs create", creates)
 				}
 				for _, r := range results {
-					if r.Action == workflows.EnrollCreatedByOther && !strings.Contains(r.Note, "archived") {
+					if r.Action == workflows.ActionYield && !strings.Contains(r.Note, "archived") {
 						t.Errorf("the losing run's note = %q, want it to say its duplicate was archived", r.Note)
 					}
 				}
@@ -153,7 +153,7 @@ func TestEnrollRerunWaitsForALaggingListing(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := requireOneLive(t, srv, keepnettest.CompanyAcmeID, req.Name)
-	if res.Action != workflows.EnrollResumed || res.ID != e.ID {
+	if res.Action != workflows.ActionResume || res.ID != e.ID {
 		t.Errorf("rerun = %+v, want %s resumed", res, e.ID)
 	}
 	if n := srv.RequestCount(keepnettest.RouteEnrollmentCreate); n != 1 {
@@ -164,7 +164,7 @@ func TestEnrollRerunWaitsForALaggingListing(t *testing.T) {
 	}
 	// The record is gone: a third run neither waits nor creates.
 	said = nil
-	if res, err := workflows.Enroll(context.Background(), c, req); err != nil || res.Action != workflows.EnrollAlreadySent || len(said) != 0 {
+	if res, err := workflows.Enroll(context.Background(), c, req); err != nil || res.Action != workflows.ActionAlreadySent || len(said) != 0 {
 		t.Errorf("third run = %+v, %v, said %q; want already sent, without waiting", res, err, said)
 	}
 }
@@ -248,7 +248,7 @@ func TestEnrollCreateAnswerThatCannotBeRead(t *testing.T) {
 				t.Fatalf("err = %v, want the enrollment found by name and sent", err)
 			}
 			e := requireOneLive(t, srv, keepnettest.CompanyAcmeID, req.Name)
-			if res.Action != workflows.EnrollCreated || res.ID != e.ID {
+			if res.Action != workflows.ActionCreate || res.ID != e.ID {
 				t.Errorf("result = %+v, want %s created", res, e.ID)
 			}
 			if tc.foundNow != (res.Note == "") || (!tc.foundNow && !strings.Contains(res.Note, "found by name")) {
@@ -309,7 +309,7 @@ func TestEnrollSecondRunWaitsForTheLockAndSaysSo(t *testing.T) {
 		t.Fatalf("first run: %v; second run: %v", firstErr, err)
 	}
 	e := requireOneLive(t, srv, keepnettest.CompanyAcmeID, req.Name)
-	if first.Action != workflows.EnrollCreated || res.Action != workflows.EnrollAlreadySent || res.ID != e.ID {
+	if first.Action != workflows.ActionCreate || res.Action != workflows.ActionAlreadySent || res.ID != e.ID {
 		t.Errorf("first %+v, second %+v; want created, then already sent", first, res)
 	}
 	if len(said) != 1 || !strings.Contains(said[0], "waiting for another keepnet-flow run") {
@@ -335,14 +335,14 @@ func TestEnrollSettleKeepsAnEarlierCreateThatSurfacesLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := srv.CreatedEnrollments()[0]
-	if res.Action != workflows.EnrollCreatedByOther || res.ID != first.ID || !strings.Contains(res.Note, "run the same request again") {
+	if res.Action != workflows.ActionYield || res.ID != first.ID || !strings.Contains(res.Note, "run the same request again") {
 		t.Errorf("rerun = %+v, want %s kept, and a note that it still needs sending", res, first.ID)
 	}
 	if created := srv.CreatedEnrollments(); len(created) != 2 || created[1].Status != keepnettest.StatusArchived || created[1].SendCount != 0 {
 		t.Fatalf("created %+v, want the rerun's own archived unsent", created)
 	}
 	res, err = workflows.Enroll(context.Background(), c, req)
-	if err != nil || res.Action != workflows.EnrollResumed || res.ID != first.ID {
+	if err != nil || res.Action != workflows.ActionResume || res.ID != first.ID {
 		t.Errorf("next rerun = %+v, %v; want %s resumed", res, err, first.ID)
 	}
 	requireOneLive(t, srv, keepnettest.CompanyAcmeID, req.Name)

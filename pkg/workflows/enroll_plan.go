@@ -4,8 +4,4 @@ package workflows
 // has none with the plan's name, or duplicates are allowed. Otherwise the
 // plan is about the one that exists (send it, or leave it alone, as Intent
 // says), and CreateBody is what a create would have sent, were there one.
-func (p *EnrollmentPlan) Creates() bool {
-	// The same rule decide starts with; a plan that could not decide was
-	// never returned.
-	return p.AllowDuplicate || len(p.Existing) == 0
-}
+func (p *EnrollmentPlan) Creates() bool { return p.Action == ActionCreate }

@@ -23,11 +23,11 @@ func parseSchedule(start, due, zone string) (*schedule, error) {
 	if start == "" {
 		switch {
 		case zone != "":
-			return nil, &InputError{Field: "timezone", Value: zone, Reason: "needs a scheduled date (--schedule); without one the enrollment is sent now"}
+			return nil, &InputError{Field: "timezone", Value: zone, Reason: "needs a scheduled date; without one the enrollment is sent now", Option: "Schedule"}
 		case due != "":
 			// The service takes a due date only inside a schedule, and
 			// what it does with one whose start is missing is unknown.
-			return nil, &InputError{Field: "due", Value: due, Reason: "needs a scheduled date (--schedule): the service takes a due date only as part of a schedule; to send now with a due date, pass the current time as --schedule, with --timezone"}
+			return nil, &InputError{Field: "due", Value: due, Reason: "needs a scheduled date: the service takes a due date only as part of a schedule; to send now with a due date, schedule it for the current time, in a time zone", Option: "Schedule"}
 		}
 		return nil, nil
 	}

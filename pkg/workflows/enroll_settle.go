@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/enrollstate"
 	"slices"
 	"strings"
 	"time"
@@ -88,7 +89,7 @@ func (p *EnrollmentPlan) yield(ctx context.Context, own, winner EnrollmentInfo) 
 	if now, found, err := p.lookupID(ctx, own.ID); err != nil {
 		return EnrollResult{}, fmt.Errorf("enrollment %q was created twice by runs that raced; %s is kept, and this run's %s, not sent, is to be archived, but reading its status first failed: %w; run the same request again", p.Name, winner.ID, own.ID, err)
 	} else if found && !isScheduled(now.Status) {
-		res := p.result(now, EnrollCreated)
+		res := p.result(now, ActionCreate)
 		res.Note = fmt.Sprintf("enrollment %s with the same name was created by another run too; this one was sent by then, so neither was archived", winner.ID)
 		return res, nil
 	}
@@ -111,7 +112,7 @@ func (p *EnrollmentPlan) yield(ctx context.Context, own, winner EnrollmentInfo) 
 			note += "; it is still Scheduled: if the run that created it has stopped, run the same request again to send it"
 		}
 	}
-	res := p.result(winner, EnrollCreatedByOther)
+	res := p.result(winner, ActionYield)
 	res.Note = note
 	return res, nil
 }
@@ -140,8 +141,8 @@ func (p *EnrollmentPlan) archive(ctx context.Context, id string) error {
 // awaitPending waits out the settle window of an earlier create whose
 // outcome was unknown, re-listing the name, and returns what it finds; nil
 // once the window has passed with nothing listed, when a create is due.
-func (p *EnrollmentPlan) awaitPending(ctx context.Context, st *enrollState) ([]EnrollmentInfo, error) {
-	rec, ok, err := st.readRecord()
+func (p *EnrollmentPlan) awaitPending(ctx context.Context, st *enrollstate.State) ([]EnrollmentInfo, error) {
+	rec, ok, err := st.ReadRecord()
 	if err != nil || !ok {
 		return nil, err
 	}

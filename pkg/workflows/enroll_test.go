@@ -88,7 +88,7 @@ func TestEnrollByNames(t *testing.T) {
 	}
 	want := workflows.EnrollResult{
 		Company: workflows.Company{ID: keepnettest.CompanyAcmeID, Name: keepnettest.CompanyAcmeName},
-		ID:      e.ID, Name: name, Status: keepnettest.StatusSending, Action: workflows.EnrollCreated,
+		ID:      e.ID, Name: name, Status: keepnettest.StatusSending, Action: workflows.ActionCreate,
 	}
 	if res != want {
 		t.Errorf("result = %+v, want %+v", res, want)
@@ -127,7 +127,7 @@ func TestEnrollByIDsWithSchedule(t *testing.T) {
 	if !e.AwardCert || !e.MarkedAsTest {
 		t.Errorf("certificate %v test %v, want both set", e.AwardCert, e.MarkedAsTest)
 	}
-	if res.Action != workflows.EnrollCreated || res.ID != e.ID {
+	if res.Action != workflows.ActionCreate || res.ID != e.ID {
 		t.Errorf("result = %+v", res)
 	}
 }
@@ -164,8 +164,8 @@ func TestPlanEnrollmentWritesNothing(t *testing.T) {
 	if string(gotJSON) != string(wantJSON) {
 		t.Errorf("create body = %s\nwant %s (no enrollmentScheduler key: send now)", gotJSON, wantJSON)
 	}
-	if !strings.Contains(plan.Intent, "create") || !strings.Contains(plan.Intent, "send it now") {
-		t.Errorf("intent = %q", plan.Intent)
+	if !strings.Contains(plan.Intent(), "create") || !strings.Contains(plan.Intent(), "send it now") {
+		t.Errorf("intent = %q", plan.Intent())
 	}
 }
 
@@ -185,7 +185,7 @@ func TestEnrollRerunChangesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if again.Action != workflows.EnrollAlreadySent || again.ID != first.ID {
+		if again.Action != workflows.ActionAlreadySent || again.ID != first.ID {
 			t.Errorf("rerun as %q = %+v, want %s already sent", name, again, first.ID)
 		}
 	}
@@ -203,10 +203,10 @@ func TestEnrollNoSendThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Action != workflows.EnrollCreatedNotSent || res.Status != keepnettest.StatusScheduled {
+	if res.Action != workflows.ActionCreate || res.Status != keepnettest.StatusScheduled {
 		t.Errorf("no-send run = %+v", res)
 	}
-	if res, err = workflows.Enroll(context.Background(), c, req); err != nil || res.Action != workflows.EnrollExistsNotSent {
+	if res, err = workflows.Enroll(context.Background(), c, req); err != nil || res.Action != workflows.ActionLeaveScheduled {
 		t.Errorf("no-send rerun = %+v, %v; want it left alone", res, err)
 	}
 	if n := srv.RequestCount(keepnettest.RouteEnrollmentSend); n != 0 {
@@ -218,7 +218,7 @@ func TestEnrollNoSendThenResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Name)
-	if res.Action != workflows.EnrollResumed || res.ID != e.ID || res.Status != keepnettest.StatusSending {
+	if res.Action != workflows.ActionResume || res.ID != e.ID || res.Status != keepnettest.StatusSending {
 		t.Errorf("resume = %+v", res)
 	}
 }
@@ -242,7 +242,7 @@ func TestEnrollResumesAfterFailedSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Name)
-	if res.Action != workflows.EnrollResumed || res.ID != e.ID {
+	if res.Action != workflows.ActionResume || res.ID != e.ID {
 		t.Errorf("rerun = %+v, want %s resumed", res, e.ID)
 	}
 }
@@ -259,14 +259,14 @@ func TestEnrollCommitThenFail(t *testing.T) {
 				t.Fatal(err)
 			}
 			e := requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Name)
-			if res.Action != workflows.EnrollCreated || res.ID != e.ID || res.Status != keepnettest.StatusSending {
+			if res.Action != workflows.ActionCreate || res.ID != e.ID || res.Status != keepnettest.StatusSending {
 				t.Errorf("run = %+v", res)
 			}
 			if n := srv.RequestCount(keepnettest.RouteEnrollmentCreate); n != 1 {
 				t.Errorf("%d creates posted, want 1", n)
 			}
 			again, err := workflows.Enroll(context.Background(), c, req)
-			if err != nil || again.Action != workflows.EnrollAlreadySent {
+			if err != nil || again.Action != workflows.ActionAlreadySent {
 				t.Errorf("rerun = %+v, %v; want already sent", again, err)
 			}
 			requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Name)
@@ -347,7 +347,7 @@ func TestEnrollScopedToCompany(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Action != workflows.EnrollCreated || res.Company.ID != keepnettest.CompanyAcmeEuropeID {
+	if res.Action != workflows.ActionCreate || res.Company.ID != keepnettest.CompanyAcmeEuropeID {
 		t.Errorf("result = %+v, want created in Acme Manufacturing Europe", res)
 	}
 	requireOneSent(t, srv, keepnettest.CompanyAcmeEuropeID, keepnettest.SurveyName)
@@ -364,7 +364,7 @@ func TestEnrollExistingName(t *testing.T) {
 	t.Run("same request: already sent", func(t *testing.T) {
 		srv, c := startEnrollFake(t)
 		res, err := workflows.Enroll(context.Background(), c, base)
-		if err != nil || res.Action != workflows.EnrollAlreadySent || res.ID != keepnettest.EnrollmentAcmeTrainingID {
+		if err != nil || res.Action != workflows.ActionAlreadySent || res.ID != keepnettest.EnrollmentAcmeTrainingID {
 			t.Errorf("= %+v, %v", res, err)
 		}
 		if len(srv.CreatedEnrollments()) != 0 {
@@ -394,7 +394,7 @@ func TestEnrollExistingName(t *testing.T) {
 		req := base
 		req.AllowDuplicate = true
 		res, err := workflows.Enroll(context.Background(), c, req)
-		if err != nil || res.Action != workflows.EnrollCreated || res.ID == keepnettest.EnrollmentAcmeTrainingID {
+		if err != nil || res.Action != workflows.ActionCreate || res.ID == keepnettest.EnrollmentAcmeTrainingID {
 			t.Errorf("= %+v, %v; want a new one", res, err)
 		}
 		if got := named(srv, keepnettest.CompanyAcmeID, base.Name); len(got) != 2 {

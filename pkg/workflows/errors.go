@@ -22,6 +22,10 @@ type InputError struct {
 	// Suggestions are what an unknown name may have meant, closest first,
 	// as `"Name" (ID)`; the message ends with them as "did you mean …?".
 	Suggestions []string
+	// Option, when set, names the request's option that would resolve
+	// the problem ("AllowDuplicate", "Schedule", "AwardCertificate",
+	// "SkipMissing"), for a caller to name in its own terms.
+	Option string
 
 	// unknown marks "matches nothing", which callers may reword for what
 	// they searched.
@@ -88,7 +92,9 @@ type CompanyOutcome struct {
 	// Enrollment is what a rollout ended with in the company, as Enroll
 	// reports it; nil for pulls, and when nothing was planned.
 	Enrollment *EnrollResult `json:"enrollment,omitempty"`
-	// Err is why the company failed, or its listing came up short;
-	// nil when it did not.
-	Err error `json:"-"`
+	// Error says why the company failed, or its listing came up short;
+	// empty when it did not. Err is the same error, for errors.Is and
+	// errors.As.
+	Error string `json:"error,omitempty"`
+	Err   error  `json:"-"`
 }

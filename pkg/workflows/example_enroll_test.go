@@ -34,7 +34,7 @@ func ExampleEnroll() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%s: %q (%s) in %s, status %s\n", res.Action, res.Name, res.ID, res.Company.Name, res.Status)
+		fmt.Printf("%s: %q (%s) in %s, status %s\n", res.Done(), res.Name, res.ID, res.Company.Name, res.Status)
 	}
 	// Output:
 	// created: "Q2 Phishing Refresher" (e7New0000001) in Acme Manufacturing, status Sending
@@ -63,7 +63,7 @@ func ExamplePlanEnrollment() {
 		log.Fatal(err)
 	}
 	fmt.Printf("company %s, training %s, group %s\n", plan.Company.ID, plan.Training.ID, plan.Groups[0].ID)
-	fmt.Println(plan.Intent)
+	fmt.Println(plan.Intent())
 	fmt.Println(string(plan.CreateBody))
 	// Output:
 	// company k3AcmeMfg001, training t5PassHyg003, group g9AcmeFinE02

@@ -44,7 +44,7 @@ func ExampleRollout() {
 		}
 		fmt.Println("run", run+1)
 		for _, row := range res.Companies {
-			fmt.Printf("  %s: %s\n", row.Company.Name, row.Action)
+			fmt.Printf("  %s: %s\n", row.Company.Name, row.Enrollment.Done())
 		}
 	}
 	// Output:
@@ -84,7 +84,7 @@ func ExamplePlanRollout() {
 	}
 	// Nothing has been written; plan.Apply(ctx) would carry it out.
 	for _, row := range plan.Companies {
-		if row.Action == workflows.RolloutSkip {
+		if row.Action == workflows.ActionSkip {
 			fmt.Printf("%s: %s (%s)\n", row.Company.Name, row.Action, row.Reason)
 			continue
 		}

@@ -132,6 +132,7 @@ func (p *Pull[R]) Records(ctx context.Context) iter.Seq2[R, error] {
 					err = shortListing{err}
 				}
 				cur.Err = errors.Join(cur.Err, err)
+				cur.Error = cur.Err.Error()
 				if !yield(zero, &CompanyError{Company: src.Company, Err: err}) {
 					return
 				}
@@ -262,7 +263,7 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 		case errors.As(o.err, &ie):
 			return nil, &InputError{Field: ie.Field, Value: ie.Value, Reason: fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)}
 		default:
-			p.Failed = append(p.Failed, CompanyOutcome{Company: co, Err: o.err})
+			p.Failed = append(p.Failed, CompanyOutcome{Company: co, Error: o.err.Error(), Err: o.err})
 		}
 	}
 	return p, nil

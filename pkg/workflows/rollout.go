@@ -36,32 +36,10 @@ type RolloutRequest struct {
 // creates at once.
 const DefaultRolloutConcurrency = 4
 
-// RolloutAction is what a rollout's plan would do in one company.
-type RolloutAction string
-
-const (
-	// RolloutCreate: no enrollment has the name; one would be created
-	// (and sent, unless NoSend).
-	RolloutCreate RolloutAction = "create"
-	// RolloutResume: it exists, still Scheduled; it would be sent.
-	RolloutResume RolloutAction = "resume"
-	// RolloutAlreadySent: it exists and was sent; nothing would change.
-	RolloutAlreadySent RolloutAction = "already sent"
-	// RolloutKeepScheduled: it exists, still Scheduled, and NoSend keeps
-	// it so; nothing would change.
-	RolloutKeepScheduled RolloutAction = "leave scheduled"
-	// RolloutSkip: the company lacks the training or a group, and
-	// SkipMissing was given.
-	RolloutSkip RolloutAction = "skip"
-	// RolloutPlanFailed: the company's plan could not be made (its
-	// listings could not be read); it would not be written.
-	RolloutPlanFailed RolloutAction = "failed"
-)
-
 // CompanyPlan is one company's row of a rollout's plan.
 type CompanyPlan struct {
-	Company Company       `json:"company"`
-	Action  RolloutAction `json:"action"`
+	Company Company `json:"company"`
+	Action  Action  `json:"action"`
 	// TrainingID and GroupIDs are the request's names as resolved in this
 	// company; empty when it was skipped or failed.
 	TrainingID string   `json:"trainingId,omitempty"`
@@ -103,7 +81,7 @@ func Rollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (Rollou
 // problem: a company lacking the training or a group (unless SkipMissing),
 // an ambiguous name, a name already used there for another training or
 // other groups. A company whose listings could not be read is not bad input:
-// its row says RolloutPlanFailed with the reason, and Apply reports it as
+// its row says ActionFail with the reason, and Apply reports it as
 // failed without writing to it, while the other companies go ahead.
 func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*RolloutPlan, error) {
 	if strings.TrimSpace(req.Enrollment.Company) != "" {
@@ -147,7 +125,7 @@ func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*R
 		case !lacks(ie):
 			bad = append(bad, what)
 		case req.SkipMissing:
-			row.Action, row.Reason, row.err = RolloutSkip, ie.Error(), nil
+			row.Action, row.Reason, row.err = ActionSkip, ie.Error(), nil
 		default:
 			missing = append(missing, what)
 		}
@@ -156,10 +134,12 @@ func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*R
 		return plan, nil
 	}
 	reason := fmt.Sprintf("%d of the %d companies cannot take this enrollment: %s", len(bad)+len(missing), len(companies), strings.Join(append(missing, bad...), "; "))
+	ie := &InputError{Field: "rollout", Reason: reason}
 	if len(missing) > 0 {
-		reason += "; skip those lacking the training or a group with --skip-missing"
+		// Those lacking the training or a group could be skipped.
+		ie.Option = "SkipMissing"
 	}
-	return nil, &InputError{Field: "rollout", Reason: reason}
+	return nil, ie
 }
 
 // lacks reports whether ie says the company has no such training or group,
@@ -180,19 +160,9 @@ func planCompany(ctx context.Context, c *keepnet.Client, req RolloutRequest, che
 	row := CompanyPlan{Company: co}
 	p, err := planInCompany(ctx, c, one, checked, co)
 	if err != nil {
-		row.Action, row.Reason, row.err = RolloutPlanFailed, err.Error(), err
+		row.Action, row.Reason, row.err = ActionFail, err.Error(), err
 		return row
 	}
-	row.Plan, row.TrainingID, row.GroupIDs = p, p.Training.ID, p.groupIDs()
-	switch p.decided {
-	case decideAlreadySent:
-		row.Action = RolloutAlreadySent
-	case decideResume:
-		row.Action = RolloutResume
-	case decideKeepScheduled:
-		row.Action = RolloutKeepScheduled
-	default:
-		row.Action = RolloutCreate
-	}
+	row.Plan, row.TrainingID, row.GroupIDs, row.Action = p, p.Training.ID, p.groupIDs(), p.Action
 	return row
 }

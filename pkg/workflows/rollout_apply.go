@@ -7,36 +7,17 @@ import (
 	"sync"
 )
 
-const (
-	// EnrollSkipped: a rollout skipped the company, which lacks the
-	// training or a group.
-	EnrollSkipped EnrollAction = "skipped"
-	// EnrollFailed: a rollout's enrollment in the company failed; the
-	// row's Error says how, and a rerun finishes it.
-	EnrollFailed EnrollAction = "failed"
-)
-
-// CompanyResult is what a rollout ended with in one company: the
-// enrollment, as Enroll reports it, or why there is none.
-type CompanyResult struct {
-	EnrollResult
-	// Error says why the company failed; the row's ID is still set when
-	// the enrollment exists (created, but the send failed, say).
-	Error string `json:"error,omitempty"`
-	// Err is the company's error, for errors.Is and errors.As.
-	Err error `json:"-"`
-}
-
 // RolloutResult is a rollout's outcome, one row per company in the plan's
-// order.
+// order: each company's enrollment, as Enroll reports it (its Action says
+// what was done, ActionSkip and ActionFail included), or why there is none.
 type RolloutResult struct {
-	Name      string          `json:"name"`
-	Companies []CompanyResult `json:"companies"`
+	Name      string           `json:"name"`
+	Companies []CompanyOutcome `json:"companies"`
 }
 
-// Failed returns the rows of the companies that failed.
-func (r RolloutResult) Failed() []CompanyResult {
-	var out []CompanyResult
+// Failed returns the outcomes of the companies that failed.
+func (r RolloutResult) Failed() []CompanyOutcome {
+	var out []CompanyOutcome
 	for _, row := range r.Companies {
 		if row.Err != nil {
 			out = append(out, row)
@@ -49,16 +30,16 @@ func (r RolloutResult) Failed() []CompanyResult {
 // other company's enrollment was made. Running the same rollout again
 // finishes the failed ones and changes nothing in the others.
 type RolloutError struct {
-	// Failed are the failed companies' rows; Total is how many companies
-	// the rollout had.
-	Failed []CompanyResult
+	// Failed are the failed companies' outcomes; Total is how many
+	// companies the rollout had.
+	Failed []CompanyOutcome
 	Total  int
 }
 
 func (e *RolloutError) Error() string {
 	parts := make([]string, 0, len(e.Failed))
 	for _, row := range e.Failed {
-		parts = append(parts, fmt.Sprintf("%s (%s): %s", row.Company.Name, row.Company.ID, row.Error))
+		parts = append(parts, fmt.Sprintf("%s (%s): %v", row.Company.Name, row.Company.ID, row.Err))
 	}
 	return fmt.Sprintf("the enrollment failed in %d of %d companies: %s", len(e.Failed), e.Total, strings.Join(parts, "; "))
 }
@@ -71,7 +52,7 @@ func (e *RolloutError) Error() string {
 // A cancelled ctx stops companies not yet started, which are reported as
 // failed.
 func (p *RolloutPlan) Apply(ctx context.Context) (RolloutResult, error) {
-	res := RolloutResult{Name: p.Name, Companies: make([]CompanyResult, len(p.Companies))}
+	res := RolloutResult{Name: p.Name, Companies: make([]CompanyOutcome, len(p.Companies))}
 	limit := p.concurrency
 	if limit <= 0 {
 		limit = DefaultRolloutConcurrency
@@ -93,32 +74,34 @@ func (p *RolloutPlan) Apply(ctx context.Context) (RolloutResult, error) {
 }
 
 // applyCompany carries out one company's row of the plan.
-func applyCompany(ctx context.Context, name string, row CompanyPlan) CompanyResult {
-	base := EnrollResult{Company: row.Company, Name: name}
+func applyCompany(ctx context.Context, name string, row CompanyPlan) CompanyOutcome {
+	out := CompanyOutcome{Company: row.Company, Enrollment: &EnrollResult{Company: row.Company, Name: name}}
+	failed := func(r *EnrollResult, err error) CompanyOutcome {
+		r.Action = ActionFail
+		out.Enrollment, out.Err, out.Error = r, err, err.Error()
+		return out
+	}
 	switch {
-	case row.Action == RolloutSkip:
-		base.Action, base.Note = EnrollSkipped, row.Reason
-		return CompanyResult{EnrollResult: base}
+	case row.Action == ActionSkip:
+		out.Enrollment.Action, out.Skipped = ActionSkip, row.Reason
+		return out
 	case row.Plan == nil:
 		err := row.err
 		if err == nil {
 			err = fmt.Errorf("no plan: %s", row.Reason)
 		}
-		base.Action = EnrollFailed
-		return CompanyResult{EnrollResult: base, Error: err.Error(), Err: err}
+		return failed(out.Enrollment, err)
 	}
 	if err := ctx.Err(); err != nil {
-		base.Action = EnrollFailed
-		err = fmt.Errorf("not started: %w", err)
-		return CompanyResult{EnrollResult: base, Error: err.Error(), Err: err}
+		return failed(out.Enrollment, fmt.Errorf("not started: %w", err))
 	}
 	r, err := row.Plan.Apply(ctx)
 	if err != nil {
 		if r.ID == "" {
-			r = base
+			r = *out.Enrollment
 		}
-		r.Action = EnrollFailed
-		return CompanyResult{EnrollResult: r, Error: err.Error(), Err: err}
+		return failed(&r, err)
 	}
-	return CompanyResult{EnrollResult: r}
+	out.Enrollment = &r
+	return out
 }

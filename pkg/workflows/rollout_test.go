@@ -85,9 +85,9 @@ func TestPlanRolloutResolvesInEachCompanyAndWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []workflows.CompanyPlan{
-		{Company: workflows.Company{ID: keepnettest.CompanyAcmeID, Name: keepnettest.CompanyAcmeName}, Action: workflows.RolloutCreate,
+		{Company: workflows.Company{ID: keepnettest.CompanyAcmeID, Name: keepnettest.CompanyAcmeName}, Action: workflows.ActionCreate,
 			TrainingID: keepnettest.TrainingPhishingID, GroupIDs: []string{keepnettest.GroupAcmeFinanceID, keepnettest.GroupAcmeAllStaffID}},
-		{Company: workflows.Company{ID: keepnettest.CompanyGlobexID, Name: keepnettest.CompanyGlobexName}, Action: workflows.RolloutCreate,
+		{Company: workflows.Company{ID: keepnettest.CompanyGlobexID, Name: keepnettest.CompanyGlobexName}, Action: workflows.ActionCreate,
 			TrainingID: keepnettest.TrainingPhishingID, GroupIDs: []string{keepnettest.GroupGlobexFinanceID, keepnettest.GroupGlobexAllStaffID}},
 	}
 	if len(plan.Companies) != len(want) {
@@ -113,8 +113,9 @@ func TestRolloutCompanyLackingAGroup(t *testing.T) {
 	t.Run("bad input, nothing written anywhere", func(t *testing.T) {
 		srv, c := startEnrollFake(t)
 		_, err := workflows.Rollout(context.Background(), c, rolloutRequest("Q3 phishing"))
-		if !isInputError(err) || !strings.Contains(err.Error(), keepnettest.CompanyAcmeEuropeName) || !strings.Contains(err.Error(), "--skip-missing") {
-			t.Fatalf("err = %v, want bad input naming %s and --skip-missing", err, keepnettest.CompanyAcmeEuropeName)
+		var ie *workflows.InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), keepnettest.CompanyAcmeEuropeName) || ie.Option != "SkipMissing" {
+			t.Fatalf("err = %v, want bad input naming %s and the SkipMissing option", err, keepnettest.CompanyAcmeEuropeName)
 		}
 		if strings.Contains(err.Error(), keepnettest.CompanyGlobexName) {
 			t.Errorf("err = %v names a company that has every group", err)
@@ -131,13 +132,13 @@ func TestRolloutCompanyLackingAGroup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		actions := map[string]workflows.EnrollAction{}
+		actions := map[string]workflows.Action{}
 		for _, row := range res.Companies {
-			actions[row.Company.ID] = row.Action
+			actions[row.Company.ID] = row.Enrollment.Action
 		}
-		want := map[string]workflows.EnrollAction{
-			keepnettest.CompanyAcmeID: workflows.EnrollCreated, keepnettest.CompanyGlobexID: workflows.EnrollCreated,
-			keepnettest.CompanyAcmeEuropeID: workflows.EnrollSkipped,
+		want := map[string]workflows.Action{
+			keepnettest.CompanyAcmeID: workflows.ActionCreate, keepnettest.CompanyGlobexID: workflows.ActionCreate,
+			keepnettest.CompanyAcmeEuropeID: workflows.ActionSkip,
 		}
 		if len(actions) != len(want) {
 			t.Errorf("actions = %v, want %v", actions, want)
@@ -163,7 +164,7 @@ func TestRolloutCompanyLackingAGroup(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, row := range plan.Companies {
-			if row.Action != workflows.RolloutSkip || !strings.Contains(row.Reason, "Quantum Safety") {
+			if row.Action != workflows.ActionSkip || !strings.Contains(row.Reason, "Quantum Safety") {
 				t.Errorf("row %+v, want skipped for lacking the training", row)
 			}
 		}
@@ -216,7 +217,7 @@ func TestRolloutOneCompanyFailsTheOthersFinishAndARerunConverges(t *testing.T) {
 	if isInputError(err) {
 		t.Errorf("a failed write reads as bad input: %v", err)
 	}
-	if len(res.Companies) != 3 || res.Companies[1].Action != workflows.EnrollFailed || !errors.Is(res.Companies[1].Err, keepnet.ErrOutcomeUnknown) {
+	if len(res.Companies) != 3 || res.Companies[1].Enrollment.Action != workflows.ActionFail || !errors.Is(res.Companies[1].Err, keepnet.ErrOutcomeUnknown) {
 		t.Fatalf("rows = %+v, want Globex failed with an unknown outcome", res.Companies)
 	}
 	requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Enrollment.Name)
@@ -227,9 +228,9 @@ func TestRolloutOneCompanyFailsTheOthersFinishAndARerunConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []workflows.EnrollAction{workflows.EnrollAlreadySent, workflows.EnrollCreated, workflows.EnrollAlreadySent} {
-		if res.Companies[i].Action != want {
-			t.Errorf("rerun: %s %q, want %q", res.Companies[i].Company.Name, res.Companies[i].Action, want)
+	for i, want := range []workflows.Action{workflows.ActionAlreadySent, workflows.ActionCreate, workflows.ActionAlreadySent} {
+		if res.Companies[i].Enrollment.Action != want {
+			t.Errorf("rerun: %s %q, want %q", res.Companies[i].Company.Name, res.Companies[i].Enrollment.Action, want)
 		}
 	}
 	for _, id := range []string{keepnettest.CompanyAcmeID, keepnettest.CompanyGlobexID, extra.ID} {
@@ -247,13 +248,13 @@ func TestRolloutConvergesAfterCommitThenFail(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
-		want := workflows.EnrollCreated
+		want := workflows.ActionCreate
 		if run > 0 {
-			want = workflows.EnrollAlreadySent
+			want = workflows.ActionAlreadySent
 		}
 		for _, row := range res.Companies {
-			if row.Action != want {
-				t.Errorf("run %d: %s %q, want %q", run, row.Company.Name, row.Action, want)
+			if row.Enrollment.Action != want {
+				t.Errorf("run %d: %s %q, want %q", run, row.Company.Name, row.Enrollment.Action, want)
 			}
 		}
 	}
@@ -308,8 +309,8 @@ func TestPlanRolloutActionsOfARerun(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		noSend bool
-		want   workflows.RolloutAction
-	}{{true, workflows.RolloutKeepScheduled}, {false, workflows.RolloutResume}} {
+		want   workflows.Action
+	}{{true, workflows.ActionLeaveScheduled}, {false, workflows.ActionResume}} {
 		req.Enrollment.NoSend = tc.noSend
 		plan, err := workflows.PlanRollout(context.Background(), c, req)
 		if err != nil {
@@ -329,7 +330,7 @@ func TestPlanRolloutActionsOfARerun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, row := range plan.Companies {
-		if row.Action != workflows.RolloutAlreadySent {
+		if row.Action != workflows.ActionAlreadySent {
 			t.Errorf("after the send: %s plans %q, want already sent", row.Company.Name, row.Action)
 		}
 	}
@@ -368,7 +369,7 @@ func TestRolloutCompanyThatCannotBePlannedFailsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatalf("err = %v, want a plan with Globex failed", err)
 	}
-	if row := plan.Companies[0]; row.Action != workflows.RolloutPlanFailed || !strings.Contains(row.Reason, "being migrated") || row.Plan != nil {
+	if row := plan.Companies[0]; row.Action != workflows.ActionFail || !strings.Contains(row.Reason, "being migrated") || row.Plan != nil {
 		t.Errorf("Globex's row = %+v, want failed with the service's reason", row)
 	}
 	res, err := plan.Apply(context.Background())
@@ -376,7 +377,7 @@ func TestRolloutCompanyThatCannotBePlannedFailsAlone(t *testing.T) {
 	if !errors.As(err, &re) || len(re.Failed) != 1 || re.Failed[0].Company.ID != keepnettest.CompanyGlobexID {
 		t.Fatalf("err = %v, want Globex alone failed", err)
 	}
-	if res.Companies[1].Action != workflows.EnrollCreated {
+	if res.Companies[1].Enrollment.Action != workflows.ActionCreate {
 		t.Errorf("Acme = %+v, want created", res.Companies[1])
 	}
 	requireOneSent(t, srv, keepnettest.CompanyAcmeID, req.Enrollment.Name)

@@ -1,6 +1,6 @@
 //go:build windows
 
-package workflows
+package enrollstate
 
 import (
 	"errors"

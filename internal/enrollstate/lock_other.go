@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package workflows
+package enrollstate
 
 import "os"
 

@@ -1,4 +1,4 @@
-package workflows
+package enrollstate
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 // lockPoll is how often a run waiting for another's lock tries again.
 const lockPoll = 100 * time.Millisecond
 
-// lock takes the state's lock file, waiting while another run holds it, and
+// Lock takes the state's lock file, waiting while another run holds it, and
 // returns its release. The lock is an advisory lock on the open file (flock
 // on Unix, LockFileEx on Windows), which the kernel drops when the holder
 // exits, however it exits: a lock file left by a crashed run does not count,
 // and the file itself is never removed (removing it would let two runs lock
 // two different files of the same name). waiting is said once if the run
 // has to wait.
-func (s *enrollState) lock(ctx context.Context, waiting func()) (func() error, error) {
+func (s *State) Lock(ctx context.Context, waiting func()) (func() error, error) {
 	f, err := os.OpenFile(s.lockPath, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open the enroll lock: %w", err)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package workflows
+package enrollstate
 
 import (
 	"errors"
