@@ -50,7 +50,7 @@ sent yet; 'enroll' with the same name sends it.`,
 				t.Rows = append(t.Rows, []string{e.ID, e.Name, e.Type, e.Status, e.TrainingName, e.StartDate, e.CreateTime})
 			}
 			return listing{table: t, value: nonNil(list), what: "enrollments",
-				unreadable: unreadableRows(list, func(x workflows.EnrollmentInfo) string { return x.ID }, func(x workflows.EnrollmentInfo) string { return x.Error })}, nil
+				unreadable: unreadableRows(list, func(x workflows.Enrollment) string { return x.ID }, func(x workflows.Enrollment) string { return x.Error })}, nil
 		}),
 	}
 	f.add(a, cmd, true)

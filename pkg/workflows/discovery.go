@@ -66,8 +66,8 @@ type targetGroupRow struct {
 	Priority   string `json:"priority"`
 }
 
-// EnrollmentInfo is one enrollment as enrollments/search lists it.
-type EnrollmentInfo struct {
+// Enrollment is one enrollment as enrollments/search lists it.
+type Enrollment struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	// Type is the enrollment type: "Survey", "SCORM", "Poster", ...
@@ -193,8 +193,8 @@ func ListTargetGroups(ctx context.Context, scope *keepnet.ScopedClient, search s
 
 // ListEnrollments returns every enrollment of the company
 // (POST /api/enrollments/search, all pages) that matches q.
-func ListEnrollments(ctx context.Context, scope *keepnet.ScopedClient, q EnrollmentQuery) ([]EnrollmentInfo, error) {
-	fetch := func(ctx context.Context, page, size int) (paging.Page[EnrollmentInfo], error) {
+func ListEnrollments(ctx context.Context, scope *keepnet.ScopedClient, q EnrollmentQuery) ([]Enrollment, error) {
+	fetch := func(ctx context.Context, page, size int) (paging.Page[Enrollment], error) {
 		body := gen.PostEnrollmentsSearchJSONRequestBody{
 			PageNumber: page,
 			PageSize:   size,
@@ -208,8 +208,8 @@ func ListEnrollments(ctx context.Context, scope *keepnet.ScopedClient, q Enrollm
 		body.Filter.SearchInputTextValue = new(strings.TrimSpace(q.Search))
 		rows, err := wire.FetchPage(ctx, func(ctx context.Context) (*http.Response, error) {
 			return scope.API().PostEnrollmentsSearch(ctx, body)
-		}, func(e enrollmentRow, problem string) EnrollmentInfo {
-			return EnrollmentInfo{
+		}, func(e enrollmentRow, problem string) Enrollment {
+			return Enrollment{
 				ID:           e.EnrollmentID,
 				Name:         e.Name,
 				Type:         e.Type,
@@ -226,12 +226,12 @@ func ListEnrollments(ctx context.Context, scope *keepnet.ScopedClient, q Enrollm
 		}
 		return rows, nil
 	}
-	all, err := listAll(ctx, paging.Listing[EnrollmentInfo]{Name: "enrollments/search", PageSize: searchPageSize, Fetch: fetch,
-		ID: func(e EnrollmentInfo) string { return e.ID }})
+	all, err := listAll(ctx, paging.Listing[Enrollment]{Name: "enrollments/search", PageSize: searchPageSize, Fetch: fetch,
+		ID: func(e Enrollment) string { return e.ID }})
 	if err != nil {
 		return nil, fmt.Errorf("list enrollments of company %s: %w", scope.ID(), err)
 	}
-	return filterByName(all, q.Search, func(e EnrollmentInfo) string { return e.Name }), nil
+	return filterByName(all, q.Search, func(e Enrollment) string { return e.Name }), nil
 }
 
 // filterByName keeps the items whose name contains search,

@@ -25,7 +25,7 @@ func TestListings(t *testing.T) {
 	acme := c.ForCompany(keepnettest.CompanyAcmeID)
 	trainingID := func(t workflows.Training) string { return t.ID }
 	groupID := func(g workflows.TargetGroup) string { return g.ID }
-	enrollmentID := func(e workflows.EnrollmentInfo) string { return e.ID }
+	enrollmentID := func(e workflows.Enrollment) string { return e.ID }
 	companyID := func(c workflows.Company) string { return c.ID }
 
 	for _, tc := range []struct {

@@ -48,7 +48,8 @@ type EnrollRequest struct {
 	AllowDuplicate bool
 
 	// Recheck spaces the look-ups made after a create or send whose
-	// outcome is unknown; the zero value means DefaultRecheckPolicy().
+	// outcome is unknown; the zero value means four look-ups over about
+	// 14 s (waits of 2, 4 and 8 s).
 	Recheck RecheckPolicy
 
 	// StateDir holds the lock that runs of the same company and name on
@@ -75,10 +76,10 @@ type RecheckPolicy struct {
 	Delay time.Duration
 }
 
-// DefaultRecheckPolicy returns the policy used when EnrollRequest.Recheck
+// defaultRecheckPolicy returns the policy used when EnrollRequest.Recheck
 // is zero: four look-ups over about 14 s (waits of 2, 4 and 8 s) for a
 // write whose outcome is unknown to show.
-func DefaultRecheckPolicy() RecheckPolicy { return RecheckPolicy{Attempts: 4, Delay: 2 * time.Second} }
+func defaultRecheckPolicy() RecheckPolicy { return RecheckPolicy{Attempts: 4, Delay: 2 * time.Second} }
 
 // Action is what an enrollment run does in a company: what a plan would
 // do, and what the run did. Plans and results, one company's and a
@@ -131,10 +132,10 @@ func (r EnrollResult) Done() string {
 	return string(r.Action)
 }
 
-// StatusScheduled is the status of an enrollment that has been created but
+// statusScheduled is the status of an enrollment that has been created but
 // not sent. Every other status ("Sending", "Finished", "Error", ...) means it
 // has been sent.
-const StatusScheduled = "Scheduled"
+const statusScheduled = "Scheduled"
 
 // EnrollResult is the enrollment a run ended with, and what the run did.
 type EnrollResult struct {
@@ -167,13 +168,13 @@ type EnrollmentPlan struct {
 	// Existing are the enrollments with this name the company had when
 	// the plan was made; Action is what Apply would do about them, and
 	// Intent says it in words.
-	Existing []EnrollmentInfo `json:"existing"`
+	Existing []Enrollment `json:"existing"`
 	Action   Action           `json:"action"`
 	// CreateBody is the exact body POST /api/enrollments would get.
 	CreateBody json.RawMessage `json:"createBody"`
 
 	scope        *keepnet.ScopedClient
-	existing     *EnrollmentInfo // the one Action is about, when it exists
+	existing     *Enrollment // the one Action is about, when it exists
 	recheck      RecheckPolicy
 	stateDir     string
 	settleWindow time.Duration
@@ -267,7 +268,7 @@ func planInCompany(ctx context.Context, c *keepnet.Client, req EnrollRequest, ch
 		plan.settleWindow = DefaultSettleWindow
 	}
 	if plan.recheck.Attempts <= 0 {
-		plan.recheck = DefaultRecheckPolicy()
+		plan.recheck = defaultRecheckPolicy()
 	}
 
 	// The reads do not depend on each other; they run together, and their
@@ -279,7 +280,7 @@ func planInCompany(ctx context.Context, c *keepnet.Client, req EnrollRequest, ch
 		groups                                     []TargetGroup
 		form                                       formEnums
 		zones                                      []TimeZone
-		existing                                   []EnrollmentInfo
+		existing                                   []Enrollment
 		trainErr, groupErr, formErr, zoneErr, eErr error
 	)
 	wg.Go(func() { trainings, trainErr = ListTrainings(ctx, plan.scope, "") })
@@ -358,7 +359,7 @@ func planInCompany(ctx context.Context, c *keepnet.Client, req EnrollRequest, ch
 
 	plan.Existing = existing
 	if plan.Existing == nil {
-		plan.Existing = []EnrollmentInfo{} // [] in JSON, not null
+		plan.Existing = []Enrollment{} // [] in JSON, not null
 	}
 	d, err := plan.decide(ctx, existing)
 	if err != nil {

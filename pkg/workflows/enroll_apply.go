@@ -116,10 +116,10 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 // enrollment, with a note when what happened needs saying. known are the
 // same-named enrollments that existed before, so that a look-up after an
 // unknown outcome does not mistake one of them for the new one.
-func (p *EnrollmentPlan) create(ctx context.Context, st *enrollstate.State, known []EnrollmentInfo) (EnrollmentInfo, string, error) {
+func (p *EnrollmentPlan) create(ctx context.Context, st *enrollstate.State, known []Enrollment) (Enrollment, string, error) {
 	if !p.AllowDuplicate {
 		if err := st.WriteRecord(enrollstate.Pending{Company: enrollstate.Company{ID: p.Company.ID, Name: p.Company.Name}, Name: p.Name, Time: time.Now()}); err != nil {
-			return EnrollmentInfo{}, "", err
+			return Enrollment{}, "", err
 		}
 	}
 	id, err := p.postCreate(ctx)
@@ -127,24 +127,24 @@ func (p *EnrollmentPlan) create(ctx context.Context, st *enrollstate.State, know
 	case err == nil:
 		// The service creates enrollments Scheduled; they are sent by a
 		// separate call.
-		return EnrollmentInfo{ID: id, Name: p.Name, Status: StatusScheduled, TrainingName: p.Training.Name}, "", nil
+		return Enrollment{ID: id, Name: p.Name, Status: statusScheduled, TrainingName: p.Training.Name}, "", nil
 	case errors.Is(err, errCreateUnreadable):
 		// Created, but the answer cannot be read: find it like an
 		// unknown outcome rather than fail and invite a second create.
 	case !errors.Is(err, keepnet.ErrOutcomeUnknown):
 		// Refused: nothing was created.
-		return EnrollmentInfo{}, "", errors.Join(fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err), st.ClearRecord())
+		return Enrollment{}, "", errors.Join(fmt.Errorf("create enrollment %q in company %q: %w", p.Name, p.Company.Name, err), st.ClearRecord())
 	}
 	found, ok, lookErr := p.awaitNew(ctx, known)
 	switch {
 	case ok:
 		return found, fmt.Sprintf("the create's answer could not be used (%v); the enrollment was found by name", err), nil
 	case lookErr != nil:
-		return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; and looking it up failed: %v; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, lookErr)
+		return Enrollment{}, "", fmt.Errorf("create enrollment %q in company %q: %w; and looking it up failed: %v; run the same request again: it looks the enrollment up before creating anything", p.Name, p.Company.Name, err, lookErr)
 	case errors.Is(err, errCreateUnreadable):
-		return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; the service said it was created, but the listing did not show it after %d look-ups; run the same request again: it waits up to %s for it to be listed before creating anything", p.Name, p.Company.Name, err, p.recheck.Attempts, p.settleWindow)
+		return Enrollment{}, "", fmt.Errorf("create enrollment %q in company %q: %w; the service said it was created, but the listing did not show it after %d look-ups; run the same request again: it waits up to %s for it to be listed before creating anything", p.Name, p.Company.Name, err, p.recheck.Attempts, p.settleWindow)
 	}
-	return EnrollmentInfo{}, "", fmt.Errorf("create enrollment %q in company %q: %w; no enrollment with that name appeared after %d look-ups, so it was probably not created; run the same request again: it looks the enrollment up before creating anything, and waits up to %s for this one to be listed", p.Name, p.Company.Name, err, p.recheck.Attempts, p.settleWindow)
+	return Enrollment{}, "", fmt.Errorf("create enrollment %q in company %q: %w; no enrollment with that name appeared after %d look-ups, so it was probably not created; run the same request again: it looks the enrollment up before creating anything, and waits up to %s for this one to be listed", p.Name, p.Company.Name, err, p.recheck.Attempts, p.settleWindow)
 }
 
 // errCreateUnreadable marks a create the service answered 2xx without an ID
@@ -183,7 +183,7 @@ func (p *EnrollmentPlan) withNote(r EnrollResult, note string) EnrollResult {
 }
 
 // sendAndReport sends e and reports it with its status afterwards.
-func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, action Action) (EnrollResult, error) {
+func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e Enrollment, action Action) (EnrollResult, error) {
 	// Nothing of the answer is needed: the raw call, so that a send the
 	// service did is never reported as failed because its answer drifted.
 	resp, err := p.scope.API().PostEnrollmentsResourceIdSend(ctx, e.ID)
@@ -225,11 +225,11 @@ func (p *EnrollmentPlan) sendAndReport(ctx context.Context, e EnrollmentInfo, ac
 
 // awaitNew looks the plan's name up until an enrollment shows that is not
 // among known.
-func (p *EnrollmentPlan) awaitNew(ctx context.Context, known []EnrollmentInfo) (EnrollmentInfo, bool, error) {
+func (p *EnrollmentPlan) awaitNew(ctx context.Context, known []Enrollment) (Enrollment, bool, error) {
 	var lastErr error
 	for attempt := range p.recheck.Attempts {
 		if err := p.recheck.wait(ctx, attempt); err != nil {
-			return EnrollmentInfo{}, false, err
+			return Enrollment{}, false, err
 		}
 		found, err := p.findByName(ctx)
 		if err != nil {
@@ -238,20 +238,20 @@ func (p *EnrollmentPlan) awaitNew(ctx context.Context, known []EnrollmentInfo) (
 		}
 		lastErr = nil
 		for _, e := range found {
-			if !slices.ContainsFunc(known, func(k EnrollmentInfo) bool { return k.ID == e.ID }) {
+			if !slices.ContainsFunc(known, func(k Enrollment) bool { return k.ID == e.ID }) {
 				return e, true, nil
 			}
 		}
 	}
-	return EnrollmentInfo{}, false, lastErr
+	return Enrollment{}, false, lastErr
 }
 
 // awaitSent reads id's status until it is no longer Scheduled.
-func (p *EnrollmentPlan) awaitSent(ctx context.Context, id string) (EnrollmentInfo, bool, error) {
+func (p *EnrollmentPlan) awaitSent(ctx context.Context, id string) (Enrollment, bool, error) {
 	var lastErr error
 	for attempt := range p.recheck.Attempts {
 		if err := p.recheck.wait(ctx, attempt); err != nil {
-			return EnrollmentInfo{}, false, err
+			return Enrollment{}, false, err
 		}
 		e, found, err := p.lookupID(ctx, id)
 		if err != nil {
@@ -263,7 +263,7 @@ func (p *EnrollmentPlan) awaitSent(ctx context.Context, id string) (EnrollmentIn
 			return e, true, nil
 		}
 	}
-	return EnrollmentInfo{}, false, lastErr
+	return Enrollment{}, false, lastErr
 }
 
 // wait sleeps before look-up number attempt (from 0): not at all before the
@@ -281,12 +281,12 @@ func (r RecheckPolicy) wait(ctx context.Context, attempt int) error {
 // are not documented, and missing an existing enrollment here means
 // employees get the training twice. The company header scopes the listing,
 // so a same-named enrollment of another customer is never seen.
-func (p *EnrollmentPlan) findByName(ctx context.Context) ([]EnrollmentInfo, error) {
+func (p *EnrollmentPlan) findByName(ctx context.Context) ([]Enrollment, error) {
 	all, err := ListEnrollments(ctx, p.scope, EnrollmentQuery{})
 	if err != nil {
 		return nil, fmt.Errorf("look up enrollment %q: %w", p.Name, err)
 	}
-	var same []EnrollmentInfo
+	var same []Enrollment
 	for _, e := range all {
 		// Case is ignored: "Q1 phishing" next to "Q1 Phishing" is a
 		// slip of the keyboard far more often than a second campaign.
@@ -298,20 +298,20 @@ func (p *EnrollmentPlan) findByName(ctx context.Context) ([]EnrollmentInfo, erro
 }
 
 // lookupID finds enrollment id among those with the plan's name.
-func (p *EnrollmentPlan) lookupID(ctx context.Context, id string) (EnrollmentInfo, bool, error) {
+func (p *EnrollmentPlan) lookupID(ctx context.Context, id string) (Enrollment, bool, error) {
 	same, err := p.findByName(ctx)
 	if err != nil {
-		return EnrollmentInfo{}, false, err
+		return Enrollment{}, false, err
 	}
 	for _, e := range same {
 		if e.ID == id {
 			return e, true, nil
 		}
 	}
-	return EnrollmentInfo{}, false, nil
+	return Enrollment{}, false, nil
 }
 
-func (p *EnrollmentPlan) result(e EnrollmentInfo, action Action) EnrollResult {
+func (p *EnrollmentPlan) result(e Enrollment, action Action) EnrollResult {
 	name := e.Name
 	if name == "" {
 		name = p.Name
@@ -320,7 +320,7 @@ func (p *EnrollmentPlan) result(e EnrollmentInfo, action Action) EnrollResult {
 }
 
 func isScheduled(status string) bool {
-	return strings.EqualFold(strings.TrimSpace(status), StatusScheduled)
+	return strings.EqualFold(strings.TrimSpace(status), statusScheduled)
 }
 
 // contentType names a response's Content-Type for an error message.

@@ -17,14 +17,14 @@ import (
 // plan, and the one it is about.
 type decision struct {
 	action   Action
-	existing *EnrollmentInfo
+	existing *Enrollment
 }
 
 // decide picks what to do given the same-named enrollments in the company.
 // An existing enrollment is only taken for this request's own if it is for
 // the same training and the same groups: resuming someone else's Scheduled
 // enrollment, or calling a different one "already sent", would be wrong.
-func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) (decision, error) {
+func (p *EnrollmentPlan) decide(ctx context.Context, existing []Enrollment) (decision, error) {
 	if p.AllowDuplicate || len(existing) == 0 {
 		return decision{action: ActionCreate}, nil
 	}
@@ -54,7 +54,7 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []EnrollmentInfo) 
 
 // checkSameEnrollment reads e's details and compares its training and target
 // groups with the plan's.
-func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e EnrollmentInfo) error {
+func (p *EnrollmentPlan) checkSameEnrollment(ctx context.Context, e Enrollment) error {
 	details, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return p.scope.API().GetEnrollmentsResourceId(ctx, e.ID)
 	}, func(d *enrollmentDetails, _ *keepnet.DecodeReport) error {

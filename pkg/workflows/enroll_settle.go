@@ -25,16 +25,16 @@ const maxSettlePoll = 30 * time.Second
 // does not show own yet, it is read again as the RecheckPolicy spaces it;
 // if it never does, an enrollment it does show was created earlier and
 // wins, and with none own is kept.
-func (p *EnrollmentPlan) settle(ctx context.Context, own EnrollmentInfo) (winner EnrollmentInfo, ownWon bool, err error) {
-	var listed []EnrollmentInfo
+func (p *EnrollmentPlan) settle(ctx context.Context, own Enrollment) (winner Enrollment, ownWon bool, err error) {
+	var listed []Enrollment
 	for attempt := range p.recheck.Attempts {
 		if err := p.recheck.wait(ctx, attempt); err != nil {
-			return EnrollmentInfo{}, false, err
+			return Enrollment{}, false, err
 		}
 		if listed, err = p.findByName(ctx); err != nil {
-			return EnrollmentInfo{}, false, fmt.Errorf("enrollment %q (%s) was created but not sent: listing the name again, to make sure no other run created it too, failed: %w; run the same request again to send it", p.Name, own.ID, err)
+			return Enrollment{}, false, fmt.Errorf("enrollment %q (%s) was created but not sent: listing the name again, to make sure no other run created it too, failed: %w; run the same request again to send it", p.Name, own.ID, err)
 		}
-		if slices.ContainsFunc(listed, func(e EnrollmentInfo) bool { return e.ID == own.ID }) {
+		if slices.ContainsFunc(listed, func(e Enrollment) bool { return e.ID == own.ID }) {
 			w := pickWinner(listed)
 			return w, w.ID == own.ID, nil
 		}
@@ -50,8 +50,8 @@ func (p *EnrollmentPlan) settle(ctx context.Context, own EnrollmentInfo) (winner
 // every run reading the same listing chooses the same one: one already sent
 // first (it cannot be taken back), then the earliest createTime, then the
 // smallest ID. An unreadable createTime sorts last.
-func pickWinner(same []EnrollmentInfo) EnrollmentInfo {
-	return slices.MinFunc(same, func(a, b EnrollmentInfo) int {
+func pickWinner(same []Enrollment) Enrollment {
+	return slices.MinFunc(same, func(a, b Enrollment) int {
 		if sa, sb := !isScheduled(a.Status), !isScheduled(b.Status); sa != sb {
 			if sa {
 				return -1
@@ -85,7 +85,7 @@ func createdAt(t keepnetdate.Time) time.Time {
 // yield gives way to another run's enrollment: own, a duplicate this run
 // created and never sent, is archived, and the winner reported. An
 // enrollment the listing shows as sent is never archived.
-func (p *EnrollmentPlan) yield(ctx context.Context, own, winner EnrollmentInfo) (EnrollResult, error) {
+func (p *EnrollmentPlan) yield(ctx context.Context, own, winner Enrollment) (EnrollResult, error) {
 	if now, found, err := p.lookupID(ctx, own.ID); err != nil {
 		return EnrollResult{}, fmt.Errorf("enrollment %q was created twice by runs that raced; %s is kept, and this run's %s, not sent, is to be archived, but reading its status first failed: %w; run the same request again", p.Name, winner.ID, own.ID, err)
 	} else if found && !isScheduled(now.Status) {
@@ -141,7 +141,7 @@ func (p *EnrollmentPlan) archive(ctx context.Context, id string) error {
 // awaitPending waits out the settle window of an earlier create whose
 // outcome was unknown, re-listing the name, and returns what it finds; nil
 // once the window has passed with nothing listed, when a create is due.
-func (p *EnrollmentPlan) awaitPending(ctx context.Context, st *enrollstate.State) ([]EnrollmentInfo, error) {
+func (p *EnrollmentPlan) awaitPending(ctx context.Context, st *enrollstate.State) ([]Enrollment, error) {
 	rec, ok, err := st.ReadRecord()
 	if err != nil || !ok {
 		return nil, err

@@ -16,10 +16,10 @@ const surveyEnrollmentType = "Survey"
 // with the same rules as companies. A name or ID that only matches an
 // enrollment of another type (a SCORM training named as a survey, say) is
 // an *InputError saying so, not that it is unknown.
-func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollmentType, kind, nameOrID string) (EnrollmentInfo, error) {
+func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollmentType, kind, nameOrID string) (Enrollment, error) {
 	wanted, err := ListEnrollments(ctx, scope, EnrollmentQuery{Type: enrollmentType})
 	if err != nil {
-		return EnrollmentInfo{}, fmt.Errorf("find %s enrollment: %w", kind, err)
+		return Enrollment{}, fmt.Errorf("find %s enrollment: %w", kind, err)
 	}
 	found, matchErr := matchByNameOrID("enrollment", nameOrID, wanted, enrollmentNamed)
 	if matchErr == nil {
@@ -27,23 +27,23 @@ func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollm
 	}
 	var ie *InputError
 	if !errors.As(matchErr, &ie) || ie.Value == "" {
-		return EnrollmentInfo{}, matchErr
+		return Enrollment{}, matchErr
 	}
 	// The type filter hides everything else, so a miss may be an
 	// enrollment of another type: say so rather than "unknown".
 	all, err := ListEnrollments(ctx, scope, EnrollmentQuery{})
 	if err != nil {
-		return EnrollmentInfo{}, fmt.Errorf("find %s enrollment: %w", kind, err)
+		return Enrollment{}, fmt.Errorf("find %s enrollment: %w", kind, err)
 	}
 	other, err := matchByNameOrID("enrollment", nameOrID, all, enrollmentNamed)
 	if err != nil || listsEnrollment(wanted, other.ID) {
-		return EnrollmentInfo{}, matchErr
+		return Enrollment{}, matchErr
 	}
 	otherKind := other.Type
 	if otherKind == "" {
 		otherKind = "non-" + kind
 	}
-	return EnrollmentInfo{}, &InputError{
+	return Enrollment{}, &InputError{
 		Field:     "enrollment",
 		Value:     nameOrID,
 		Reason:    fmt.Sprintf("is %q (%s), a %s enrollment, not a %s", other.Name, other.ID, otherKind, kind),
@@ -51,9 +51,9 @@ func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollm
 	}
 }
 
-func enrollmentNamed(e EnrollmentInfo) named { return named{ID: e.ID, Name: e.Name} }
+func enrollmentNamed(e Enrollment) named { return named{ID: e.ID, Name: e.Name} }
 
-func listsEnrollment(list []EnrollmentInfo, id string) bool {
+func listsEnrollment(list []Enrollment, id string) bool {
 	for _, e := range list {
 		if e.ID == id {
 			return true

@@ -25,16 +25,16 @@ type RolloutRequest struct {
 	// rollout.
 	SkipMissing bool
 	// Concurrency is how many companies are planned, and written, at
-	// once; zero means DefaultRolloutConcurrency. Requests stay within the
+	// once; zero means 4. Requests stay within the
 	// client's own limits whatever it is.
 	Concurrency int
 }
 
-// DefaultRolloutConcurrency is how many companies a rollout works on at
+// defaultRolloutConcurrency is how many companies a rollout works on at
 // once unless told otherwise: enough to overlap the waits of a few
 // companies' look-ups, few enough that a failing service is not hit by many
 // creates at once.
-const DefaultRolloutConcurrency = 4
+const defaultRolloutConcurrency = 4
 
 // CompanyPlan is one company's row of a rollout's plan.
 type CompanyPlan struct {
@@ -97,7 +97,7 @@ func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*R
 	}
 	plan := &RolloutPlan{Name: checked.name, Companies: make([]CompanyPlan, len(companies)), concurrency: req.Concurrency}
 	if plan.concurrency <= 0 {
-		plan.concurrency = DefaultRolloutConcurrency
+		plan.concurrency = defaultRolloutConcurrency
 	}
 	sem := make(chan struct{}, plan.concurrency)
 	var wg sync.WaitGroup

@@ -55,7 +55,7 @@ func (p *RolloutPlan) Apply(ctx context.Context) (RolloutResult, error) {
 	res := RolloutResult{Name: p.Name, Companies: make([]CompanyOutcome, len(p.Companies))}
 	limit := p.concurrency
 	if limit <= 0 {
-		limit = DefaultRolloutConcurrency
+		limit = defaultRolloutConcurrency
 	}
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
