@@ -169,7 +169,7 @@ type EnrollmentPlan struct {
 	// the plan was made; Action is what Apply would do about them, and
 	// Intent says it in words.
 	Existing []Enrollment `json:"existing"`
-	Action   Action           `json:"action"`
+	Action   Action       `json:"action"`
 	// CreateBody is the exact body POST /api/enrollments would get.
 	CreateBody json.RawMessage `json:"createBody"`
 
