@@ -134,6 +134,9 @@ type reader[Row any] struct {
 	yield func(Row, error) bool
 	// reported is the largest sane total any page reported, -1 if none.
 	reported int64
+	// longest is the longest page the first pass saw: the service's
+	// page size.
+	longest int
 }
 
 func (r *reader[Row]) distinct() int64 { return int64(len(r.seen)) + r.noID }
@@ -200,6 +203,15 @@ func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 	inPass := make(map[string]struct{})
 	var previous []string // the previous page's IDs, for the repeat check
 	rows, longest, stale := int64(0), 0, 0
+	fetch := r.l.Fetch
+	if n > 1 {
+		// A repair pass reads pages whose order does not matter, as the
+		// service's order moves anyway: several at once, so that a
+		// repair costs about as many round trips as pages in flight.
+		ahead := newPrefetch(ctx, r.l, aheadPages, r.lastPage())
+		defer ahead.stop()
+		fetch = func(_ context.Context, page, _ int) (Page[Row], error) { return ahead.page(page) }
+	}
 	for page := 1; ; page++ {
 		if page > MaxPages {
 			return p, fmt.Errorf("%s: %w: still paging after %d pages", r.l.Name, ErrRunaway, MaxPages)
@@ -207,7 +219,7 @@ func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 		if err := ctx.Err(); err != nil {
 			return p, context.Cause(ctx)
 		}
-		got, err := r.l.Fetch(ctx, page, r.l.PageSize)
+		got, err := fetch(ctx, page, r.l.PageSize)
 		if err != nil {
 			return p, fmt.Errorf("%s, page %d: %w", r.l.Name, page, err)
 		}
@@ -272,7 +284,19 @@ func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 			return p, nil
 		}
 		longest = max(longest, len(got.Rows))
+		r.longest = max(r.longest, longest)
 	}
+}
+
+// lastPage is the listing's last page by what the first pass saw: its
+// largest total over its longest page, and one more for the empty page a
+// full last page is followed by.
+func (r *reader[Row]) lastPage() int {
+	if r.longest == 0 {
+		return 1
+	}
+	rows := max(r.reported, r.distinct())
+	return int(min(rows/int64(r.longest)+1, MaxPages))
 }
 
 // noIDIf is how many rows without an ID count towards pass n's rows.
@@ -325,4 +349,55 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// aheadPages is how many pages a repair pass has in flight at once.
+const aheadPages = 8
+
+// prefetch fetches the pages after the one being read, up to depth at
+// once, for a repair pass.
+type prefetch[Row any] struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	l      Listing[Row]
+	depth  int
+	last   int
+	next   int // the next page to start
+	slots  map[int]chan result[Row]
+}
+
+type result[Row any] struct {
+	page Page[Row]
+	err  error
+}
+
+// newPrefetch reads ahead no further than page last (the listing's last
+// page, by its total), so that a pass does not ask for pages past its end.
+func newPrefetch[Row any](ctx context.Context, l Listing[Row], depth, last int) *prefetch[Row] {
+	ctx, cancel := context.WithCancel(ctx)
+	return &prefetch[Row]{ctx: ctx, cancel: cancel, l: l, depth: depth, last: last, next: 1, slots: map[int]chan result[Row]{}}
+}
+
+// page returns page n, the pages before it having been asked for in order.
+func (p *prefetch[Row]) page(n int) (Page[Row], error) {
+	for p.next <= max(n, min(n+p.depth-1, p.last)) {
+		ch := make(chan result[Row], 1)
+		p.slots[p.next] = ch
+		go func(page int) {
+			got, err := p.l.Fetch(p.ctx, page, p.l.PageSize)
+			ch <- result[Row]{got, err}
+		}(p.next)
+		p.next++
+	}
+	res := <-p.slots[n]
+	delete(p.slots, n)
+	return res.page, res.err
+}
+
+// stop cancels the pages fetched ahead and not read, and waits for them.
+func (p *prefetch[Row]) stop() {
+	p.cancel()
+	for _, ch := range p.slots {
+		<-ch
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -19,6 +20,7 @@ type service struct {
 	total    func(page int) int64 // the reported total; nil: len(ids)
 	before   func(s *service, page int)
 	requests int
+	mu       sync.Mutex // repair passes fetch pages side by side
 }
 
 func newService(n int) *service {
@@ -30,6 +32,8 @@ func newService(n int) *service {
 }
 
 func (s *service) fetch(_ context.Context, page, size int) (Page[string], error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.requests++
 	if s.before != nil {
 		s.before(s, page)

@@ -59,6 +59,9 @@ type serverTime struct {
 	base     http.RoundTripper
 	total    atomic.Int64
 	requests atomic.Int64
+	// listing counts users/search pages: what verifying the listing
+	// could add to a pull.
+	listing atomic.Int64
 }
 
 func (s *serverTime) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -66,6 +69,9 @@ func (s *serverTime) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := s.base.RoundTrip(r)
 	s.total.Add(int64(time.Since(start)))
 	s.requests.Add(1)
+	if strings.HasSuffix(r.URL.Path, "/users/search") {
+		s.listing.Add(1)
+	}
 	return resp, err
 }
 
@@ -75,7 +81,7 @@ type pullTarget struct{ url, clientID, clientSecret string }
 // pullResult is what one timed pull measured.
 type pullResult struct {
 	wall, server, cpu time.Duration
-	requests          int64
+	requests, listing int64
 	userIDs           []string
 }
 
@@ -114,7 +120,7 @@ func timedPull(b *testing.B, target pullTarget, concurrency int) pullResult {
 	if len(ids) != benchUsers {
 		b.Fatalf("%d users pulled, want %d", len(ids), benchUsers)
 	}
-	return pullResult{wall: wall, server: time.Duration(st.total.Load()), cpu: processCPU(b) - cpuBefore, requests: st.requests.Load(), userIDs: ids}
+	return pullResult{wall: wall, server: time.Duration(st.total.Load()), cpu: processCPU(b) - cpuBefore, requests: st.requests.Load(), listing: st.listing.Load(), userIDs: ids}
 }
 
 // bareFetch is the CPU floor of a pull: the same two requests per user,
@@ -210,6 +216,11 @@ func BenchmarkSurveyPull(b *testing.B) {
 		b.ReportMetric(seq.wall.Seconds()/par.wall.Seconds(), "x-vs-sequential")
 		b.ReportMetric(par.wall.Seconds()/ideal.Seconds(), "ratio-vs-ideal")
 		b.ReportMetric(float64(par.requests), "requests")
+		// Issue 19: a stable service's listing is read once, its pages and
+		// the empty one after a full last page: any page beyond that is
+		// what verifying the listing added, as a share of the pull.
+		pages := int64(benchUsers/100 + 1)
+		b.ReportMetric(100*float64(par.listing-pages)/float64(par.requests), "verify-extra-requests-%")
 		b.ReportMetric(float64(parCPU.Microseconds())/1000/benchUsers, "cpu-ms/user")
 		b.ReportMetric(float64(floor.Microseconds())/1000/benchUsers, "bare-http-cpu-ms/user")
 		b.ReportMetric(parCPU.Seconds()/floor.Seconds(), "cpu-vs-bare-http")
