@@ -264,3 +264,66 @@ func TestEnrollLooksUpNamesWhole(t *testing.T) {
 	})
 }
 
+// TestEndlessUsersStop: users/search answering new users on every page,
+// forever, while the survey's summary says how many there are, stops early
+// with both numbers named, unless the request lets it run on.
+func TestEndlessUsersStop(t *testing.T) {
+	srv := specFake(t, keepnettest.WithUsers(12), keepnettest.WithEndlessPages(keepnettest.RouteReportUsersSearch))
+	pull, err := openSurvey(context.Background(), fakeClient(t, srv), acmeSurvey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	var final error
+	for _, err := range pull.Users(context.Background()) {
+		if err != nil {
+			final = err
+			break
+		}
+		n++
+	}
+	if final == nil || !strings.Contains(final.Error(), "promised 12") {
+		t.Fatalf("%d users, then %v; want the listing stopped naming the 12 promised", n, final)
+	}
+	if pages := srv.RequestCount(keepnettest.RouteReportUsersSearch); pages > 3 {
+		t.Errorf("%d users/search pages before stopping", pages)
+	}
+}
+
+// TestRunawayListingsStop: a listing that repeats its first page, or sends
+// new rows forever, stops within a few pages with an error naming the
+// listing, for every listing the flows read.
+func TestRunawayListingsStop(t *testing.T) {
+	acme := keepnettest.CompanyAcmeID
+	for _, route := range []string{keepnettest.RouteCompaniesSearch, keepnettest.RouteTrainingsSearch, keepnettest.RouteTargetGroupsSearch, keepnettest.RouteEnrollmentsSearch} {
+		for name, opt := range map[string]keepnettest.Option{"repeating": keepnettest.WithRepeatingPages(route), "endless": keepnettest.WithEndlessPages(route)} {
+			t.Run(route+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				srv := specFake(t, opt, keepnettest.WithCustomers(152))
+				for i := range 150 {
+					srv.AddGroup(acme, fmt.Sprintf("Example Team %03d", i), 1)
+					srv.AddTraining(fmt.Sprintf("Example Module %03d", i), "SCORM")
+					srv.AddSurvey(acme, fmt.Sprintf("Example Pulse %03d", i), 1)
+				}
+				c := fakeClient(t, srv)
+				var err error
+				switch route {
+				case keepnettest.RouteCompaniesSearch:
+					_, err = workflows.ListCompanies(context.Background(), c, "")
+				case keepnettest.RouteTrainingsSearch:
+					_, err = workflows.ListTrainings(context.Background(), c.ForCompany(acme), "")
+				case keepnettest.RouteTargetGroupsSearch:
+					_, err = workflows.ListTargetGroups(context.Background(), c.ForCompany(acme), "")
+				default:
+					_, err = workflows.ListEnrollments(context.Background(), c.ForCompany(acme), workflows.EnrollmentQuery{})
+				}
+				if err == nil || !strings.Contains(err.Error(), "the listing does not end") {
+					t.Fatalf("err = %v, want the listing stopped", err)
+				}
+				if n := srv.RequestCount(route); n > 4 {
+					t.Errorf("%d pages before stopping", n)
+				}
+			})
+		}
+	}
+}

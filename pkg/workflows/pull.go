@@ -63,6 +63,9 @@ type Source struct {
 	Dates CompanyDates `json:"-"`
 
 	total atomic.Int64
+	// promised is the row count the summary gave (0 when it gave none),
+	// which bounds how far the listing may run.
+	promised int64
 }
 
 // Total is the number of rows the service reported for the source, or -1

@@ -32,6 +32,11 @@ type SurveyRequest struct {
 	// SpoolDir is where the records of companies not yet being yielded
 	// wait, in files that have no name; empty means os.TempDir().
 	SpoolDir string
+	// Unbounded lets users/search run past the user count the survey's
+	// summary gives by more than a page or a tenth. Without it, such a
+	// listing stops with an error naming both numbers: a service that
+	// sends new rows forever is stopped early.
+	Unbounded bool
 	// Reuse, when set, supplies the complete record of an earlier run of
 	// the same request for the record a users/search row starts (its
 	// company, enrollment and user are set): a user it knows is not
@@ -102,7 +107,7 @@ func openSurvey(ctx context.Context, scope *keepnet.ScopedClient, co Company, re
 	if err := readSourceHeader(ctx, scope, src); err != nil {
 		return opened[SurveyRecord]{}, err
 	}
-	s := &surveySource{scope: scope, src: src, reuse: req.Reuse}
+	s := &surveySource{scope: scope, src: src, reuse: req.Reuse, unbounded: req.Unbounded}
 	return opened[SurveyRecord]{source: src, run: s.run()}, nil
 }
 
@@ -139,8 +144,25 @@ func readSourceHeader(ctx context.Context, scope *keepnet.ScopedClient, src *Sou
 		return err
 	}
 	src.Details, src.Summary = details, summary
+	src.promised = summaryUsers(summary)
 	src.total.Store(-1)
 	return nil
+}
+
+// summaryUsers is the number of target users a summary gives, or 0 when it
+// gives none that can be read.
+func summaryUsers(summary json.RawMessage) int64 {
+	var s struct {
+		Users json.Number `json:"totalTargetUserCount"`
+	}
+	if json.Unmarshal(summary, &s) != nil {
+		return 0
+	}
+	n, err := s.Users.Int64()
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // UserResult is one target user's survey record. The JSON field names are

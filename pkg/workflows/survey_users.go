@@ -25,6 +25,8 @@ type surveySource struct {
 	scope *keepnet.ScopedClient
 	src   *Source
 	reuse func(SurveyRecord) (SurveyRecord, bool)
+	// unbounded lets the listing run past the summary's count.
+	unbounded bool
 }
 
 // userRow is a users/search result as the pull reads it.
@@ -57,9 +59,11 @@ func (s *surveySource) run() pull.Source[SurveyRecord] {
 func (s *surveySource) users(do pull.Do) paging.Listing[userRow] {
 	id := s.src.ID
 	return paging.Listing[userRow]{
-		Name:     fmt.Sprintf("users/search of enrollment %s", id),
-		PageSize: usersPageSize,
-		ID:       func(u userRow) string { return u.TargetUserResourceID },
+		Name:      fmt.Sprintf("users/search of enrollment %s", id),
+		PageSize:  usersPageSize,
+		Promised:  s.src.promised,
+		Unbounded: s.unbounded,
+		ID:        func(u userRow) string { return u.TargetUserResourceID },
 		Fetch: func(ctx context.Context, page, size int) (paging.Page[userRow], error) {
 			var got paging.Page[userRow]
 			var err error
