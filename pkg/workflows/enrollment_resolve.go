@@ -21,6 +21,12 @@ func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollm
 	if err != nil {
 		return Enrollment{}, fmt.Errorf("find %s enrollment: %w", kind, err)
 	}
+	return matchEnrollment(ctx, scope, wanted, kind, nameOrID)
+}
+
+// matchEnrollment is resolveEnrollment among wanted, the company's
+// enrollments of the types asked for.
+func matchEnrollment(ctx context.Context, scope *keepnet.ScopedClient, wanted []Enrollment, kind, nameOrID string) (Enrollment, error) {
 	found, matchErr := matchByNameOrID("enrollment", nameOrID, wanted, enrollmentNamed)
 	if matchErr == nil {
 		return found, nil
