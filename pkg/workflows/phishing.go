@@ -103,18 +103,18 @@ type PhishingRecord struct {
 	Delivery        string           `json:"delivery"`
 	LastSendingTime keepnetdate.Time `json:"lastSendingTime"`
 
-	OpenedCount               *int             `json:"openedCount"`
-	LastOpenedTime            keepnetdate.Time `json:"lastOpenedTime"`
-	ClickedCount              *int             `json:"clickedCount"`
-	LastClickedTime           keepnetdate.Time `json:"lastClickedTime"`
-	SubmittedCount            *int             `json:"submittedCount"`
-	LastSubmittedTime         keepnetdate.Time `json:"lastSubmittedTime"`
-	AttachmentOpenedCount     *int             `json:"attachmentOpenedCount"`
-	LastAttachmentOpenedTime  keepnetdate.Time `json:"lastAttachmentOpenedTime"`
-	ReportedCount             *int             `json:"reportedCount"`
-	LastReportedTime          keepnetdate.Time `json:"lastReportedTime"`
-	MFASubmittedCount         *int             `json:"mfaSubmittedCount"`
-	LastMFASubmittedTime      keepnetdate.Time `json:"lastMfaSubmittedTime"`
+	OpenedCount              *int             `json:"openedCount"`
+	LastOpenedTime           keepnetdate.Time `json:"lastOpenedTime"`
+	ClickedCount             *int             `json:"clickedCount"`
+	LastClickedTime          keepnetdate.Time `json:"lastClickedTime"`
+	SubmittedCount           *int             `json:"submittedCount"`
+	LastSubmittedTime        keepnetdate.Time `json:"lastSubmittedTime"`
+	AttachmentOpenedCount    *int             `json:"attachmentOpenedCount"`
+	LastAttachmentOpenedTime keepnetdate.Time `json:"lastAttachmentOpenedTime"`
+	ReportedCount            *int             `json:"reportedCount"`
+	LastReportedTime         keepnetdate.Time `json:"lastReportedTime"`
+	MFASubmittedCount        *int             `json:"mfaSubmittedCount"`
+	LastMFASubmittedTime     keepnetdate.Time `json:"lastMfaSubmittedTime"`
 	// ReplyType and ReplySent say how and when the user replied; the
 	// service counts no replies.
 	ReplyType string           `json:"replyType,omitempty"`
@@ -210,4 +210,3 @@ func (f *phishingFlow) what() string {
 	}
 	return fmt.Sprintf("%s jobs started in the window", f.shape.channel)
 }
-

@@ -188,4 +188,3 @@ func (f *trainingFlow) what() string {
 	}
 	return f.kind + " enrollments started in the window"
 }
-
