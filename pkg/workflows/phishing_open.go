@@ -21,14 +21,18 @@ import (
 )
 
 // simSearch is the body of every simulation search, whatever the channel.
+// The filter's keys are lower-case: the service takes either case, and the
+// spec declares them so where its filter schema admits no other members
+// (the searches of smishing, quishing and several of phishing's), while the
+// others admit any.
 type simSearch struct {
 	PageNumber int    `json:"pageNumber"`
 	PageSize   int    `json:"pageSize"`
 	OrderBy    string `json:"orderBy"`
 	Ascending  bool   `json:"ascending"`
 	Filter     struct {
-		Condition            string `json:"Condition"`
-		SearchInputTextValue string `json:"SearchInputTextValue"`
+		Condition            string `json:"condition"`
+		SearchInputTextValue string `json:"searchInputTextValue"`
 	} `json:"filter"`
 }
 
