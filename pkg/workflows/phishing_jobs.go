@@ -34,10 +34,10 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 	summaries := make([]answer, len(sel.jobs))
 	var wg sync.WaitGroup
 	for i, j := range sel.jobs {
-		if sel.failed[j.key()] != nil || j.key() == "" {
+		if j.err != nil {
 			continue
 		}
-		id := j.campaignID()
+		id, ig := j.row.campaignID(), int32(j.row.InstanceGroup)
 		if details[id] == nil {
 			d := &answer{}
 			details[id] = d
@@ -53,10 +53,10 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 		wg.Go(func() {
 			s := &summaries[i]
 			s.raw, s.err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
-				return f.shape.jobSummary(ctx, scope.API(), id, int32(j.InstanceGroup))
+				return f.shape.jobSummary(ctx, scope.API(), id, ig)
 			})
 			if s.err != nil {
-				s.err = fmt.Errorf("job %s summary: %w", j.key(), s.err)
+				s.err = fmt.Errorf("job %s summary: %w", j.key, s.err)
 			}
 		})
 	}
@@ -67,16 +67,12 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 
 	headers := make([]jobHeader, 0, len(sel.jobs))
 	for n, j := range sel.jobs {
-		key := j.key()
-		if key == "" {
-			key = fmt.Sprintf("(row %d)", n+1)
-		}
-		src := &Source{Company: co, ID: key, Name: j.Name, Type: string(f.shape.channel), Status: j.Status, StartDate: j.StartDate, Dates: dates}
+		src := &Source{Company: co, ID: j.key, Name: j.row.Name, Type: string(f.shape.channel), Status: j.row.Status, StartDate: j.row.StartDate, Dates: dates}
 		src.total.Store(-1)
-		h := jobHeader{row: j, key: key}
-		err := sel.failed[key]
+		h := jobHeader{row: j.row, key: j.key}
+		err := j.err
 		if err == nil {
-			d, s := details[j.campaignID()], &summaries[n]
+			d, s := details[j.row.campaignID()], &summaries[n]
 			if err = d.err; err == nil {
 				err = s.err
 			}
@@ -88,7 +84,7 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 			continue
 		}
 		h.test = markedAsTest(src.Details, src.Summary)
-		js := &jobSource{flow: f, scope: scope, src: src, row: j, test: h.test}
+		js := &jobSource{flow: f, scope: scope, src: src, row: j.row, test: h.test}
 		h.job = opened[PhishingRecord]{source: src, run: js.run()}
 		headers = append(headers, h)
 	}

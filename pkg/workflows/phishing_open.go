@@ -87,7 +87,7 @@ func (j jobRow) key() string {
 }
 
 // simListing is one of a channel's company-wide searches, read whole.
-func simListing[Row any](scope *keepnet.ScopedClient, name string, id func(Row) string, withProblem func(Row, string) Row,
+func simListing[Row any](name string, id func(Row) string, withProblem func(Row, string) Row,
 	send func(context.Context, []byte) (*http.Response, error)) paging.Listing[Row] {
 	return paging.Listing[Row]{
 		Name: name, PageSize: searchPageSize, ID: id,
@@ -99,7 +99,7 @@ func simListing[Row any](scope *keepnet.ScopedClient, name string, id func(Row) 
 }
 
 func (f *phishingFlow) campaigns(ctx context.Context, scope *keepnet.ScopedClient, sh *channelShape) ([]simCampaign, error) {
-	l := simListing(scope, string(sh.channel)+" campaign search", func(c simCampaign) string { return c.ID },
+	l := simListing(string(sh.channel)+" campaign search", func(c simCampaign) string { return c.ID },
 		func(c simCampaign, _ string) simCampaign { return c },
 		func(ctx context.Context, body []byte) (*http.Response, error) {
 			return sh.searchCampaigns(ctx, scope.API(), bytes.NewReader(body))
@@ -109,7 +109,7 @@ func (f *phishingFlow) campaigns(ctx context.Context, scope *keepnet.ScopedClien
 
 func (f *phishingFlow) jobs(ctx context.Context, scope *keepnet.ScopedClient) ([]jobRow, error) {
 	sh := f.shape
-	l := simListing(scope, sh.prefix+"/search", jobRow.key,
+	l := simListing(sh.prefix+"/search", jobRow.key,
 		func(j jobRow, problem string) jobRow { j.problem = problem; return j },
 		func(ctx context.Context, body []byte) (*http.Response, error) {
 			return sh.searchJobs(ctx, scope.API(), bytes.NewReader(body))
@@ -162,19 +162,26 @@ func (f *phishingFlow) open(ctx context.Context, scope *keepnet.ScopedClient, co
 
 // selection is what a company's lookup picked.
 type selection struct {
-	jobs []jobRow
-	// failed holds, by job key, the jobs that fail in their place: a row
-	// that cannot be read, a start date that cannot be placed.
-	failed map[string]error
+	jobs []pickedJob
 	// named maps a campaign ID to the name or ID the request gave it by.
 	named map[string]string
 	none  string
 }
 
+// pickedJob is a job selected, by its key ("campaignID/instanceGroup", or
+// for a row that does not say, its place in the listing). err is set for
+// a job that fails in its place: a row that cannot be read, a start date
+// that cannot be placed.
+type pickedJob struct {
+	row jobRow
+	key string
+	err error
+}
+
 // pick selects the jobs of the campaigns named, or those started in the
 // window, in the order of the job search (by campaign name, then run).
 func (f *phishingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, campaigns []simCampaign, jobs []jobRow, dates CompanyDates) (selection, error) {
-	sel := selection{failed: map[string]error{}, named: map[string]string{}}
+	sel := selection{named: map[string]string{}}
 	slices.SortStableFunc(jobs, func(a, b jobRow) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.campaignID(), b.campaignID()), cmp.Compare(a.InstanceGroup, b.InstanceGroup))
 	})
@@ -201,25 +208,25 @@ func (f *phishingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, ca
 		order = dateOrder(dates, seen)
 	}
 	for n, j := range jobs {
-		key := j.key()
+		picked := pickedJob{row: j, key: j.key()}
 		switch {
 		case len(f.req.Campaigns) > 0 && j.campaignID() != "" && sel.named[j.campaignID()] == "":
 			continue // another campaign's run
-		case key == "":
+		case picked.key == "":
 			// A row that cannot be followed may be a run asked for: say
 			// so in its place rather than leave it out.
-			key = fmt.Sprintf("(row %d)", n+1)
-			sel.failed[key] = fmt.Errorf("%s/search gave a row that does not say which job it is (campaign %q, instance group %d): %s",
+			picked.key = fmt.Sprintf("(row %d)", n+1)
+			picked.err = fmt.Errorf("%s/search gave a row that does not say which job it is (campaign %q, instance group %d): %s",
 				f.shape.prefix, j.campaignID(), j.InstanceGroup, cmp.Or(j.problem, "no campaign ID or instance group"))
 		case f.window.set():
 			in, err := f.window.place(j.StartDate, order)
 			if err != nil {
-				sel.failed[key] = fmt.Errorf("job %s of campaign %q: %w", key, j.Name, err)
+				picked.err = fmt.Errorf("job %s of campaign %q: %w", picked.key, j.Name, err)
 			} else if !in {
 				continue
 			}
 		}
-		sel.jobs = append(sel.jobs, j)
+		sel.jobs = append(sel.jobs, picked)
 	}
 	switch {
 	case len(sel.jobs) > 0:

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -332,5 +333,41 @@ func TestTrainingStartDateThatCannotBePlaced(t *testing.T) {
 	}
 	if len(p.Sources) != 2 || len(p.records) != 12 || !errors.Is(p.Err(), workflows.ErrIncomplete) {
 		t.Errorf("%d sources, %d records, err %v; want the infographic's 12 users and the pull incomplete", len(p.Sources), len(p.records), p.Err())
+	}
+}
+
+// TestPhishingJobRowThatCannotBeRead: a job search row that does not say
+// which job it is fails in its place in a window's pull, rather than a run
+// silently missing from it.
+func TestPhishingJobRowThatCannotBeRead(t *testing.T) {
+	srv := specFake(t)
+	c := fakeClient(t, srv, keepnet.WithTransport(&rewriting{
+		next:    http.DefaultTransport,
+		matches: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/phishing-campaign-job-report/search") },
+		rewrite: func(body []byte) []byte {
+			var page map[string]any
+			if err := json.Unmarshal(body, &page); err != nil {
+				return body
+			}
+			for _, row := range page["data"].(map[string]any)["results"].([]any) {
+				if row := row.(map[string]any); row["phishingCampaignResourceId"] == keepnettest.PhishingAcmeInvoiceID && row["instanceGroup"] == 2.0 {
+					row["phishingCampaignResourceId"] = nil
+				}
+			}
+			out, _ := json.Marshal(page)
+			return out
+		},
+	}))
+	req := quarterJobs
+	req.Companies, req.Until = in(keepnettest.CompanyAcmeName), req.Until.AddDate(0, 1, 0)
+	p := pullPhishing(t, c, req)
+	if len(p.failed) != 1 || !strings.Contains(p.failed[0].Error(), "does not say which job it is") {
+		t.Fatalf("failed %v; want the unreadable job row named", p.failed)
+	}
+	if len(p.records) != keepnettest.DefaultJobUsers || len(p.Sources) != 2 || !errors.Is(p.Err(), workflows.ErrIncomplete) {
+		t.Errorf("%d records of %d jobs, err %v; want the first job's %d and the pull incomplete", len(p.records), len(p.Sources), p.Err(), keepnettest.DefaultJobUsers)
+	}
+	if pr := p.Progress(); pr.Rows != keepnettest.DefaultJobUsers {
+		t.Errorf("progress %+v: a job that failed in its place has no rows to wait for", pr)
 	}
 }

@@ -64,6 +64,7 @@ func listedTasks[Row, R any](ctx context.Context, listing paging.Listing[Row], t
 // come): it ends with err in its place, before any record, and the pull's
 // other sources go on.
 func failedSource[R any](src *Source, err error) opened[R] {
+	src.total.Store(0) // it has no rows to count
 	return opened[R]{source: src, run: pull.Source[R]{
 		Tasks: func(context.Context, pull.Do) iter.Seq2[pull.Task[R], error] {
 			return func(yield func(pull.Task[R], error) bool) { yield(pull.Task[R]{}, err) }

@@ -116,11 +116,11 @@ func (f *trainingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, al
 		seen = append(seen, keepnetdate.FromString(e.StartDate), keepnetdate.FromString(e.CreateTime))
 	}
 	order := dateOrder(dates, seen)
-	for _, e := range all {
+	for n, e := range all {
 		if e.ID == "" {
 			// A row that cannot be followed would be a training silently
 			// missing from the window: say so in its place.
-			e.ID = fmt.Sprintf("(row %d)", len(picked)+1)
+			e.ID = fmt.Sprintf("(row %d)", n+1)
 			failed[e.ID] = fmt.Errorf("enrollments/search gave a row that cannot be read: %s", e.Error)
 			picked = append(picked, e)
 			continue
