@@ -342,8 +342,10 @@ func TestTrainingStartDateThatCannotBePlaced(t *testing.T) {
 func TestPhishingJobRowThatCannotBeRead(t *testing.T) {
 	srv := specFake(t)
 	c := fakeClient(t, srv, keepnet.WithTransport(&rewriting{
-		next:    http.DefaultTransport,
-		matches: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/phishing-campaign-job-report/search") },
+		next: http.DefaultTransport,
+		matches: func(r *http.Request) bool {
+			return strings.HasSuffix(r.URL.Path, "/phishing-campaign-job-report/search")
+		},
 		rewrite: func(body []byte) []byte {
 			var page map[string]any
 			if err := json.Unmarshal(body, &page); err != nil {
