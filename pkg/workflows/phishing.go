@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
@@ -179,10 +181,11 @@ type phishingFlow struct {
 	window window
 
 	matched matches // the Campaigns some company has
+	lookups *semaphore.Weighted
 }
 
 func newPhishingFlow(req PhishingRequest) (*phishingFlow, error) {
-	f := &phishingFlow{req: req, window: window{req.Since, req.Until}}
+	f := &phishingFlow{req: req, window: window{req.Since, req.Until}, lookups: lookupLimit(req.Concurrency)}
 	f.shape = shapeOf(req.Channel)
 	if f.shape == nil {
 		return nil, &InputError{Field: "channel", Value: string(req.Channel), Reason: fmt.Sprintf("is not a simulation channel; the channels are %s, %s and %s", ChannelPhishing, ChannelSmishing, ChannelQuishing)}

@@ -42,8 +42,11 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 			d := &answer{}
 			details[id] = d
 			wg.Go(func() {
-				d.raw, d.err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
-					return f.shape.getCampaign(ctx, scope.API(), id)
+				d.err = limited(ctx, f.lookups, func() (err error) {
+					d.raw, err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
+						return f.shape.getCampaign(ctx, scope.API(), id)
+					})
+					return err
 				})
 				if d.err != nil {
 					d.err = fmt.Errorf("campaign %s details: %w", id, d.err)
@@ -52,8 +55,11 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 		}
 		wg.Go(func() {
 			s := &summaries[i]
-			s.raw, s.err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
-				return f.shape.jobSummary(ctx, scope.API(), id, ig)
+			s.err = limited(ctx, f.lookups, func() (err error) {
+				s.raw, err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
+					return f.shape.jobSummary(ctx, scope.API(), id, ig)
+				})
+				return err
 			})
 			if s.err != nil {
 				s.err = fmt.Errorf("job %s summary: %w", j.key, s.err)
@@ -82,6 +88,9 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 			h.job = failedSource[PhishingRecord](src, err)
 			headers = append(headers, h)
 			continue
+		}
+		if j.row.problem != "" {
+			src.notice("its job search row could not be read whole, so its records may lack what it gives them: %s", j.row.problem)
 		}
 		h.test = markedAsTest(src.Details, src.Summary)
 		js := &jobSource{flow: f, scope: scope, src: src, row: j.row, test: h.test}

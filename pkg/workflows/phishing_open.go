@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -185,19 +184,15 @@ func (f *phishingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, ca
 	slices.SortStableFunc(jobs, func(a, b jobRow) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.campaignID(), b.campaignID()), cmp.Compare(a.InstanceGroup, b.InstanceGroup))
 	})
-	var misses []string
-	for _, q := range f.req.Campaigns {
+	_, misses, err := resolveNames(f.req.Campaigns, f.req.Companies.All, &f.matched, func(q string) (simCampaign, error) {
 		c, err := f.matchCampaign(ctx, scope, campaigns, q)
-		var ie *InputError
-		switch {
-		case err != nil && f.req.Companies.All && noSuch(err) && errors.As(err, &ie):
-			misses = append(misses, ie.Error())
-			continue
-		case err != nil:
-			return sel, err
+		if err == nil {
+			sel.named[c.ID] = q
 		}
-		f.matched.add(q)
-		sel.named[c.ID] = q
+		return c, err
+	})
+	if err != nil {
+		return sel, err
 	}
 	var order keepnetdate.Order
 	if f.window.set() {
@@ -230,8 +225,8 @@ func (f *phishingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, ca
 	}
 	switch {
 	case len(sel.jobs) > 0:
-	case len(misses) > 0:
-		sel.none = strings.Join(misses, "; ")
+	case misses != "":
+		sel.none = misses
 	case len(f.req.Campaigns) > 0:
 		sel.none = fmt.Sprintf("the %s campaigns named have no jobs: they have not run", f.shape.channel)
 	default:

@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -51,4 +53,28 @@ func companiesOf[R any](p *Pull[R]) int {
 		seen[s.Company.ID] = true
 	}
 	return len(seen) + len(p.Skipped)
+}
+
+// resolveNames resolves each of a request's names in one company. In a pull
+// from all companies, a name the company lacks is left out, and what the
+// misses say is the company's reason to be skipped should nothing else
+// resolve; anywhere else it is bad input, as is any other failure to
+// resolve.
+func resolveNames[T any](names []string, all bool, seen *matches, resolve func(string) (T, error)) ([]T, string, error) {
+	var found []T
+	var misses []string
+	for _, q := range names {
+		v, err := resolve(q)
+		var ie *InputError
+		switch {
+		case err != nil && all && noSuch(err) && errors.As(err, &ie):
+			misses = append(misses, ie.Error())
+			continue
+		case err != nil:
+			return nil, "", err
+		}
+		seen.add(q)
+		found = append(found, v)
+	}
+	return found, strings.Join(misses, "; "), nil
 }

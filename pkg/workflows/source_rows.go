@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/internal/paging"
@@ -128,4 +130,21 @@ func readEnrollmentHeader(ctx context.Context, scope *keepnet.ScopedClient, src 
 	}
 	src.Details, src.Summary = details, summary
 	return nil
+}
+
+// lookupLimit bounds the lookups a flow's companies make side by side
+// before the pull starts (an enrollment's details and summary, a job's
+// summary, a campaign's details) by the pull's concurrency: a company can
+// have hundreds of jobs or enrollments in a window, each with its own.
+func lookupLimit(concurrency int) *semaphore.Weighted {
+	return semaphore.NewWeighted(int64(max(1, cmp.Or(concurrency, DefaultConcurrency))))
+}
+
+// limited runs fetch once limit has room for it.
+func limited(ctx context.Context, limit *semaphore.Weighted, fetch func() error) error {
+	if err := limit.Acquire(ctx, 1); err != nil {
+		return context.Cause(ctx)
+	}
+	defer limit.Release(1)
+	return fetch()
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
@@ -136,10 +138,11 @@ type trainingFlow struct {
 	window window
 
 	matched matches // the Enrollments some company has
+	lookups *semaphore.Weighted
 }
 
 func newTrainingFlow(req TrainingRequest) (*trainingFlow, error) {
-	f := &trainingFlow{req: req, window: window{req.Since, req.Until}}
+	f := &trainingFlow{req: req, window: window{req.Since, req.Until}, lookups: lookupLimit(req.Concurrency)}
 	switch {
 	case len(req.Enrollments) > 0 && f.window.set():
 		return nil, &InputError{Field: "enrollment", Value: req.Enrollments[0], Reason: "cannot be combined with a window (since, until): name enrollments, or give a window"}

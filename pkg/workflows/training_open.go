@@ -2,9 +2,7 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -60,7 +58,7 @@ func (f *trainingFlow) open(ctx context.Context, scope *keepnet.ScopedClient, co
 			continue
 		}
 		g.Go(func() error {
-			if err := readEnrollmentHeader(gctx, scope, src); err != nil {
+			if err := limited(gctx, f.lookups, func() error { return readEnrollmentHeader(gctx, scope, src) }); err != nil {
 				if gctx.Err() != nil {
 					return err
 				}
@@ -88,27 +86,18 @@ func (f *trainingFlow) open(ctx context.Context, scope *keepnet.ScopedClient, co
 func (f *trainingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, all []Enrollment, dates CompanyDates) (picked []Enrollment, failed map[string]error, none string, err error) {
 	failed = map[string]error{}
 	if len(f.req.Enrollments) > 0 {
-		var misses []string
-		ids := map[string]bool{}
-		for _, q := range f.req.Enrollments {
-			e, err := matchEnrollment(ctx, scope, all, f.kind, q)
-			var ie *InputError
-			switch {
-			case err != nil && f.req.Companies.All && noSuch(err) && errors.As(err, &ie):
-				misses = append(misses, ie.Error())
-				continue
-			case err != nil:
-				return nil, nil, "", err
-			}
-			f.matched.add(q)
-			ids[e.ID] = true
+		named, misses, err := resolveNames(f.req.Enrollments, f.req.Companies.All, &f.matched, func(q string) (Enrollment, error) {
+			return matchEnrollment(ctx, scope, all, f.kind, q)
+		})
+		if err != nil {
+			return nil, nil, "", err
 		}
 		for _, e := range all {
-			if ids[e.ID] {
+			if listsEnrollment(named, e.ID) {
 				picked = append(picked, e)
 			}
 		}
-		return picked, failed, strings.Join(misses, "; "), nil
+		return picked, failed, misses, nil
 	}
 
 	seen := make([]keepnetdate.Time, 0, 2*len(all))
