@@ -364,3 +364,19 @@ func TestPhishingCampaignThatNeverRan(t *testing.T) {
 		t.Errorf("sources %v, skipped %+v; want Globex skipped, its campaign having no jobs", p.Sources, p.Skipped)
 	}
 }
+
+// TestPhishingResultsInTheCompaniesNamed: jobs come company by company in
+// the order the companies were named.
+func TestPhishingResultsInTheCompaniesNamed(t *testing.T) {
+	srv := specFake(t)
+	req := quarterJobs
+	req.Companies = workflows.CompanySelection{Companies: []string{keepnettest.CompanyGlobexName, keepnettest.CompanyAcmeID, keepnettest.CompanyAcmeEuropeName}}
+	p := pullPhishing(t, fakeClient(t, srv), req)
+	requireJobs(t, srv, p, []keepnettest.Job{job(t, srv, keepnettest.PhishingGlobexGiftID, 1), job(t, srv, keepnettest.PhishingAcmeInvoiceID, 1)}, false)
+	if len(p.Skipped) != 1 || p.Skipped[0].Company.ID != keepnettest.CompanyAcmeEuropeID || !strings.Contains(p.Skipped[0].Skipped, "no phishing job started in the window") {
+		t.Errorf("skipped %+v, want Acme Europe, which ran nothing in the window", p.Skipped)
+	}
+	if o := p.Outcomes(); len(o) != 2 || o[0].Company.ID != keepnettest.CompanyGlobexID || o[1].Company.ID != keepnettest.CompanyAcmeID {
+		t.Errorf("outcomes %+v, want Globex then Acme", o)
+	}
+}
