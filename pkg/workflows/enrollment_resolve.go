@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
@@ -21,6 +22,12 @@ func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollm
 	if err != nil {
 		return Enrollment{}, fmt.Errorf("find %s enrollment: %w", kind, err)
 	}
+	return matchEnrollment(ctx, scope, wanted, kind, nameOrID)
+}
+
+// matchEnrollment is resolveEnrollment among wanted, the company's
+// enrollments of the types asked for.
+func matchEnrollment(ctx context.Context, scope *keepnet.ScopedClient, wanted []Enrollment, kind, nameOrID string) (Enrollment, error) {
 	found, matchErr := matchByNameOrID("enrollment", nameOrID, wanted, enrollmentNamed)
 	if matchErr == nil {
 		return found, nil
@@ -46,7 +53,7 @@ func resolveEnrollment(ctx context.Context, scope *keepnet.ScopedClient, enrollm
 	return Enrollment{}, &InputError{
 		Field:     "enrollment",
 		Value:     nameOrID,
-		Reason:    fmt.Sprintf("is %q (%s), a %s enrollment, not a %s", other.Name, other.ID, otherKind, kind),
+		Reason:    fmt.Sprintf("is %q (%s), %s %s enrollment, not a %s", other.Name, other.ID, article(otherKind), otherKind, kind),
 		otherKind: true,
 	}
 }
@@ -68,4 +75,12 @@ func listsEnrollment(list []Enrollment, id string) bool {
 func noSuch(err error) bool {
 	var ie *InputError
 	return errors.As(err, &ie) && (ie.unknown || ie.otherKind)
+}
+
+// article is "a" or "an" before word, by its first letter.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

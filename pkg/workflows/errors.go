@@ -92,6 +92,10 @@ type CompanyOutcome struct {
 	// Enrollment is what a rollout ended with in the company, as Enroll
 	// reports it; nil for pulls, and when nothing was planned.
 	Enrollment *EnrollResult `json:"enrollment,omitempty"`
+	// Notices are what a pull found worth telling about the company that
+	// is no record's error: what the request left out of it (test
+	// campaigns, say), and its sources' notices (see Source.Notices).
+	Notices []string `json:"notices,omitempty"`
 	// Error says why the company failed, or its listing came up short;
 	// empty when it did not. Err is the same error, for errors.Is and
 	// errors.As.

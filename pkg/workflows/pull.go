@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -39,6 +42,9 @@ type Pull[R any] struct {
 	run      *pull.Run[R]
 	failed   func(R) bool
 	outcomes []CompanyOutcome
+	// notices are said of a company as a whole when its sources were
+	// looked up (what was left out), by company ID.
+	notices map[string][]string
 }
 
 // Source is one listing a pull reads, with what the service says of it
@@ -64,14 +70,48 @@ type Source struct {
 
 	total atomic.Int64
 	// promised is the row count the summary gave (0 when it gave none),
-	// which bounds how far the listing may run.
-	promised int64
+	// which bounds how far the listing may run, unless unbounded.
+	promised  int64
+	unbounded bool
+
+	mu      sync.Mutex
+	notices []string
 }
 
 // Total is the number of rows the service reported for the source, or -1
 // before its first page has arrived or when the count is nonsense. It is
 // safe to call while Records runs, e.g. to size a progress bar.
 func (s *Source) Total() int { return int(s.total.Load()) }
+
+// Notices are what the pull found worth telling about the source that is
+// not an error of a record: a summary whose counts the users listed
+// disagree with, activity the service marks as a scanner's, a date it
+// could not read. The records stand either way. It is safe to call while
+// Records runs, and complete once the source's records have been yielded;
+// each company's CompanyOutcome.Notices gathers its sources'.
+func (s *Source) Notices() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.notices)
+}
+
+// notice adds a notice, naming the source.
+func (s *Source) notice(format string, args ...any) {
+	msg := fmt.Sprintf("%s %q (%s): %s", s.kind(), s.Name, s.ID, fmt.Sprintf(format, args...))
+	s.mu.Lock()
+	s.notices = append(s.notices, msg)
+	s.mu.Unlock()
+}
+
+// kind names what the source is, for notices: "phishing job", "SCORM
+// enrollment".
+func (s *Source) kind() string {
+	switch Channel(s.Type) {
+	case ChannelPhishing, ChannelSmishing, ChannelQuishing:
+		return s.Type + " job"
+	}
+	return strings.TrimSpace(s.Type + " enrollment")
+}
 
 // Progress is how far a pull has got.
 type Progress struct {
@@ -112,7 +152,7 @@ func (p *Pull[R]) Records(ctx context.Context) iter.Seq2[R, error] {
 			}
 			src := p.Sources[it.Source]
 			if cur == nil || cur.Company.ID != src.Company.ID {
-				p.outcomes = append(p.outcomes, CompanyOutcome{Company: src.Company})
+				p.outcomes = append(p.outcomes, CompanyOutcome{Company: src.Company, Notices: slices.Clone(p.notices[src.Company.ID])})
 				cur = &p.outcomes[len(p.outcomes)-1]
 			}
 			if !it.End {
@@ -127,6 +167,7 @@ func (p *Pull[R]) Records(ctx context.Context) iter.Seq2[R, error] {
 				}
 				continue
 			}
+			cur.Notices = append(cur.Notices, src.Notices()...)
 			if it.Err != nil {
 				err := it.Err
 				if le := (*ListingError)(nil); errors.As(err, &le) {
@@ -192,14 +233,24 @@ type opened[R any] struct {
 	run    pull.Source[R]
 }
 
+// companySources are a company's sources as a flow looked them up.
+type companySources[R any] struct {
+	sources []opened[R]
+	// none says why the company has nothing to pull, when sources is
+	// empty: the company is skipped with it.
+	none string
+	// notices are said of the company as a whole, e.g. what the request
+	// left out of it.
+	notices []string
+}
+
 // pullSpec is what a flow tells openPull.
 type pullSpec[R any] struct {
 	companies   CompanySelection
 	concurrency int
 	spoolDir    string
-	// open looks up a company's sources; a company with none is skipped,
-	// with the reason given.
-	open func(ctx context.Context, co Company) ([]opened[R], string, error)
+	// open looks up a company's sources.
+	open func(ctx context.Context, co Company) (companySources[R], error)
 	// skip reports whether a company's lookup error means the company has
 	// nothing to pull (in a pull from all companies), not bad input.
 	skip func(error) bool
@@ -226,9 +277,8 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 		return nil, err
 	}
 	type outcome struct {
-		sources []opened[R]
-		none    string
-		err     error
+		companySources[R]
+		err error
 	}
 	outcomes := make([]outcome, len(companies))
 	g, gctx := errgroup.WithContext(ctx)
@@ -238,11 +288,11 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 	g.SetLimit(max(1, spec.concurrency/2))
 	for i, co := range companies {
 		g.Go(func() error {
-			sources, none, err := spec.open(gctx, co)
+			found, err := spec.open(gctx, co)
 			if err != nil && gctx.Err() != nil {
 				return err
 			}
-			outcomes[i] = outcome{sources, none, err}
+			outcomes[i] = outcome{found, err}
 			return nil
 		})
 	}
@@ -255,8 +305,14 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 		var ie *InputError
 		switch {
 		case o.err == nil && len(o.sources) == 0:
-			p.Skipped = append(p.Skipped, CompanyOutcome{Company: co, Skipped: o.none})
+			p.Skipped = append(p.Skipped, CompanyOutcome{Company: co, Skipped: o.none, Notices: o.notices})
 		case o.err == nil:
+			if len(o.notices) > 0 {
+				if p.notices == nil {
+					p.notices = map[string][]string{}
+				}
+				p.notices[co.ID] = o.notices
+			}
 			for _, s := range o.sources {
 				p.Sources = append(p.Sources, s.source)
 				p.run.Sources = append(p.run.Sources, s.run)
@@ -264,7 +320,9 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 		case errors.As(o.err, &ie) && spec.companies.All && spec.skip != nil && spec.skip(o.err):
 			p.Skipped = append(p.Skipped, CompanyOutcome{Company: co, Skipped: ie.Reason})
 		case errors.As(o.err, &ie):
-			return nil, &InputError{Field: ie.Field, Value: ie.Value, Reason: fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)}
+			named := *ie
+			named.Reason = fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)
+			return nil, &named
 		default:
 			p.Failed = append(p.Failed, CompanyOutcome{Company: co, Error: o.err.Error(), Err: o.err})
 		}

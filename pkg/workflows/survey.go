@@ -2,15 +2,11 @@ package workflows
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/keepnet-flow/keepnet-flow/gen"
-	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
@@ -75,12 +71,12 @@ func OpenSurveyResults(ctx context.Context, c *keepnet.Client, req SurveyRequest
 		concurrency: req.Concurrency,
 		spoolDir:    req.SpoolDir,
 		what:        fmt.Sprintf("survey %q", req.Enrollment),
-		open: func(ctx context.Context, co Company) ([]opened[SurveyRecord], string, error) {
+		open: func(ctx context.Context, co Company) (companySources[SurveyRecord], error) {
 			s, err := openSurvey(ctx, c.ForCompany(co.ID), co, req)
 			if err != nil {
-				return nil, "", err
+				return companySources[SurveyRecord]{}, err
 			}
-			return []opened[SurveyRecord]{s}, "", nil
+			return companySources[SurveyRecord]{sources: []opened[SurveyRecord]{s}}, nil
 		},
 		skip:   noSuch,
 		failed: func(r SurveyRecord) bool { return r.Error != "" },
@@ -107,62 +103,25 @@ func openSurvey(ctx context.Context, scope *keepnet.ScopedClient, co Company, re
 	if err := readSourceHeader(ctx, scope, src); err != nil {
 		return opened[SurveyRecord]{}, err
 	}
-	s := &surveySource{scope: scope, src: src, reuse: req.Reuse, unbounded: req.Unbounded}
+	src.unbounded = req.Unbounded
+	s := &surveySource{scope: scope, src: src, reuse: req.Reuse}
 	return opened[SurveyRecord]{source: src, run: s.run()}, nil
 }
 
 // readSourceHeader fetches an enrollment's details and summary and the
 // company's date format, side by side: none depends on another.
 func readSourceHeader(ctx context.Context, scope *keepnet.ScopedClient, src *Source) error {
-	api := scope.API()
-	var details, summary json.RawMessage
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		src.Dates = readCompanyDates(gctx, scope)
 		return nil // never fails the pull: see readCompanyDates
 	})
-	g.Go(func() (err error) {
-		details, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {
-			return api.GetEnrollmentsResourceId(ctx, src.ID)
-		})
-		if err != nil {
-			return fmt.Errorf("enrollment %s details: %w", src.ID, err)
-		}
-		return nil
-	})
-	g.Go(func() (err error) {
-		summary, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {
-			return api.GetTrainingReportsEnrollmentIdSummary(ctx, src.ID,
-				&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
-		})
-		if err != nil {
-			return fmt.Errorf("enrollment %s summary: %w", src.ID, err)
-		}
-		return nil
-	})
+	g.Go(func() error { return readEnrollmentHeader(gctx, scope, src) })
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	src.Details, src.Summary = details, summary
-	src.promised = summaryUsers(summary)
 	src.total.Store(-1)
 	return nil
-}
-
-// summaryUsers is the number of target users a summary gives, or 0 when it
-// gives none that can be read.
-func summaryUsers(summary json.RawMessage) int64 {
-	var s struct {
-		Users json.Number `json:"totalTargetUserCount"`
-	}
-	if json.Unmarshal(summary, &s) != nil {
-		return 0
-	}
-	n, err := s.Users.Int64()
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
 }
 
 // UserResult is one target user's survey record. The JSON field names are
@@ -220,4 +179,9 @@ type Interaction struct {
 	Event string `json:"event"`
 	// Time is kept as the server sent it.
 	Time keepnetdate.Time `json:"time"`
+	// ActivityType and SystemActivityType are a simulation event's: who
+	// the service says acted, a person or a scanner (see PhishingRecord),
+	// as it sent them; empty in survey timelines.
+	ActivityType       string `json:"activityType,omitempty"`
+	SystemActivityType string `json:"systemActivityType,omitempty"`
 }

@@ -8,16 +8,11 @@ import (
 	"net/http"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
-	"github.com/keepnet-flow/keepnet-flow/internal/paging"
 	"github.com/keepnet-flow/keepnet-flow/internal/pull"
 	"github.com/keepnet-flow/keepnet-flow/internal/wire"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
-
-// usersPageSize is what users/search is asked for; the service caps pages
-// at 100 rows and may return fewer, which paging copes with.
-const usersPageSize = 100
 
 // surveySource is one company's survey as the pull reads it: its
 // users/search listing, and for each user the timeline and the answers.
@@ -25,8 +20,6 @@ type surveySource struct {
 	scope *keepnet.ScopedClient
 	src   *Source
 	reuse func(SurveyRecord) (SurveyRecord, bool)
-	// unbounded lets the listing run past the summary's count.
-	unbounded bool
 }
 
 // userRow is a users/search result as the pull reads it.
@@ -55,43 +48,16 @@ func (s *surveySource) run() pull.Source[SurveyRecord] {
 	}
 }
 
-// users is the survey's users/search listing, read whole (internal/paging).
-func (s *surveySource) users(do pull.Do) paging.Listing[userRow] {
-	id := s.src.ID
-	return paging.Listing[userRow]{
-		Name:      fmt.Sprintf("users/search of enrollment %s", id),
-		PageSize:  usersPageSize,
-		Promised:  s.src.promised,
-		Unbounded: s.unbounded,
-		ID:        func(u userRow) string { return u.TargetUserResourceID },
-		Fetch: func(ctx context.Context, page, size int) (paging.Page[userRow], error) {
-			var got paging.Page[userRow]
-			var err error
-			if derr := do(ctx, func(ctx context.Context) { got, err = s.fetchUsersPage(ctx, page, size) }); derr != nil {
-				return got, derr
-			}
-			if err == nil && page == 1 {
-				s.src.total.Store(got.Total)
-			}
-			return got, err
-		},
-	}
-}
-
-// tasks turns each user the listing gives into the record's task: the
-// row's fields, then the timeline and the answers side by side.
+// tasks turns each user the survey's users/search listing gives into the
+// record's task: the row's fields, then the timeline and the answers side
+// by side.
 func (s *surveySource) tasks(ctx context.Context, do pull.Do) iter.Seq2[pull.Task[SurveyRecord], error] {
-	return func(yield func(pull.Task[SurveyRecord], error) bool) {
-		for row, err := range s.users(do).All(ctx) {
-			if err != nil {
-				yield(pull.Task[SurveyRecord]{}, err)
-				return
-			}
-			if !yield(s.task(row), nil) {
-				return
-			}
-		}
-	}
+	users := enrollmentUsers(s.scope, s.src, do, func(u userRow) string { return u.TargetUserResourceID },
+		func(row userRow, problem string) userRow {
+			row.problem = problem
+			return row
+		})
+	return listedTasks(ctx, users, s.task, nil)
 }
 
 func (s *surveySource) task(row userRow) pull.Task[SurveyRecord] {
@@ -156,25 +122,6 @@ func surveyRecordSize(r *SurveyRecord) int64 {
 	}
 	n += 64 * len(r.Interactions)
 	return int64(n)
-}
-
-// fetchUsersPage fetches one users/search page.
-func (s *surveySource) fetchUsersPage(ctx context.Context, page, size int) (paging.Page[userRow], error) {
-	body := gen.PostTrainingReportsEnrollmentIdUsersSearchJSONRequestBody{
-		PageNumber:   page,
-		PageSize:     size,
-		OrderBy:      "Email",
-		Ascending:    true,
-		TrainingType: new(0),
-	}
-	body.Filter.Condition = new("AND")
-	body.Filter.SearchInputTextValue = new("")
-	return wire.FetchPage(ctx, func(ctx context.Context) (*http.Response, error) {
-		return s.scope.API().PostTrainingReportsEnrollmentIdUsersSearch(ctx, s.src.ID, body)
-	}, func(row userRow, problem string) userRow {
-		row.problem = problem
-		return row
-	})
 }
 
 func (s *surveySource) fetchInteractions(ctx context.Context, userID string) ([]Interaction, error) {
