@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/output"
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -98,10 +99,44 @@ func (o *outputFlags) open(a *app) (*destination, error) {
 	return &destination{Writer: target, commit: target.Commit, abort: func() { _ = target.Abort() }}, nil
 }
 
+// stdout is where a command writes its data (CSV, JSON, tables). Whether
+// that is a terminal is decided here, once: a terminal gets the data with
+// control characters escaped (termsafe.Writer), since names and answers
+// from customers' directories may hold escape sequences (a clipboard write,
+// a cleared screen) whatever the format; a file or a pipe gets the bytes as
+// they are.
+func (a *app) stdout() io.Writer {
+	if !a.outChecked {
+		a.outChecked = true
+		if isTerminal(a.out) {
+			a.screen = termsafe.NewWriter(a.out)
+		}
+	}
+	if a.screen != nil {
+		return a.screen
+	}
+	return a.out
+}
+
+// flushStdout writes what the terminal writer holds back (the start of a
+// character a further write would have completed).
+func (a *app) flushStdout() error {
+	if a.screen == nil {
+		return nil
+	}
+	return a.screen.Flush()
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	file, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
 // terminalWidth is the width of the terminal stdout is, or 0 when it is not
 // one (a pipe or a file takes whole lines).
 func (a *app) terminalWidth() int {
-	file, ok := a.stdout().(*os.File)
+	file, ok := a.out.(*os.File)
 	if !ok || !term.IsTerminal(int(file.Fd())) {
 		return 0
 	}

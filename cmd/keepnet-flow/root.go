@@ -48,6 +48,10 @@ type app struct {
 	in     io.Reader // for --client-secret-file -; nil when there is none
 	out    io.Writer
 	errOut io.Writer
+	// screen is out made safe for a terminal, set by stdout() when out is
+	// one; data reaches out through it (see output.go).
+	screen     *termsafe.Writer
+	outChecked bool
 
 	// ownsProcess is set when the app is the whole process (main), so a
 	// command may tune the Go runtime for itself; tests share their process
@@ -69,9 +73,6 @@ type app struct {
 	// at its output, for the line printed when a signal stops it.
 	howFar func() string
 }
-
-// stdout is where a command writes its data (CSV, JSON, tables).
-func (a *app) stdout() io.Writer { return a.out }
 
 // stderr is where diagnostics and errors go.
 func (a *app) stderr() io.Writer { return a.errOut }
@@ -329,6 +330,9 @@ func execute(ctx context.Context, a *app, args []string) int {
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if ferr := a.flushStdout(); ferr != nil && err == nil {
+		err = fmt.Errorf("write stdout: %w", ferr)
+	}
 	// A run that completed despite a late signal is a success; any other
 	// outcome after a signal is reported as the signal's.
 	if sig, ok := a.stoppedBy.Load().(syscall.Signal); ok && err != nil {
