@@ -77,6 +77,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: cfg.userAgent,
 		scrub:     scrub,
 		maxBody:   cfg.maxResponseBytes,
+		budget:    newBodyBudget(cfg.maxBufferedBytes),
 	}
 	return &Client{server: server, doer: d, api: newGenClient(server, d, nil)}, nil
 }
@@ -202,54 +203,6 @@ func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
 	return &hc
 }
 
-// readBody reads a response body whole, refusing one longer than limit
-// bytes (0: no limit) rather than allocating for it. io.ReadAll grows its
-// buffer in steps and copies the pieces into a final slice: for a 7 KB
-// exam-result-sessions body, 16 KB in 11 allocations. Sized from the
-// Content-Length the server declares, it is 8 KB in 2. A declared size is
-// trusted only up to maxPresizedBody, so a wrong header cannot make the
-// client allocate gigabytes up front.
-func readBody(resp *http.Response, limit int64) (*bytes.Buffer, error) {
-	var body bytes.Buffer
-	if limit > 0 && resp.ContentLength > limit {
-		return nil, &bodyTooLargeError{limit: limit, declared: resp.ContentLength}
-	}
-	if n := resp.ContentLength; n > 0 && n <= maxPresizedBody {
-		// ReadFrom grows the buffer whenever less than MinRead is free,
-		// even when the body has been read whole: leave room for it.
-		body.Grow(int(n) + bytes.MinRead)
-	}
-	r := io.Reader(resp.Body)
-	if limit > 0 {
-		r = io.LimitReader(resp.Body, limit+1)
-	}
-	if _, err := body.ReadFrom(r); err != nil {
-		return nil, err
-	}
-	if limit > 0 && int64(body.Len()) > limit {
-		return nil, &bodyTooLargeError{limit: limit}
-	}
-	return &body, nil
-}
-
-// maxPresizedBody is the largest declared body readBody allocates for up
-// front.
-const maxPresizedBody = 8 << 20
-
-// bodyTooLargeError is a response body over the client's limit (see
-// WithMaxResponseBytes). It is not retried: the same request would get the
-// same body.
-type bodyTooLargeError struct {
-	limit, declared int64
-}
-
-func (e *bodyTooLargeError) Error() string {
-	if e.declared > 0 {
-		return fmt.Sprintf("response body of %d bytes exceeds the limit of %d bytes (WithMaxResponseBytes)", e.declared, e.limit)
-	}
-	return fmt.Sprintf("response body exceeds the limit of %d bytes (WithMaxResponseBytes)", e.limit)
-}
-
 // defaultIdleConnsPerHost is the idle connections kept to the API when the
 // caller brings no transport: enough for the concurrency the workflows use.
 const defaultIdleConnsPerHost = 32
@@ -267,6 +220,7 @@ type doer struct {
 	userAgent string
 	scrub     func(string) string
 	maxBody   int64 // bytes; 0 means no limit
+	budget    *bodyBudget
 }
 
 // attempt is the result of sending a request once.
@@ -281,6 +235,9 @@ type attempt struct {
 	// what the operation returns (see checkBody).
 	hollow error
 	body   []byte // the buffered body of resp
+	// held is what the body holds of the client's buffer budget, released
+	// once the body has been checked (and decoded by the check).
+	held int64
 	// queued is how long the attempt waited for the pace and the in-flight
 	// bound before it was sent: time the service's pace took, not the
 	// request's own retries (see Do's retry budget).
@@ -316,14 +273,17 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
 			err := checkBody(ctx, a.resp.Header.Get("Content-Type"), a.body)
 			if err == nil {
+				d.budget.release(a.held)
 				return a.resp, nil
 			}
 			if !errors.Is(err, ErrHollowResponse) {
+				d.budget.release(a.held)
 				return nil, fmt.Errorf("keepnet: %s %s: %w", req.Method, req.URL.Path, err)
 			}
 			a.hollow = err
 		}
 		failure := d.failure(req, a)
+		d.budget.release(a.held)
 		if ctx.Err() != nil {
 			return nil, d.final(a, safe, failure)
 		}
@@ -429,7 +389,7 @@ func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 	// The body is read here, inside the in-flight slot, so the limit covers
 	// the whole exchange and a failure while reading counts as a failure of
 	// this attempt.
-	body, err := readBody(resp, d.maxBody)
+	body, held, err := d.budget.read(ctx, resp, d.maxBody)
 	_ = resp.Body.Close() // fully read, failed or refused; the connection is released either way
 	if err != nil {
 		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation, accessToken: tok.AccessToken}
@@ -440,7 +400,7 @@ func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 	// carries no token, rather than at the copy with the Authorization
 	// header: a dumped response must not show the token.
 	resp.Request = req
-	return attempt{resp: resp, body: raw, sent: true, generation: generation, accessToken: tok.AccessToken}
+	return attempt{resp: resp, body: raw, held: held, sent: true, generation: generation, accessToken: tok.AccessToken}
 }
 
 // retryable reports whether a failed attempt may be repeated.
