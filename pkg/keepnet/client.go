@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/internal/apiops"
 )
 
 // Client is a connection to the Keepnet API with one credential. It is safe
@@ -78,6 +79,8 @@ func New(opts ...Option) (*Client, error) {
 		scrub:     scrub,
 		maxBody:   cfg.maxResponseBytes,
 		budget:    newBodyBudget(cfg.maxBufferedBytes),
+		ops:       apiops.NewIndex(apiops.Operations()),
+		basePath:  strings.TrimSuffix(base.EscapedPath(), "/"),
 	}
 	return &Client{server: server, doer: d, api: newGenClient(server, d, nil)}, nil
 }
@@ -221,6 +224,10 @@ type doer struct {
 	scrub     func(string) string
 	maxBody   int64 // bytes; 0 means no limit
 	budget    *bodyBudget
+	// ops finds a request's operation from its path below basePath (the
+	// base URL's escaped path, without its trailing slash).
+	ops      *apiops.Index
+	basePath string
 }
 
 // attempt is the result of sending a request once.
@@ -251,7 +258,10 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if err := makeReplayable(req); err != nil {
 		return nil, fmt.Errorf("keepnet: %s %s: read request body: %w", req.Method, req.URL.Path, err)
 	}
-	safe := safeToRepeat(req)
+	_, safe, err := d.operation(req)
+	if err != nil {
+		return nil, err
+	}
 	start := d.clock.now()
 	refreshedToken := false
 	// 429s are counted apart from attempts: see RetryPolicy.MaxThrottled.

@@ -50,8 +50,18 @@
 // coercing what can be coerced without loss and reporting the rest by path
 // in a [DecodeReport]. A 2xx answer whose body is not JSON fails its call
 // with [ErrHollowResponse] (reads are retried), and [WithBodyCheck] lets a
-// caller refuse an answer that lacks what it needs. Bodies are bounded by
-// [WithMaxResponseBytes].
+// caller refuse an answer that lacks what it needs. Every body, traced or
+// not, is read through [WithMaxResponseBytes] (counted after decompression),
+// and the bytes buffered at once across the client through
+// [WithMaxBufferedBytes].
+//
+// # What the service sends is not trusted
+//
+// IDs the service sent go into request paths; one that is empty, "." or
+// "..", or holds a control character would make the request another one,
+// so it is refused before anything is sent, with [ErrMalformedID]. Text the
+// service sent (error messages, the trace) is shown with control
+// characters escaped.
 //
 // # Pace
 //
