@@ -80,6 +80,7 @@ func New(opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxResponseBytes,
 		budget:    newBodyBudget(cfg.maxBufferedBytes),
 		ops:       apiops.NewIndex(apiops.Operations()),
+		stalls:    newStalls(cfg.clock),
 		basePath:  strings.TrimSuffix(base.EscapedPath(), "/"),
 	}
 	return &Client{server: server, doer: d, api: newGenClient(server, d, nil)}, nil
@@ -228,6 +229,7 @@ type doer struct {
 	// base URL's escaped path, without its trailing slash).
 	ops      *apiops.Index
 	basePath string
+	stalls   *stalls
 }
 
 // attempt is the result of sending a request once.
@@ -258,10 +260,12 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if err := makeReplayable(req); err != nil {
 		return nil, fmt.Errorf("keepnet: %s %s: read request body: %w", req.Method, req.URL.Path, err)
 	}
-	_, safe, err := d.operation(req)
+	op, known, err := d.operation(req)
 	if err != nil {
 		return nil, err
 	}
+	safe := known && op.Repeatable
+	var last error // the last failure, once there is one
 	start := d.clock.now()
 	refreshedToken := false
 	// 429s are counted apart from attempts: see RetryPolicy.MaxThrottled.
@@ -270,8 +274,19 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	// slow pace, a 5xx must still get its retries.
 	throttled, throttledWait, queuedWait := 0, time.Duration(0), time.Duration(0)
 	for n := 1; ; {
+		if known {
+			if err := d.stalls.allow(op); err != nil {
+				if last != nil {
+					return nil, fmt.Errorf("%w (last failure: %w)", err, last)
+				}
+				return nil, err
+			}
+		}
 		epoch := d.limits.pace.epochNow()
 		a := d.once(ctx, req)
+		if known {
+			d.stalls.observe(ctx, op, a)
+		}
 		queuedWait += a.queued
 		if a.resp != nil {
 			if a.resp.StatusCode == http.StatusTooManyRequests {
@@ -294,6 +309,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		failure := d.failure(req, a)
 		d.budget.release(a.held)
+		last = failure
 		if ctx.Err() != nil {
 			return nil, d.final(a, safe, failure)
 		}

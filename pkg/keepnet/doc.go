@@ -41,6 +41,12 @@
 // processed; and a 401, after which the request is sent once more with a
 // fresh token (the server refused the token before looking at the request).
 //
+// An endpoint (an operation of the spec) on which three attempts in a row
+// have timed out with no answer between is given up: its requests fail at
+// once with [ErrEndpointStalled], naming it, instead of each waiting out
+// its timeouts; a minute later one request tries it again, and any answer
+// from it makes it usable again.
+//
 // # Reading responses
 //
 // The service does not always send the spec's types (docs/api-behaviour.md

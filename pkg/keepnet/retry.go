@@ -119,24 +119,20 @@ func (realClock) jitter(d time.Duration) time.Duration {
 	return rand.N(d + 1)
 }
 
-// operation returns the operation of the spec req is a request of, and
-// whether it is safe to repeat: decided by what the operation is (the table
+// operation returns the operation of the spec req is a request of, if any;
+// whether it is safe to repeat is decided by what the operation is (the table
 // internal/apiops generates from the spec: GET, HEAD, OPTIONS and the POST
 // searches), never by words in the concrete path, where an ID can be any
 // word. A request of no known operation is not repeated. A path that an ID
 // from the service has made malformed (an empty, "." or ".." segment, a
 // control character) is refused before anything is sent.
-func (d *doer) operation(req *http.Request) (op apiops.Operation, safe bool, err error) {
+func (d *doer) operation(req *http.Request) (op apiops.Operation, known bool, err error) {
 	path := strings.TrimPrefix(req.URL.EscapedPath(), d.basePath)
 	if err := pathseg.Path(path); err != nil {
 		return apiops.Operation{}, false, err
 	}
-	op, known := d.ops.Match(req.Method, path)
-	if !known {
-		// Not one of the spec's: named by its path, for errors only.
-		return apiops.Operation{Method: req.Method, Path: path}, false, nil
-	}
-	return op, op.Repeatable, nil
+	op, known = d.ops.Match(req.Method, path)
+	return op, known, nil
 }
 
 // retryableStatus reports the statuses worth another try for a request that
