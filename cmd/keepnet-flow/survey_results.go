@@ -220,6 +220,11 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 		if !out.Atomic() {
 			return &workflows.InputError{Field: "resume", Value: f.output, Reason: "needs -o to name a regular file, which is replaced only when complete"}
 		}
+		lock, err := lockOutput(f.output)
+		if err != nil {
+			return err
+		}
+		defer lock.Release() //nolint:errcheck // the kernel drops the lock with the process anyway; a lock file left behind locks nothing
 		journal, err = openJournal(f.output, journalHeader{Version: journalVersion, Enrollment: f.enrollment, Companies: companies, All: f.allCompanies})
 		if err != nil {
 			return err
