@@ -99,7 +99,9 @@ and --resume fetches only the users the journal lacks (failed or never
 reached; the companies' listings and summaries are fetched again) and
 writes the same FILE as one clean run. The journal is deleted once FILE is
 complete; after a run with failures it is kept for the next rerun. A
-journal of other arguments is refused. Without --resume nothing is kept.
+journal of other arguments is refused, and so is a symlink. A second
+--resume run on FILE while one runs refuses (FILE.lock). Without --resume
+nothing is kept.
 
 In csv and csv-wide, a cell that a spreadsheet would run as a formula (one
 starting with =, +, -, @, a tab or a carriage return: names and departments
