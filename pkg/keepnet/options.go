@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"time"
@@ -112,13 +113,21 @@ func WithRetry(p RetryPolicy) Option {
 // this bound.
 func WithRateLimit(rps float64) Option {
 	return func(c *config) {
-		if rps < 0 {
-			c.reject("WithRateLimit", "requests per second must not be negative, got %g", rps)
+		if rps < 0 || math.IsNaN(rps) || math.IsInf(rps, 0) {
+			c.reject("WithRateLimit", "requests per second must be a finite number, 0 or more, got %g", rps)
+			return
+		}
+		if rps > 0 && rps < minRateLimit {
+			c.reject("WithRateLimit", "%g requests per second is slower than one an hour: the first request might never be sent", rps)
 			return
 		}
 		c.rateLimit = rps
 	}
 }
+
+// minRateLimit is the slowest bound WithRateLimit takes: one request an
+// hour. Far slower (1e-300, say) a request would wait for ever.
+const minRateLimit = 1.0 / 3600
 
 // WithAdaptivePace turns the adaptive pace on (the default) or off. On, the
 // client finds the service's unpublished rate limit from its 429 answers:
