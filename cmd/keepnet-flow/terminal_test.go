@@ -112,3 +112,22 @@ func TestTerminalGetsEscapedData(t *testing.T) {
 		})
 	}
 }
+
+// --debug prints what the service sent (bodies, headers) with control
+// characters escaped, whatever stderr is.
+func TestDebugOutputIsEscaped(t *testing.T) {
+	srv := cliFake(t)
+	srv.AddCompany(hostileName, true)
+	code, _, errOut := cliRun("--debug", "companies")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "companies/search") {
+		t.Fatalf("no trace on stderr:\n%s", errOut)
+	}
+	for _, raw := range []string{"\x1b", "\x07", "\x08", "\u009b"} {
+		if strings.Contains(errOut, raw) {
+			t.Errorf("--debug wrote %q raw", raw)
+		}
+	}
+}
