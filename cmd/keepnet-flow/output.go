@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -106,25 +107,35 @@ func (o *outputFlags) open(a *app) (*destination, error) {
 // a cleared screen) whatever the format; a file or a pipe gets the bytes as
 // they are.
 func (a *app) stdout() io.Writer {
-	if !a.outChecked {
-		a.outChecked = true
+	if !a.term.checked {
+		a.term.checked = true
 		if isTerminal(a.out) {
-			a.screen = termsafe.NewWriter(a.out)
+			a.term.screen = termsafe.NewWriter(a.out)
 		}
 	}
-	if a.screen != nil {
-		return a.screen
+	if a.term.screen != nil {
+		return a.term.screen
 	}
 	return a.out
+}
+
+// stdoutState is what stdout() decided: screen is set when stdout is a
+// terminal.
+type stdoutState struct {
+	checked bool
+	screen  *termsafe.Writer
 }
 
 // flushStdout writes what the terminal writer holds back (the start of a
 // character a further write would have completed).
 func (a *app) flushStdout() error {
-	if a.screen == nil {
+	if a.term.screen == nil {
 		return nil
 	}
-	return a.screen.Flush()
+	if err := a.term.screen.Flush(); err != nil {
+		return fmt.Errorf("write stdout: %w", err)
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,10 +49,8 @@ type app struct {
 	in     io.Reader // for --client-secret-file -; nil when there is none
 	out    io.Writer
 	errOut io.Writer
-	// screen is out made safe for a terminal, set by stdout() when out is
-	// one; data reaches out through it (see output.go).
-	screen     *termsafe.Writer
-	outChecked bool
+	// term is how data reaches out: escaped when it is a terminal (output.go).
+	term stdoutState
 
 	// ownsProcess is set when the app is the whole process (main), so a
 	// command may tune the Go runtime for itself; tests share their process
@@ -330,9 +329,7 @@ func execute(ctx context.Context, a *app, args []string) int {
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if ferr := a.flushStdout(); ferr != nil && err == nil {
-		err = fmt.Errorf("write stdout: %w", ferr)
-	}
+	err = cmp.Or(err, a.flushStdout()) // flushed whatever the outcome
 	// A run that completed despite a late signal is a success; any other
 	// outcome after a signal is reported as the signal's.
 	if sig, ok := a.stoppedBy.Load().(syscall.Signal); ok && err != nil {
@@ -396,7 +393,6 @@ func exitCode(err error) int {
 	}
 }
 
-// oneLine keeps the error on one line of stderr, as scripts expect.
 // oneLine makes an error's text one line that is safe on a terminal: the
 // text may carry server strings (names, API messages) with control
 // characters in them.

@@ -200,3 +200,29 @@ func (e *bodyTooLargeError) Error() string {
 	}
 	return fmt.Sprintf("response body exceeds the limit of %d bytes (WithMaxResponseBytes)", e.limit)
 }
+
+// makeReplayable makes sure every attempt can get a fresh copy of the body:
+// the generated client's bodies are bytes readers with GetBody already set;
+// any other body is buffered once.
+func makeReplayable(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body, req.GetBody = nil, nil
+		return nil
+	}
+	if req.GetBody != nil {
+		// Each attempt uses GetBody, so the original is not needed.
+		return req.Body.Close()
+	}
+	body, err := io.ReadAll(req.Body)
+	closeErr := req.Body.Close()
+	if err != nil {
+		return err
+	}
+	if closeErr != nil {
+		return closeErr
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
+	return nil
+}

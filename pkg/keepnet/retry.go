@@ -242,3 +242,22 @@ func (l *limits) acquire(ctx context.Context) (release func(), err error) {
 	}
 	return release, nil
 }
+
+// reason names a failure for the retry log without any request details.
+func reason(a attempt) string {
+	if a.hollow != nil {
+		return a.resp.Status + " without the expected content"
+	}
+	if a.resp != nil {
+		return a.resp.Status
+	}
+	var te *tokenError
+	if errors.As(a.err, &te) {
+		return "token request failed"
+	}
+	var netErr net.Error
+	if errors.As(a.err, &netErr) && netErr.Timeout() {
+		return "timeout"
+	}
+	return "connection error"
+}
