@@ -7,6 +7,8 @@ SHELL := /bin/bash
 SPEC_FILE   := api/keepnet-api-spec.json
 SPEC_PIN    := api/keepnet-api-spec.json.sha256
 OVERLAY     := api/.build/keepnet.overlay.json
+CLIENT_TMPL := api/.build/client.tmpl
+OPS_TABLE   := internal/apiops/operations.gen.go
 SHARED_SPEC := ../shared/keepnet-api/keepnet-api-spec.json
 VENDOR_URL  := https://3453589210-files.gitbook.io/~/files/v0/b/gitbook-x-prod.appspot.com/o/spaces%2F-LMcQ_WCXOrHv3r05ae5%2Fuploads%2Fgit-blob-31c738c1a6bb3d2911bd3730c780d6ad7fa6bbad%2Fkeepnet-api-spec.json?alt=media
 # SPEC may be a path or a URL; by default the shared copy, else the vendor's.
@@ -66,19 +68,27 @@ spec-verify:
 $(OVERLAY): $(SPEC_FILE) $(wildcard internal/specnames/*.go) internal/cmd/keepnet-overlay/main.go
 	$(GO) run ./internal/cmd/keepnet-overlay -spec $(SPEC_FILE) -o $(OVERLAY)
 
-## generate: regenerate gen/ from the pinned spec.
-generate: spec-verify
-	@$(MAKE) --no-print-directory -B $(OVERLAY)
-	$(GO) tool oapi-codegen -config oapi-codegen.yaml $(SPEC_FILE)
+# The client template is oapi-codegen's own, of the pinned version, with the
+# path parameter check added (internal/cmd/keepnet-template).
+$(CLIENT_TMPL): internal/cmd/keepnet-template/main.go go.mod
+	$(GO) run ./internal/cmd/keepnet-template -upstream "$$($(GO) list -m -f '{{.Dir}}' github.com/oapi-codegen/oapi-codegen/v2)/pkg/codegen/templates/client.tmpl" -o $(CLIENT_TMPL)
 
-## check-generated: fail when gen/ is not what the pinned spec generates.
+## generate: regenerate gen/ and the operations table from the pinned spec.
+generate: spec-verify
+	@$(MAKE) --no-print-directory -B $(OVERLAY) $(CLIENT_TMPL)
+	$(GO) tool oapi-codegen -config oapi-codegen.yaml $(SPEC_FILE)
+	$(GO) run ./internal/cmd/keepnet-operations -spec $(SPEC_FILE) -o $(OPS_TABLE)
+
+## check-generated: fail when gen/ or the operations table is not what the pinned spec generates.
 check-generated: spec-verify
-	@$(MAKE) --no-print-directory -B $(OVERLAY)
+	@$(MAKE) --no-print-directory -B $(OVERLAY) $(CLIENT_TMPL)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	sed "s|^output: .*|output: $$tmp/keepnet.gen.go|" oapi-codegen.yaml > $$tmp/oapi-codegen.yaml; \
 	$(GO) tool oapi-codegen -config $$tmp/oapi-codegen.yaml $(SPEC_FILE); \
-	cmp -s $$tmp/keepnet.gen.go gen/keepnet.gen.go || { echo "gen/ is stale against the pinned spec: run 'make generate' and commit gen/" >&2; exit 1; }
-	@echo "gen/ is up to date with the pinned spec"
+	cmp -s $$tmp/keepnet.gen.go gen/keepnet.gen.go || { echo "gen/ is stale against the pinned spec: run 'make generate' and commit gen/" >&2; exit 1; }; \
+	$(GO) run ./internal/cmd/keepnet-operations -spec $(SPEC_FILE) -o $$tmp/operations.gen.go; \
+	cmp -s $$tmp/operations.gen.go $(OPS_TABLE) || { echo "$(OPS_TABLE) is stale against the pinned spec: run 'make generate' and commit it" >&2; exit 1; }
+	@echo "gen/ and $(OPS_TABLE) are up to date with the pinned spec"
 
 ## spec-diff: breaking changes between the pinned spec and SPEC=<candidate>.
 spec-diff: spec-verify

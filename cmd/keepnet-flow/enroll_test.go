@@ -155,6 +155,8 @@ func TestEnrollCommandBadInput(t *testing.T) {
 		{"ambiguous training", replace("--training", "fundamentals"), nil, keepnettest.TrainingPhishingAdvID},
 		{"unknown group", with("--group", "Marketing"), nil, "Marketing"},
 		{"empty name", replace("--name", "  "), nil, "name"},
+		{"name with a newline", replace("--name", "Q3\nrefresher"), nil, "control character"},
+		{"name with an escape sequence", replace("--name", "Q3 \x1b[2J"), nil, `name "Q3 \x1b[2J"`},
 		{"unparsable schedule", with("--schedule", "01/04/2026 09:00", "--timezone", "UTC"), nil, "01/04/2026 09:00"},
 		{"unparsable due", with("--schedule", "2026-04-01T09:00:00Z", "--timezone", "UTC", "--due", "end of April"), nil, "end of April"},
 		{"due before schedule", with("--schedule", "2026-04-01T09:00:00Z", "--timezone", "UTC", "--due", "2026-03-01T09:00:00Z"), nil, "2026-03-01T09:00:00Z"},

@@ -18,6 +18,7 @@ import (
 type listingFlags struct {
 	company string
 	search  string
+	csvRaw  bool
 	out     *outputFlags
 	// check, when set, validates the command's own flags, before anything
 	// is created or fetched.
@@ -33,6 +34,7 @@ func (f *listingFlags) add(a *app, cmd *cobra.Command, withCompany bool) {
 		_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	}
 	cmd.Flags().StringVar(&f.search, "search", "", "only names containing this text (case-insensitive)")
+	cmd.Flags().BoolVar(&f.csvRaw, "csv-raw", false, "csv: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	f.out = addOutputFlags(cmd, string(table.Text), string(table.JSON), string(table.CSV))
 }
 
@@ -106,6 +108,7 @@ func listingRun(a *app, f *listingFlags, list func(ctx context.Context) (listing
 		if f.out.toStdout() {
 			l.table.MaxWidth = a.terminalWidth()
 		}
+		l.table.CSVRaw = f.csvRaw
 		if err := table.Write(dest, format, l.table, l.value); err != nil {
 			return err
 		}

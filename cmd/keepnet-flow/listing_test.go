@@ -104,3 +104,43 @@ func TestListingCommandsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// Customers' names a spreadsheet would run are neutralised in the listing
+// CSVs, as in the survey CSVs; --csv-raw keeps them as sent.
+func TestListingCSVNeutralisesFormulas(t *testing.T) {
+	srv := cliFake(t)
+	hostile := []string{"=cmd|' /C calc'!A0", "+Sales Co", "-Minus Co", "@Sum Co", "\tTab Co", "\rCR Co"}
+	for _, name := range hostile {
+		srv.AddCompany(name, true)
+	}
+	for _, raw := range []bool{false, true} {
+		args := []string{"companies", "--format", "csv"}
+		if raw {
+			args = append(args, "--csv-raw")
+		}
+		code, out, errOut := cliRun(args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]bool{}
+		for _, r := range records[1:] {
+			names[r[1]] = true
+			if !raw && r[1] != "" && strings.ContainsAny(r[1][:1], "=+-@\t\r") {
+				t.Errorf("cell %q would run as a formula", r[1])
+			}
+		}
+		for _, name := range hostile {
+			want := "'" + name
+			if raw {
+				want = name
+			}
+			if !names[want] {
+				t.Errorf("raw=%v: no name %q among %q", raw, want, records)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/output"
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -98,10 +100,54 @@ func (o *outputFlags) open(a *app) (*destination, error) {
 	return &destination{Writer: target, commit: target.Commit, abort: func() { _ = target.Abort() }}, nil
 }
 
+// stdout is where a command writes its data (CSV, JSON, tables). Whether
+// that is a terminal is decided here, once: a terminal gets the data with
+// control characters escaped (termsafe.Writer), since names and answers
+// from customers' directories may hold escape sequences (a clipboard write,
+// a cleared screen) whatever the format; a file or a pipe gets the bytes as
+// they are.
+func (a *app) stdout() io.Writer {
+	if !a.term.checked {
+		a.term.checked = true
+		if isTerminal(a.out) {
+			a.term.screen = termsafe.NewWriter(a.out)
+		}
+	}
+	if a.term.screen != nil {
+		return a.term.screen
+	}
+	return a.out
+}
+
+// stdoutState is what stdout() decided: screen is set when stdout is a
+// terminal.
+type stdoutState struct {
+	checked bool
+	screen  *termsafe.Writer
+}
+
+// flushStdout writes what the terminal writer holds back (the start of a
+// character a further write would have completed).
+func (a *app) flushStdout() error {
+	if a.term.screen == nil {
+		return nil
+	}
+	if err := a.term.screen.Flush(); err != nil {
+		return fmt.Errorf("write stdout: %w", err)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	file, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
 // terminalWidth is the width of the terminal stdout is, or 0 when it is not
 // one (a pipe or a file takes whole lines).
 func (a *app) terminalWidth() int {
-	file, ok := a.stdout().(*os.File)
+	file, ok := a.out.(*os.File)
 	if !ok || !term.IsTerminal(int(file.Fd())) {
 		return 0
 	}

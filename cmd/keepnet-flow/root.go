@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,8 @@ type app struct {
 	in     io.Reader // for --client-secret-file -; nil when there is none
 	out    io.Writer
 	errOut io.Writer
+	// term is how data reaches out: escaped when it is a terminal (output.go).
+	term stdoutState
 
 	// ownsProcess is set when the app is the whole process (main), so a
 	// command may tune the Go runtime for itself; tests share their process
@@ -69,9 +72,6 @@ type app struct {
 	// at its output, for the line printed when a signal stops it.
 	howFar func() string
 }
-
-// stdout is where a command writes its data (CSV, JSON, tables).
-func (a *app) stdout() io.Writer { return a.out }
 
 // stderr is where diagnostics and errors go.
 func (a *app) stderr() io.Writer { return a.errOut }
@@ -329,6 +329,7 @@ func execute(ctx context.Context, a *app, args []string) int {
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	err = cmp.Or(err, a.flushStdout()) // flushed whatever the outcome
 	// A run that completed despite a late signal is a success; any other
 	// outcome after a signal is reported as the signal's.
 	if sig, ok := a.stoppedBy.Load().(syscall.Signal); ok && err != nil {
@@ -403,7 +404,6 @@ func exitCode(err error) int {
 	}
 }
 
-// oneLine keeps the error on one line of stderr, as scripts expect.
 // oneLine makes an error's text one line that is safe on a terminal: the
 // text may carry server strings (names, API messages) with control
 // characters in them.

@@ -112,7 +112,7 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	flags.StringVar(&f.title, "title", "", "the HTML report's title (default: the survey's name)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
-	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no limit)")
+	flags.Float64Var(&f.rate, "rate", 0, fmt.Sprintf("at most this many requests per second, %g to %d (0: no limit)", minRate, maxRate))
 	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
 	cmd.MarkFlagsMutuallyExclusive("from", "company")
 	cmd.MarkFlagsMutuallyExclusive("from", "all-companies")
@@ -147,17 +147,14 @@ func (f *surveyReportFlags) validate() error {
 		return &workflows.InputError{Field: "company", Reason: "is missing; pass --company (repeatable), --companies-file or --all-companies"}
 	case pulling && strings.TrimSpace(f.enrollment) == "":
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
-	case f.concurrency < 1:
-		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
-	case f.concurrency > maxConcurrency:
-		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: fmt.Sprintf("must be at most %d; the service rate-limits long before that", maxConcurrency)}
-	case f.rate < 0 || f.rate != f.rate:
-		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
 	}
 	for _, path := range f.from {
 		if strings.TrimSpace(path) == "" {
 			return &workflows.InputError{Field: "from", Reason: "is empty; pass a file name"}
 		}
+	}
+	if pulling {
+		return checkPaceFlags(f.concurrency, f.rate)
 	}
 	return nil
 }

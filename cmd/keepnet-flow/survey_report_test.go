@@ -176,6 +176,8 @@ func TestSurveyReportBadInput(t *testing.T) {
 		{"records of something else", []string{"survey-report", "--from", notRecords}, "targetUserResourceId"},
 		{"empty file", []string{"survey-report", "--from", empty}, "empty"},
 		{"unknown company", []string{"survey-report", "--company", "No Such Co", "--enrollment", keepnettest.SurveyName}, "No Such Co"},
+		{"rate that never sends", reportArgs("--rate", "1e-300"), "from 0.2 to 1000"},
+		{"concurrency out of range", reportArgs("--concurrency", "0"), "from 1 to 256"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,7 +99,9 @@ and --resume fetches only the users the journal lacks (failed or never
 reached; the companies' listings and summaries are fetched again) and
 writes the same FILE as one clean run. The journal is deleted once FILE is
 complete; after a run with failures it is kept for the next rerun. A
-journal of other arguments is refused. Without --resume nothing is kept.
+journal of other arguments is refused, and so is a symlink. A second
+--resume run on FILE while one runs refuses (FILE.lock). Without --resume
+nothing is kept.
 
 In csv and csv-wide, a cell that a spreadsheet would run as a formula (one
 starting with =, +, -, @, a tab or a carriage return: names and departments
@@ -145,7 +147,7 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	flags.StringVarP(&f.format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
 	flags.StringVarP(&f.output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
 	flags.IntVar(&f.concurrency, "concurrency", workflows.DefaultConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", maxConcurrency))
-	flags.Float64Var(&f.rate, "rate", 0, "at most this many requests per second (0: no bound; either way the pace adapts to the service's 429s)")
+	flags.Float64Var(&f.rate, "rate", 0, fmt.Sprintf("at most this many requests per second, %g to %d (0: no bound; either way the pace adapts to the service's 429s)", minRate, maxRate))
 	flags.BoolVar(&f.csvRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&f.questionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
@@ -153,11 +155,6 @@ SIGTERM, SIGHUP (nothing written to a file); 1 other failures.`,
 	_ = cmd.RegisterFlagCompletionFunc("company", a.complete(a.completeCompanies))
 	return cmd
 }
-
-// maxConcurrency bounds --concurrency. Every request in flight holds a
-// goroutine, a connection and a user's records; ten million of them ran
-// the runtime out of memory, and the service answers 429 long before 256.
-const maxConcurrency = 256
 
 // validate checks the flags that need no API call, so that bad input fails
 // before anything is fetched or written.
@@ -184,16 +181,10 @@ func (f *surveyResultsFlags) validate() error {
 		return &workflows.InputError{Field: "resume", Reason: "needs -o FILE: the journal is kept beside the output"}
 	case strings.TrimSpace(f.enrollment) == "":
 		return &workflows.InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
-	case f.concurrency < 1:
-		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: "must be at least 1"}
-	case f.concurrency > maxConcurrency:
-		return &workflows.InputError{Field: "concurrency", Value: fmt.Sprint(f.concurrency), Reason: fmt.Sprintf("must be at most %d; the service rate-limits long before that", maxConcurrency)}
-	case f.rate < 0 || f.rate != f.rate: // NaN is not a rate either
-		return &workflows.InputError{Field: "rate", Value: fmt.Sprint(f.rate), Reason: "must be 0 (no limit) or more"}
 	case f.questionIDs && f.format != surveyout.CSVWide:
 		return &workflows.InputError{Field: "question-ids", Reason: "applies to --format csv-wide only; the other formats carry questionId in every answer"}
 	}
-	return nil
+	return checkPaceFlags(f.concurrency, f.rate)
 }
 
 func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
@@ -220,6 +211,11 @@ func runSurveyResults(cmd *cobra.Command, a *app, f surveyResultsFlags) error {
 		if !out.Atomic() {
 			return &workflows.InputError{Field: "resume", Value: f.output, Reason: "needs -o to name a regular file, which is replaced only when complete"}
 		}
+		lock, err := lockOutput(f.output)
+		if err != nil {
+			return err
+		}
+		defer lock.Release() //nolint:errcheck // the kernel drops the lock with the process anyway; a lock file left behind locks nothing
 		journal, err = openJournal(f.output, journalHeader{Version: journalVersion, Enrollment: f.enrollment, Companies: companies, All: f.allCompanies})
 		if err != nil {
 			return err

@@ -15,7 +15,11 @@
 //   - anything else that is not a regular file, such as a FIFO or a
 //     character device (/dev/null), is opened and written straight
 //     through. Block devices are refused: survey data over a disk is never
-//     what was meant.
+//     what was meant;
+//   - a descriptor or device that is a terminal (-o /dev/tty, or
+//     /dev/stderr on a terminal) gets the data with control characters
+//     escaped, as the CLI's stdout does (internal/termsafe): the text comes
+//     from customers' directories.
 package output
 
 import (
@@ -29,8 +33,10 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
 // Stdout is the -o value that means standard output.
@@ -41,6 +47,7 @@ type Target struct {
 	w       io.Writer
 	pending *atomicfile.File // set for files replaced atomically
 	opened  *os.File         // set for descriptors this package opened
+	screen  *termsafe.Writer // set when opened is a terminal
 	name    string
 	dir     string // the real file's directory, for atomic targets
 	written int64
@@ -87,7 +94,18 @@ func Open(path string, stdout io.Writer) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Target{w: f, opened: f, name: path}, nil
+	return opened(f, path), nil
+}
+
+// opened is the target of a descriptor this package opened: escaped for a
+// terminal, as is otherwise.
+func opened(f *os.File, name string) *Target {
+	t := &Target{w: f, opened: f, name: name}
+	if term.IsTerminal(int(f.Fd())) {
+		t.screen = termsafe.NewWriter(f)
+		t.w = t.screen
+	}
+	return t
 }
 
 // ownDescriptor recognises the names of the process's own descriptors.
@@ -115,8 +133,7 @@ func openDescriptor(path string, fd int) (*Target, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	f := os.NewFile(uintptr(dup), path)
-	return &Target{w: f, opened: f, name: path}, nil
+	return opened(os.NewFile(uintptr(dup), path), path), nil
 }
 
 // maxLinks bounds symlink chains as the kernel does (ELOOP).
@@ -172,7 +189,11 @@ func (t *Target) Commit() error {
 	case t.opened != nil:
 		f := t.opened
 		t.opened = nil
-		if err := f.Close(); err != nil {
+		var flushErr error
+		if t.screen != nil {
+			flushErr = t.screen.Flush()
+		}
+		if err := errors.Join(flushErr, f.Close()); err != nil {
 			return fmt.Errorf("write %s: %w", t.name, err)
 		}
 	}

@@ -1,11 +1,11 @@
 package surveyout
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
@@ -20,13 +20,13 @@ var csvLongColumns = []string{
 // with the question columns empty, so every user appears.
 type csvLong struct {
 	isoDates
-	w       *csvRows
+	w       *csvout.Writer
 	row     []string
 	company workflows.Company
 }
 
 func newCSVLong(w io.Writer, h Header, raw bool) (*csvLong, error) {
-	c := &csvLong{w: newCSVRows(csv.NewWriter(w), raw), row: make([]string, len(csvLongColumns)), company: h.Company}
+	c := &csvLong{w: csvout.NewWriter(w, raw), row: make([]string, len(csvLongColumns)), company: h.Company}
 	c.forCompany(h.Company.ID, h.DateOrder)
 	if err := c.w.Write(csvLongColumns); err != nil {
 		return nil, fmt.Errorf("write csv header: %w", err)

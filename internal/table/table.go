@@ -1,14 +1,15 @@
 // Package table renders the CLI's listings: an aligned table for people, or
-// JSON or CSV for scripts. CSV is encoding/csv's; the table is aligned by
-// display width (see writeText).
+// JSON or CSV for scripts. CSV is internal/csvout's, which neutralises cells
+// a spreadsheet would run; the table is aligned by display width (see
+// writeText).
 package table
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
 	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
@@ -32,6 +33,9 @@ type Table struct {
 	// MaxWidth, when positive, is the width of the terminal the table is
 	// shown on; a wider table has its widest text columns cut.
 	MaxWidth int
+	// CSVRaw writes CSV cells as given; by default a cell a spreadsheet
+	// would run as a formula gets a leading single quote (csvout).
+	CSVRaw bool
 }
 
 // Write renders t in format f. JSON renders value instead, so scripts get
@@ -47,7 +51,7 @@ func Write(w io.Writer, f Format, t Table, value any) error {
 		}
 		return nil
 	case CSV:
-		cw := csv.NewWriter(w)
+		cw := csvout.NewWriter(w, t.CSVRaw)
 		header := t.Keys
 		if header == nil {
 			header = t.Headers

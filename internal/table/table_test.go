@@ -44,6 +44,26 @@ func TestWriteCSVQuotes(t *testing.T) {
 	}
 }
 
+// Listing CSVs neutralise formula cells as the survey CSVs do, unless raw.
+func TestWriteCSVNeutralisesFormulas(t *testing.T) {
+	hostile := Table{Headers: []string{"ID", "NAME"}, Rows: [][]string{{"c1", "=cmd|' /C calc'!A0"}, {"c2", "@SUM(1,2)"}, {"c3", "Plain"}}}
+	var b bytes.Buffer
+	if err := Write(&b, CSV, hostile, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ID,NAME\nc1,'=cmd|' /C calc'!A0\nc2,\"'@SUM(1,2)\"\nc3,Plain\n"; b.String() != want {
+		t.Errorf("CSV = %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	hostile.CSVRaw = true
+	if err := Write(&b, CSV, hostile, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ID,NAME\nc1,=cmd|' /C calc'!A0\nc2,\"@SUM(1,2)\"\nc3,Plain\n"; b.String() != want {
+		t.Errorf("raw CSV = %q, want %q", b.String(), want)
+	}
+}
+
 func TestWriteJSONUsesValue(t *testing.T) {
 	var b bytes.Buffer
 	if err := Write(&b, JSON, sample, []struct{ ID string }{{"a"}}); err != nil {

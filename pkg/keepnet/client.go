@@ -1,18 +1,14 @@
 package keepnet
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +16,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/keepnet-flow/keepnet-flow/gen"
+	"github.com/keepnet-flow/keepnet-flow/internal/apiops"
 )
 
 // Client is a connection to the Keepnet API with one credential. It is safe
@@ -77,6 +74,10 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: cfg.userAgent,
 		scrub:     scrub,
 		maxBody:   cfg.maxResponseBytes,
+		budget:    newBodyBudget(cfg.maxBufferedBytes),
+		ops:       apiops.NewIndex(apiops.Operations()),
+		stalls:    newStalls(cfg.clock),
+		basePath:  strings.TrimSuffix(base.EscapedPath(), "/"),
 	}
 	return &Client{server: server, doer: d, api: newGenClient(server, d, nil)}, nil
 }
@@ -103,157 +104,6 @@ func newGenClient(server string, d *doer, editor gen.RequestEditorFn) *gen.Clien
 	return &gen.ClientWithResponses{ClientInterface: c}
 }
 
-func resolveBaseURL(cfg *config) (*url.URL, error) {
-	raw, setting := cfg.baseURL, "WithBaseURL"
-	if raw == "" {
-		raw, setting = cfg.getenv(EnvBaseURL), EnvBaseURL
-	}
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Hostname() == "" {
-		// The URL is not echoed: a malformed one may hold credentials.
-		return nil, &ConfigError{Setting: setting, Problem: "the base URL is not an absolute URL like https://api.keepnetlabs.com"}
-	}
-	if u.User != nil {
-		return nil, &ConfigError{Setting: setting, Problem: "the base URL must not contain user credentials"}
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, &ConfigError{Setting: setting, Problem: "the base URL must not have a query or fragment"}
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !loopbackHost(u.Hostname()) {
-			return nil, &ConfigError{Setting: setting, Problem: fmt.Sprintf("refusing plain http to %s: credentials and tokens would travel unencrypted; use https (plain http is allowed only for localhost)", u.Host)}
-		}
-	default:
-		return nil, &ConfigError{Setting: setting, Problem: fmt.Sprintf("unsupported URL scheme %q; use https", u.Scheme)}
-	}
-	return u, nil
-}
-
-// loopbackHost reports hosts that never leave the machine, where plain http
-// exposes nothing: local fakes and test servers.
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-func resolveCredentials(cfg *config) error {
-	if cfg.credentialsGiven {
-		// Name what the caller used, not environment variables it never
-		// set.
-		switch {
-		case cfg.clientID == "" && cfg.clientSecret == "":
-			return &ConfigError{Setting: "WithCredentials", Problem: "the client ID and secret are empty"}
-		case cfg.clientID == "":
-			return &ConfigError{Setting: "WithCredentials", Problem: "the client ID is empty"}
-		case cfg.clientSecret == "":
-			return &ConfigError{Setting: "WithCredentials", Problem: "the client secret is empty"}
-		}
-		return nil
-	}
-	cfg.clientID, cfg.clientSecret = cfg.getenv(EnvClientID), cfg.getenv(EnvClientSecret)
-	// Both missing is one problem, a first run's, reported at once rather
-	// than one variable per attempt.
-	if cfg.clientID == "" && cfg.clientSecret == "" {
-		return &ConfigError{Setting: EnvClientID + " and " + EnvClientSecret, Problem: "the Keepnet API client ID and secret are missing; set both"}
-	}
-	if cfg.clientID == "" {
-		return &ConfigError{Setting: EnvClientID, Problem: "the Keepnet API client ID is missing; set " + EnvClientID}
-	}
-	if cfg.clientSecret == "" {
-		return &ConfigError{Setting: EnvClientSecret, Problem: "the Keepnet API client secret is missing; set " + EnvClientSecret}
-	}
-	return nil
-}
-
-// buildHTTPClient returns the client used for API and token requests: a
-// shallow copy of the caller's (so it is never modified), with the chosen
-// transport, the same-origin redirect policy (the token request gets a
-// stricter one in newTokens) and, when asked, the trace around it.
-func buildHTTPClient(cfg *config, scrub func(string) string) *http.Client {
-	var hc http.Client
-	if cfg.httpClient != nil {
-		hc = *cfg.httpClient
-	} else {
-		hc.Timeout = defaultHTTPTimeout
-	}
-	if cfg.transport != nil {
-		hc.Transport = cfg.transport
-	}
-	if hc.Transport == nil {
-		// http.DefaultTransport keeps two idle connections per host: with
-		// more requests in flight, every other request would dial (and
-		// handshake TLS) anew and leave a socket in TIME_WAIT.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = max(defaultIdleConnsPerHost, cfg.maxInFlight+1) // +1: the token request
-		hc.Transport = t
-	}
-	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
-	if cfg.trace != nil {
-		hc.Transport = &traceTransport{next: hc.Transport, w: cfg.trace, mu: &sync.Mutex{}, seq: &atomic.Uint64{}, scrub: scrub}
-	}
-	return &hc
-}
-
-// readBody reads a response body whole, refusing one longer than limit
-// bytes (0: no limit) rather than allocating for it. io.ReadAll grows its
-// buffer in steps and copies the pieces into a final slice: for a 7 KB
-// exam-result-sessions body, 16 KB in 11 allocations. Sized from the
-// Content-Length the server declares, it is 8 KB in 2. A declared size is
-// trusted only up to maxPresizedBody, so a wrong header cannot make the
-// client allocate gigabytes up front.
-func readBody(resp *http.Response, limit int64) (*bytes.Buffer, error) {
-	var body bytes.Buffer
-	if limit > 0 && resp.ContentLength > limit {
-		return nil, &bodyTooLargeError{limit: limit, declared: resp.ContentLength}
-	}
-	if n := resp.ContentLength; n > 0 && n <= maxPresizedBody {
-		// ReadFrom grows the buffer whenever less than MinRead is free,
-		// even when the body has been read whole: leave room for it.
-		body.Grow(int(n) + bytes.MinRead)
-	}
-	r := io.Reader(resp.Body)
-	if limit > 0 {
-		r = io.LimitReader(resp.Body, limit+1)
-	}
-	if _, err := body.ReadFrom(r); err != nil {
-		return nil, err
-	}
-	if limit > 0 && int64(body.Len()) > limit {
-		return nil, &bodyTooLargeError{limit: limit}
-	}
-	return &body, nil
-}
-
-// maxPresizedBody is the largest declared body readBody allocates for up
-// front.
-const maxPresizedBody = 8 << 20
-
-// bodyTooLargeError is a response body over the client's limit (see
-// WithMaxResponseBytes). It is not retried: the same request would get the
-// same body.
-type bodyTooLargeError struct {
-	limit, declared int64
-}
-
-func (e *bodyTooLargeError) Error() string {
-	if e.declared > 0 {
-		return fmt.Sprintf("response body of %d bytes exceeds the limit of %d bytes (WithMaxResponseBytes)", e.declared, e.limit)
-	}
-	return fmt.Sprintf("response body exceeds the limit of %d bytes (WithMaxResponseBytes)", e.limit)
-}
-
-// defaultIdleConnsPerHost is the idle connections kept to the API when the
-// caller brings no transport: enough for the concurrency the workflows use.
-const defaultIdleConnsPerHost = 32
-
 // doer is the gen.HttpRequestDoer under every generated call: it adds the
 // token and User-Agent, applies limits and retries, and turns non-2xx
 // answers into *APIError.
@@ -267,6 +117,12 @@ type doer struct {
 	userAgent string
 	scrub     func(string) string
 	maxBody   int64 // bytes; 0 means no limit
+	budget    *bodyBudget
+	// ops finds a request's operation from its path below basePath (the
+	// base URL's escaped path, without its trailing slash).
+	ops      *apiops.Index
+	basePath string
+	stalls   *stalls
 }
 
 // attempt is the result of sending a request once.
@@ -281,6 +137,9 @@ type attempt struct {
 	// what the operation returns (see checkBody).
 	hollow error
 	body   []byte // the buffered body of resp
+	// held is what the body holds of the client's buffer budget, released
+	// once the body has been checked (and decoded by the check).
+	held int64
 	// queued is how long the attempt waited for the pace and the in-flight
 	// bound before it was sent: time the service's pace took, not the
 	// request's own retries (see Do's retry budget).
@@ -294,7 +153,12 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if err := makeReplayable(req); err != nil {
 		return nil, fmt.Errorf("keepnet: %s %s: read request body: %w", req.Method, req.URL.Path, err)
 	}
-	safe := safeToRepeat(req)
+	op, known, err := d.operation(req)
+	if err != nil {
+		return nil, err
+	}
+	safe := known && op.Repeatable
+	var last error // the last failure, once there is one
 	start := d.clock.now()
 	refreshedToken := false
 	// 429s are counted apart from attempts: see RetryPolicy.MaxThrottled.
@@ -303,8 +167,19 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	// slow pace, a 5xx must still get its retries.
 	throttled, throttledWait, queuedWait := 0, time.Duration(0), time.Duration(0)
 	for n := 1; ; {
+		if known {
+			if err := d.stalls.allow(op); err != nil {
+				if last != nil {
+					return nil, fmt.Errorf("%w (last failure: %w)", err, last)
+				}
+				return nil, err
+			}
+		}
 		epoch := d.limits.pace.epochNow()
 		a := d.once(ctx, req)
+		if known {
+			d.stalls.observe(ctx, op, a)
+		}
 		queuedWait += a.queued
 		if a.resp != nil {
 			if a.resp.StatusCode == http.StatusTooManyRequests {
@@ -316,14 +191,18 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
 			err := checkBody(ctx, a.resp.Header.Get("Content-Type"), a.body)
 			if err == nil {
+				d.budget.release(a.held)
 				return a.resp, nil
 			}
 			if !errors.Is(err, ErrHollowResponse) {
+				d.budget.release(a.held)
 				return nil, fmt.Errorf("keepnet: %s %s: %w", req.Method, req.URL.Path, err)
 			}
 			a.hollow = err
 		}
 		failure := d.failure(req, a)
+		d.budget.release(a.held)
+		last = failure
 		if ctx.Err() != nil {
 			return nil, d.final(a, safe, failure)
 		}
@@ -429,7 +308,7 @@ func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 	// The body is read here, inside the in-flight slot, so the limit covers
 	// the whole exchange and a failure while reading counts as a failure of
 	// this attempt.
-	body, err := readBody(resp, d.maxBody)
+	body, held, err := d.budget.read(ctx, resp, d.maxBody)
 	_ = resp.Body.Close() // fully read, failed or refused; the connection is released either way
 	if err != nil {
 		return attempt{err: fmt.Errorf("read response body: %w", err), sent: true, generation: generation, accessToken: tok.AccessToken}
@@ -440,7 +319,7 @@ func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 	// carries no token, rather than at the copy with the Authorization
 	// header: a dumped response must not show the token.
 	resp.Request = req
-	return attempt{resp: resp, body: raw, sent: true, generation: generation, accessToken: tok.AccessToken}
+	return attempt{resp: resp, body: raw, held: held, sent: true, generation: generation, accessToken: tok.AccessToken}
 }
 
 // retryable reports whether a failed attempt may be repeated.
@@ -505,49 +384,4 @@ func (d *doer) final(a attempt, safe bool, failure error) error {
 		return failure // the server answered clearly: 4xx means not done
 	}
 	return &outcomeUnknownError{cause: failure}
-}
-
-// reason names a failure for the retry log without any request details.
-func reason(a attempt) string {
-	if a.hollow != nil {
-		return a.resp.Status + " without the expected content"
-	}
-	if a.resp != nil {
-		return a.resp.Status
-	}
-	var te *tokenError
-	if errors.As(a.err, &te) {
-		return "token request failed"
-	}
-	var netErr net.Error
-	if errors.As(a.err, &netErr) && netErr.Timeout() {
-		return "timeout"
-	}
-	return "connection error"
-}
-
-// makeReplayable makes sure every attempt can get a fresh copy of the body:
-// the generated client's bodies are bytes readers with GetBody already set;
-// any other body is buffered once.
-func makeReplayable(req *http.Request) error {
-	if req.Body == nil || req.Body == http.NoBody {
-		req.Body, req.GetBody = nil, nil
-		return nil
-	}
-	if req.GetBody != nil {
-		// Each attempt uses GetBody, so the original is not needed.
-		return req.Body.Close()
-	}
-	body, err := io.ReadAll(req.Body)
-	closeErr := req.Body.Close()
-	if err != nil {
-		return err
-	}
-	if closeErr != nil {
-		return closeErr
-	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	req.ContentLength = int64(len(body))
-	return nil
 }

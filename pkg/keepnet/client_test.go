@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -49,6 +50,9 @@ func TestNewRejectsConfiguration(t *testing.T) {
 		{"credentials in URL", []Option{creds, WithBaseURL("https://user:" + testClientSecret + "@api.keepnetlabs.com")}, "WithBaseURL"},
 		{"query in URL", []Option{creds, WithBaseURL("https://api.keepnetlabs.com/?x=1")}, "WithBaseURL"},
 		{"negative rate", []Option{creds, WithRateLimit(-1)}, "WithRateLimit"},
+		{"a rate that would never send", []Option{creds, WithRateLimit(1e-300)}, "WithRateLimit"},
+		{"a rate that is not a number", []Option{creds, WithRateLimit(math.NaN())}, "WithRateLimit"},
+		{"a negative buffer bound", []Option{creds, WithMaxBufferedBytes(-1)}, "WithMaxBufferedBytes"},
 		{"negative in-flight bound", []Option{creds, WithMaxInFlight(-2)}, "WithMaxInFlight"},
 		{"negative retry value", []Option{creds, WithRetry(RetryPolicy{MaxAttempts: -1})}, "WithRetry"},
 	}

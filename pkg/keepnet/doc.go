@@ -41,6 +41,12 @@
 // processed; and a 401, after which the request is sent once more with a
 // fresh token (the server refused the token before looking at the request).
 //
+// An endpoint (an operation of the spec) on which three attempts in a row
+// have timed out with no answer between is given up: its requests fail at
+// once with [ErrEndpointStalled], naming it, instead of each waiting out
+// its timeouts; a minute later one request tries it again, and any answer
+// from it makes it usable again.
+//
 // # Reading responses
 //
 // The service does not always send the spec's types (docs/api-behaviour.md
@@ -49,8 +55,18 @@
 // type; [DecodeResponse] and [Decode] decode any generated type leniently,
 // coercing what can be coerced without loss and reporting the rest by path
 // in a [DecodeReport]. A 2xx answer whose body is not JSON fails its call
-// with [ErrHollowResponse] (reads are retried). Bodies are bounded by
-// [WithMaxResponseBytes].
+// with [ErrHollowResponse] (reads are retried). Every body, traced or
+// not, is read through [WithMaxResponseBytes] (counted after decompression),
+// and the bytes buffered at once across the client through
+// [WithMaxBufferedBytes].
+//
+// # What the service sends is not trusted
+//
+// IDs the service sent go into request paths; one that is empty, "." or
+// "..", or holds a control character would make the request another one,
+// so it is refused before anything is sent, with [ErrMalformedID]. Text the
+// service sent (error messages, the trace) is shown with control
+// characters escaped.
 //
 // # Pace
 //
@@ -64,6 +80,6 @@
 // client has been accepted for [RetryPolicy].MaxThrottled. A 5xx or a reset
 // slows only the request that met it. [Client.Pace] reports the pace, the
 // 429s and the time spent waiting them out. A request waiting to retry
-// holds no slot of [WithMaxInFlight], and pools sized by [Slots] get their
-// slot back meanwhile.
+// holds no slot of [WithMaxInFlight], and the flows' request pools get
+// their slot back meanwhile.
 package keepnet

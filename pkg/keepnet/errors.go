@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/pathseg"
 	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
@@ -23,6 +24,14 @@ import (
 // second enrollment. Check the current state (search for what you created)
 // before trying again.
 var ErrOutcomeUnknown = errors.New("the request may have reached the Keepnet server and its outcome is unknown; check the current state before retrying")
+
+// ErrMalformedID is wrapped by the error of a request refused before it was
+// sent because a value in its path is no ID: empty, "." or "..", or
+// holding a control character. IDs come from the service, and such a value
+// would make the request another one (the user ID ".." turns
+// .../users/{id} into the endpoint above it). The error names the path
+// parameter and the value.
+var ErrMalformedID = pathseg.ErrMalformed
 
 // ErrCredentialsRejected is wrapped by the error returned when the token
 // endpoint refuses the client ID and secret (OAuth error invalid_client).

@@ -15,11 +15,14 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/apiops"
 	"github.com/keepnet-flow/keepnet-flow/internal/ctxsleep"
+	"github.com/keepnet-flow/keepnet-flow/internal/pathseg"
 )
 
 // This file holds the whole retry and limit policy: which requests may be
 // repeated, on which failures, after how long, and how many may run at once.
+// (Which requests may be sent at all is the next concern: operation below.)
 
 // RetryPolicy says how often and for how long a request that is safe to
 // repeat is retried. Zero fields take the values of [DefaultRetryPolicy].
@@ -116,20 +119,20 @@ func (realClock) jitter(d time.Duration) time.Duration {
 	return rand.N(d + 1)
 }
 
-// safeToRepeat reports whether a request only reads, so that repeating it
-// cannot change anything: GET (and HEAD/OPTIONS) and the POST search
-// endpoints, which take their query in the body. Everything else (creating
-// or sending an enrollment) may change state and is never repeated once it
-// may have reached the server.
-func safeToRepeat(req *http.Request) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return true
-	case http.MethodPost:
-		p := strings.ToLower(strings.TrimSuffix(req.URL.Path, "/"))
-		return strings.HasSuffix(p, "/search") || strings.Contains(p, "/search/")
+// operation returns the operation of the spec req is a request of, if any;
+// whether it is safe to repeat is decided by what the operation is (the table
+// internal/apiops generates from the spec: GET, HEAD, OPTIONS and the POST
+// searches), never by words in the concrete path, where an ID can be any
+// word. A request of no known operation is not repeated. A path that an ID
+// from the service has made malformed (an empty, "." or ".." segment, a
+// control character) is refused before anything is sent.
+func (d *doer) operation(req *http.Request) (op apiops.Operation, known bool, err error) {
+	path := strings.TrimPrefix(req.URL.EscapedPath(), d.basePath)
+	if err := pathseg.Path(path); err != nil {
+		return apiops.Operation{}, false, err
 	}
-	return false
+	op, known = d.ops.Match(req.Method, path)
+	return op, known, nil
 }
 
 // retryableStatus reports the statuses worth another try for a request that
@@ -238,4 +241,23 @@ func (l *limits) acquire(ctx context.Context) (release func(), err error) {
 		return nil, err
 	}
 	return release, nil
+}
+
+// reason names a failure for the retry log without any request details.
+func reason(a attempt) string {
+	if a.hollow != nil {
+		return a.resp.Status + " without the expected content"
+	}
+	if a.resp != nil {
+		return a.resp.Status
+	}
+	var te *tokenError
+	if errors.As(a.err, &te) {
+		return "token request failed"
+	}
+	var netErr net.Error
+	if errors.As(a.err, &netErr) && netErr.Timeout() {
+		return "timeout"
+	}
+	return "connection error"
 }

@@ -210,30 +210,67 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
+// Whether a request may be repeated follows from its operation, under any
+// base path, whatever words its IDs are.
 func TestSafeToRepeat(t *testing.T) {
 	tests := []struct {
 		method, path string
 		want         bool
 	}{
 		{"GET", "/api/enrollments/enr-1", true},
+		{"GET", "/api/enrollments/search", true},
 		{"POST", "/api/enrollments/search", true},
 		{"POST", "/api/companies/search", true},
 		{"POST", "/api/training-reports/enr-1/users/search", true},
+		{"POST", "/api/training-reports/search/users/search", true},
 		{"POST", "/api/target-groups/search/current-company", true},
 		{"POST", "/api/enrollments", false},
 		{"POST", "/api/enrollments/enr-1/send", false},
+		{"POST", "/api/enrollments/search/send", false},
 		{"POST", "/api/enrollments/searchable-thing", false},
+		{"POST", "/api/no-such-operation/search", false},
 		{"PUT", "/api/enrollments/search", false},
 		{"DELETE", "/api/enrollments/enr-1", false},
 	}
-	for _, tt := range tests {
-		req, err := http.NewRequest(tt.method, "https://api.keepnetlabs.com"+tt.path, nil)
+	for _, base := range []string{"https://api.keepnetlabs.com", "https://proxy.example.test/keepnet"} {
+		c, err := New(WithBaseURL(base), WithCredentials("id", "secret"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := safeToRepeat(req); got != tt.want {
-			t.Errorf("safeToRepeat(%s %s) = %v, want %v", tt.method, tt.path, got, tt.want)
+		for _, tt := range tests {
+			req, err := http.NewRequest(tt.method, base+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			op, known, err := c.doer.operation(req)
+			if got := known && op.Repeatable; err != nil || got != tt.want {
+				t.Errorf("%s: %s %s: repeatable %v (%v), want %v", base, tt.method, tt.path, got, err, tt.want)
+			}
 		}
+	}
+}
+
+// The send of a scheduled enrollment whose ID is "search", answered 502,
+// is sent once: it is a send, not a search. A search is still retried.
+func TestSendToAnEnrollmentCalledSearchIsNotRepeated(t *testing.T) {
+	handler, hits := scripted(answer{status: 502}, answer{status: 200})
+	s := newAPIServer(t, handler)
+	c, _ := newTestClient(t, s)
+	_, err := c.ForCompany("co-acme-0001").API().PostEnrollmentsResourceIdSendWithResponse(t.Context(), "search")
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("err = %v, want ErrOutcomeUnknown", err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("the send reached the server %d times, want once", n)
+	}
+	if got := s.apiRequests()[0].URL.Path; got != "/api/enrollments/search/send" {
+		t.Errorf("sent to %s", got)
+	}
+	handler, hits = scripted(answer{status: 502}, answer{status: 200})
+	s = newAPIServer(t, handler)
+	c, _ = newTestClient(t, s)
+	if err := searchEnrollments(t.Context(), c.ForCompany("co-acme-0001")); err != nil || hits.Load() != 2 {
+		t.Errorf("search after a 502: %v after %d requests, want success after 2", err, hits.Load())
 	}
 }
 

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
 // redacted replaces every secret in traces and error texts.
@@ -47,7 +50,9 @@ var (
 	bearerPattern = regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+`)
 	// secretFieldPattern matches a secret field written out in free text,
 	// as a form (client_secret=...) or JSON-ish (access_token: "...").
-	secretFieldPattern = regexp.MustCompile(`(?i)((?:client_secret|access_token|refresh_token|id_token|password)["']?\s*[=:]\s*["']?)[^&\s"',;}]+`)
+	// Any separator style counts (clientSecret, access-token), so a JSON
+	// body the trace can only show a prefix of is redacted too.
+	secretFieldPattern = regexp.MustCompile(`(?i)((?:client[_-]?secret|access[_-]?token|refresh[_-]?token|id[_-]?token|password|client[_-]?assertion)["']?\s*[=:]\s*["']?)[^&\s"',;}]+`)
 )
 
 // minSecretLength is the shortest client secret replaced literally in
@@ -145,11 +150,22 @@ func redactJSON(v any) any {
 	return v
 }
 
-// traceBodyLimit bounds how much of each body a trace shows.
-const traceBodyLimit = 8 << 10
+// traceBodyLimit bounds how much of each body a trace shows; traceCapture
+// how much of a response body it keeps to show it: enough for the JSON of
+// any page the flows read to be redacted field by field. Past it, a body
+// is shown as a prefix redacted by the scrubber's patterns, with its size.
+const (
+	traceBodyLimit = 8 << 10
+	traceCapture   = 64 << 10
+)
 
-// traceTransport writes each exchange to w, redacted. It wraps the
-// transport (not the API doer) so that token requests are traced too.
+// traceTransport writes each exchange to w, redacted and safe for a
+// terminal. It wraps the transport (not the API doer) so that token
+// requests are traced too. It never reads a response body itself: it keeps
+// the first traceCapture bytes of what the client reads, counts the rest,
+// and writes the response when the client is done with the body. So the
+// client's body limit bounds a traced body as any other, and a cancelled
+// request is not held up by its trace.
 type traceTransport struct {
 	next  http.RoundTripper
 	w     io.Writer
@@ -171,28 +187,18 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("trace: read request body: %w", err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--> #%d %s %s\n", n, req.Method, scrub(req.URL.Redacted()))
-	writeHeadersAndBody(&b, req.Header, reqBody, scrub)
+	fmt.Fprintf(&b, "--> #%d %s %s\n", n, req.Method, termsafe.String(scrub(req.URL.Redacted())))
+	writeHeadersAndBody(&b, req.Header, reqBody, 0, scrub)
 	t.write(b.String())
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	elapsed := time.Since(start).Round(time.Millisecond)
-	b.Reset()
 	if err != nil {
-		fmt.Fprintf(&b, "<-- #%d error after %s: %s\n\n", n, elapsed, scrub(err.Error()))
-		t.write(b.String())
+		t.write(fmt.Sprintf("<-- #%d error after %s: %s\n\n", n, elapsed, termsafe.String(scrub(err.Error()))))
 		return nil, err
 	}
-	respBody, readErr := io.ReadAll(resp.Body)
-	_ = resp.Body.Close() // the body has been read in full or failed; nothing left to release
-	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(respBody), errReader{readErr}))
-	fmt.Fprintf(&b, "<-- #%d %s (%s)\n", n, resp.Status, elapsed)
-	writeHeadersAndBody(&b, resp.Header, respBody, scrub)
-	if readErr != nil {
-		fmt.Fprintf(&b, "(body read failed: %s)\n", scrub(readErr.Error()))
-	}
-	t.write(b.String())
+	resp.Body = &tracedBody{ReadCloser: resp.Body, t: t, n: n, status: resp.Status, header: resp.Header, elapsed: elapsed, scrub: scrub}
 	return resp, nil
 }
 
@@ -204,18 +210,102 @@ func (t *traceTransport) write(s string) {
 	_, _ = io.WriteString(t.w, s)
 }
 
-func writeHeadersAndBody(b *strings.Builder, h http.Header, body []byte, scrub func(string) string) {
-	for _, line := range redactHeaders(h) {
-		b.WriteString(scrub(line) + "\n")
+// tracedBody passes a response body through to the client, keeping its
+// first traceCapture bytes and counting the rest; the response is traced
+// when the body ends or is closed, whichever comes first.
+type tracedBody struct {
+	io.ReadCloser
+	t       *traceTransport
+	n       uint64
+	status  string
+	header  http.Header
+	elapsed time.Duration
+	scrub   func(string) string
+
+	mu      sync.Mutex
+	kept    []byte
+	size    int64
+	readErr error
+	ended   bool // EOF or a read error
+	traced  bool
+}
+
+func (b *tracedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.mu.Lock()
+	if room := traceCapture - len(b.kept); room > 0 {
+		b.kept = append(b.kept, p[:min(n, room)]...)
 	}
+	b.size += int64(n)
+	if err != nil {
+		b.ended = true
+		if err != io.EOF {
+			b.readErr = err
+		}
+	}
+	b.mu.Unlock()
+	if err != nil {
+		b.trace()
+	}
+	return n, err
+}
+
+func (b *tracedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.trace()
+	return err
+}
+
+// trace writes the response once.
+func (b *tracedBody) trace() {
+	b.mu.Lock()
+	if b.traced {
+		b.mu.Unlock()
+		return
+	}
+	b.traced = true
+	kept, size, readErr, ended := b.kept, b.size, b.readErr, b.ended
+	b.mu.Unlock()
+
+	var s strings.Builder
+	fmt.Fprintf(&s, "<-- #%d %s (%s)\n", b.n, termsafe.String(b.status), b.elapsed)
+	writeHeadersAndBody(&s, b.header, kept, size, b.scrub)
+	switch {
+	case readErr != nil:
+		fmt.Fprintf(&s, "(body read failed after %d bytes: %s)\n\n", size, termsafe.String(b.scrub(readErr.Error())))
+	case !ended:
+		fmt.Fprintf(&s, "(body not read to its end: the client stopped after %d bytes)\n\n", size)
+	}
+	b.t.write(s.String())
+}
+
+// writeHeadersAndBody writes headers and a body, redacted and escaped for a
+// terminal. body is the whole body, or its first bytes when size (the
+// whole body's length) is larger.
+func writeHeadersAndBody(b *strings.Builder, h http.Header, body []byte, size int64, scrub func(string) string) {
+	for _, line := range redactHeaders(h) {
+		b.WriteString(termsafe.String(scrub(line)) + "\n")
+	}
+	size = max(size, int64(len(body)))
 	if len(body) > 0 {
 		shown := redactBody(h.Get("Content-Type"), body, scrub)
-		if len(shown) > traceBodyLimit {
-			shown = fmt.Sprintf("%s… (%d more bytes)", shown[:traceBodyLimit], len(shown)-traceBodyLimit)
+		if len(shown) > traceBodyLimit || size > int64(len(body)) {
+			shown = fmt.Sprintf("%s… (%d bytes in all; the first %d shown)", cutUTF8(shown, traceBodyLimit), size, min(len(shown), traceBodyLimit))
 		}
-		b.WriteString("\n" + shown + "\n")
+		b.WriteString("\n" + termsafe.Text(shown) + "\n")
 	}
 	b.WriteString("\n")
+}
+
+// cutUTF8 returns at most n bytes of s, not splitting a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // peekRequestBody returns the request body without consuming it, using
@@ -239,15 +329,4 @@ func peekRequestBody(req *http.Request) ([]byte, error) {
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
-}
-
-// errReader replays a body read error after the buffered part, so the
-// caller sees the same failure it would have seen without the trace.
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
-	}
-	return 0, io.EOF
 }

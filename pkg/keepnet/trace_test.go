@@ -3,7 +3,6 @@ package keepnet
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -193,10 +192,43 @@ func TestTraceKeepsResponses(t *testing.T) {
 	if !strings.Contains(trace.String(), `"pageNumber"`) && !strings.Contains(trace.String(), `"ascending"`) {
 		t.Errorf("trace does not show the request body:\n%s", trace.String())
 	}
+}
 
-	want := errors.New("stream broke")
-	r := errReader{want}
-	if _, err := r.Read(nil); !errors.Is(err, want) {
-		t.Errorf("errReader replays %v, want %v", err, want)
+// The trace is read on a terminal: what the server sends (an error page
+// that clears the screen, a status text, headers) is shown escaped, and a
+// body the trace can show only a prefix of is still redacted.
+func TestTraceIsTerminalSafe(t *testing.T) {
+	long := strings.Repeat("padding ", 10<<10)
+	s := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Evil", "a\u009bb")
+		if r.Method == http.MethodPost {
+			writeJSON(w, http.StatusOK, `{"clientSecret":"`+testClientSecret+`","pad":"`+long+`"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte("<html>\x1b[2J\x1b]52;c;ZXZpbA==\x07gateway\u009b</html>\n"))
+	})
+	var trace bytes.Buffer
+	c, _ := newTestClient(t, s, WithTrace(&trace), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	if _, err := c.ForCompany("co-1").API().GetEnrollmentsResourceId(context.Background(), "enr-1"); err == nil {
+		t.Fatal("a 502 succeeded")
+	}
+	if _, err := c.API().PostCompaniesSearch(context.Background(), gen.PostCompaniesSearchJSONRequestBody{}); err != nil {
+		t.Fatal(err)
+	}
+	out := trace.String()
+	for _, raw := range []string{"\x1b", "\x07", "\u009b"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("the trace holds %q raw", raw)
+		}
+	}
+	for _, want := range []string{`<html>\x1b[2J\x1b]52;c;ZXZpbA==\x07gateway\x9b</html>`, `X-Evil: a\x9bb`, "bytes in all; the first 8192 shown"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q", want)
+		}
+	}
+	if leaked := leakedSecrets(out, testClientSecret); leaked != nil {
+		t.Errorf("a truncated body leaks %q", leaked)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
@@ -225,6 +226,9 @@ func checkEnrollRequest(req EnrollRequest) (checkedRequest, error) {
 	name := strings.TrimSpace(req.Name)
 	if name == "" {
 		return checkedRequest{}, &InputError{Field: "name", Reason: "is empty: give the enrollment a name"}
+	}
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return checkedRequest{}, &InputError{Field: "name", Value: name, Reason: "holds a control character (a newline, tab or escape): the service would store it, and every list of enrollments would show it"}
 	}
 	if len(req.Groups) == 0 {
 		return checkedRequest{}, &InputError{Field: "group", Reason: "is missing: name at least one target group"}
