@@ -70,7 +70,7 @@ func New(opts ...Option) (*Client, error) {
 	d := &doer{
 		http:      hc,
 		tokens:    newTokens(conf, hc, scrub),
-		limits:    newLimits(newPacer(cfg.rateLimit, !cfg.fixedPace, cfg.clock, cfg.logger), cfg.maxInFlight),
+		limits:    newLimits(newClientPacer(&cfg, server), cfg.maxInFlight),
 		retry:     cfg.retry.withDefaults(),
 		clock:     cfg.clock,
 		log:       cfg.logger,
@@ -285,6 +285,9 @@ type attempt struct {
 	// bound before it was sent: time the service's pace took, not the
 	// request's own retries (see Do's retry budget).
 	queued time.Duration
+	// turn is the attempt's turn of the pace: a request that waited across
+	// a cut went at the pace it was granted.
+	turn paceTurn
 }
 
 // Do sends req, retrying as the policy allows. It returns the response for
@@ -303,14 +306,13 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	// slow pace, a 5xx must still get its retries.
 	throttled, throttledWait, queuedWait := 0, time.Duration(0), time.Duration(0)
 	for n := 1; ; {
-		epoch := d.limits.pace.epochNow()
 		a := d.once(ctx, req)
 		queuedWait += a.queued
 		if a.resp != nil {
 			if a.resp.StatusCode == http.StatusTooManyRequests {
-				d.limits.pace.refused(epoch)
+				d.limits.pace.refused(a.turn)
 			} else {
-				d.limits.pace.succeeded(epoch)
+				d.limits.pace.succeeded(a.turn)
 			}
 		}
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
@@ -393,13 +395,13 @@ func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 		return attempt{err: err, generation: generation}
 	}
 	queuedFrom := d.clock.now()
-	release, err := d.limits.acquire(ctx)
+	release, turn, err := d.limits.acquire(ctx)
 	if err != nil {
 		return attempt{err: err, generation: generation}
 	}
 	defer release()
 	queued := d.clock.now().Sub(queuedFrom)
-	defer func() { a.queued = queued }()
+	defer func() { a.queued, a.turn = queued, turn }()
 
 	var gotConn atomic.Bool
 	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
