@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -41,6 +42,9 @@ type app struct {
 	debug      bool
 	quiet      bool
 	secretFile string // --client-secret-file
+	// noPaceMemory is --no-pace-memory: neither start from the pace
+	// earlier runs learned nor keep this run's.
+	noPaceMemory bool
 	// sandboxDrift is --sandbox-drift's seed, meant only when
 	// sandboxDriftSet (0 is a seed like any other).
 	sandboxDrift    uint64
@@ -89,7 +93,9 @@ func (a *app) progress() io.Writer {
 // come from the environment (KEEPNET_CLIENT_ID, KEEPNET_CLIENT_SECRET,
 // KEEPNET_BASE_URL), or, under --sandbox, from an in-process fake that needs
 // none. --debug adds a redacted HTTP trace and the client's debug log
-// (retries, changes of pace) on stderr.
+// (retries, changes of pace) on stderr. The pace the service allowed is
+// kept in the state directory for the next run, unless --no-pace-memory
+// says not to; not under --sandbox, whose fake is new on every run.
 func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 	if a.api != nil {
 		return a.api, nil
@@ -114,6 +120,13 @@ func (a *app) client(ctx context.Context) (*keepnet.Client, error) {
 		}
 		if creds != nil {
 			opts = append(opts, creds)
+		}
+		if !a.noPaceMemory {
+			// Without a state directory (no home), the run just starts
+			// without a memory.
+			if dir, err := workflows.DefaultStateDir(); err == nil {
+				opts = append(opts, keepnet.WithPaceMemory(filepath.Join(dir, "pace")))
+			}
 		}
 	}
 	c, err := keepnet.New(opts...)
@@ -255,6 +268,7 @@ only when the output is complete.`,
 	flags.BoolVar(&a.debug, "debug", false, "trace HTTP requests, retries and changes of pace to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&a.quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 	flags.StringVar(&a.secretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
+	flags.BoolVar(&a.noPaceMemory, "no-pace-memory", false, "find the service's rate limit afresh: do not start at the pace earlier runs learned, nor keep this run's")
 
 	root.AddCommand(newSandboxCmd(a), newVersionCmd(a))
 	// ---- command registrations: each owner adds its own line here ----

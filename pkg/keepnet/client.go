@@ -67,7 +67,7 @@ func New(opts ...Option) (*Client, error) {
 	d := &doer{
 		http:      hc,
 		tokens:    newTokens(conf, hc, scrub),
-		limits:    newLimits(newPacer(cfg.rateLimit, !cfg.fixedPace, cfg.clock, cfg.logger), cfg.maxInFlight),
+		limits:    newLimits(newClientPacer(&cfg, server), cfg.maxInFlight),
 		retry:     cfg.retry.withDefaults(),
 		clock:     cfg.clock,
 		log:       cfg.logger,
@@ -144,6 +144,9 @@ type attempt struct {
 	// bound before it was sent: time the service's pace took, not the
 	// request's own retries (see Do's retry budget).
 	queued time.Duration
+	// turn is the attempt's turn of the pace: a request that waited across
+	// a cut went at the pace it was granted.
+	turn paceTurn
 }
 
 // Do sends req, retrying as the policy allows. It returns the response for
@@ -175,7 +178,6 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		epoch := d.limits.pace.epochNow()
 		a := d.once(ctx, req)
 		if known {
 			d.stalls.observe(ctx, op, a)
@@ -183,9 +185,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		queuedWait += a.queued
 		if a.resp != nil {
 			if a.resp.StatusCode == http.StatusTooManyRequests {
-				d.limits.pace.refused(epoch)
+				d.limits.pace.refused(a.turn)
 			} else {
-				d.limits.pace.succeeded(epoch)
+				d.limits.pace.succeeded(a.turn)
 			}
 		}
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
@@ -272,13 +274,13 @@ func (d *doer) once(ctx context.Context, req *http.Request) (a attempt) {
 		return attempt{err: err, generation: generation}
 	}
 	queuedFrom := d.clock.now()
-	release, err := d.limits.acquire(ctx)
+	release, turn, err := d.limits.acquire(ctx)
 	if err != nil {
 		return attempt{err: err, generation: generation}
 	}
 	defer release()
 	queued := d.clock.now().Sub(queuedFrom)
-	defer func() { a.queued = queued }()
+	defer func() { a.queued, a.turn = queued, turn }()
 
 	var gotConn atomic.Bool
 	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{

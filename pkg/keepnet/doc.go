@@ -72,9 +72,14 @@
 //
 // The service rate-limits without publishing its limit. A client finds it
 // from the 429s: one pace, shared by every goroutine and company scope of
-// the client, is cut when 429s become more than the odd fault and raised
-// again while requests are accepted ([WithAdaptivePace] turns this off;
-// [WithRateLimit] stays an upper bound). A 429 is not a failed attempt:
+// the client, is set on the first 429s from what the service was just seen
+// to accept, cut to what it accepts while it refuses, and raised again
+// while requests are accepted ([WithAdaptivePace] turns this off;
+// [WithRateLimit] stays an upper bound). 429s that go on at the same share
+// whatever the pace are faults, not a limit, and do not slow the client.
+// [WithPaceMemory] keeps the limit found for the next client of the same
+// credential, which starts at it instead of finding it again. A 429 is not
+// a failed attempt:
 // the request waits (its Retry-After, up to [RetryPolicy].MaxRetryAfter, or
 // a backoff) and is sent again under the pace, until no request of the
 // client has been accepted for [RetryPolicy].MaxThrottled. A 5xx or a reset

@@ -44,6 +44,7 @@ type config struct {
 	retry                  RetryPolicy
 	rateLimit              float64
 	fixedPace              bool
+	paceMemory             string // directory; empty: none
 	maxInFlight            int
 	userAgent              string
 	maxResponseBytes       int64

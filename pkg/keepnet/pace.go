@@ -9,60 +9,109 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
 )
 
-// This file holds the adaptive pace: how fast the whole client sends, found
-// from the service's 429s, since the service publishes no rate limit.
+// This file holds the adaptive pace: how fast the whole client sends,
+// found from the service's 429s, since the service publishes no rate limit.
+// pace_control.go decides it; pace_memory.go keeps it for the next client.
 //
 // The pace is a request rate, applied with x/time/rate (SetLimit is the
-// actuator); this file is only the controller that decides the rate. It is
-// not failsafe-go's adaptive limiter: that one adapts a concurrency limit
-// from latency, while the service signals its limit by 429 and not by
-// latency, and its limit is a rate: at 20 ms per request, 25 requests a
-// second is half a request in flight, too coarse a step for a concurrency
-// limit.
+// actuator). It is not failsafe-go's adaptive limiter: that one adapts a
+// concurrency limit from latency, while the service signals its limit by
+// 429 and not by latency, and its limit is a rate: at 20 ms per request, 25
+// requests a second is half a request in flight. One request at a time
+// waits on the limiter (the gate in wait): a turn x/time/rate has reserved
+// keeps its time when the rate changes, so requests queued on the limiter
+// would go at the old pace for as long as their queue lasts.
 //
-// The controller is TCP's loss-based control (a multiplicative cut on loss,
-// a gradual rise while nothing is lost; loss, for us, is a 429), adapted to
-// a rate and to faults that are not congestion:
-//   - 429s cut the rate to 90% of the rate the service accepted over the
-//     last second, which under a rate limit is the limit itself, once 429s
-//     to requests sent since the previous cut are 5% of that second's
-//     answers. A lower share is left alone: the service's faults include a
-//     429 now and then, which slowing down would not make go away, and
-//     cutting for each would drive the pace down step after step. Requests
-//     sent before a cut do not count towards the next one: the cut has
-//     answered them already. No cut goes below half the rate, so a second
-//     with few successes to measure cannot drop the pace to nothing.
-//   - Successes raise the rate quickly (15% a second) back to just below
-//     the limit the last cut measured, then slowly beyond it (2% a second,
-//     faster the longer the service accepts everything, as TCP CUBIC's
-//     window grows), probing for a limit that has gone up. The slow probe is
-//     what keeps 429s rare: the client crosses the limit slowly and is cut
-//     back soon after it does. The first cut has nothing to measure (what
-//     the service accepted so far includes whatever burst it allows), so it
-//     halves what was being sent, as TCP leaves slow start, and the rate
-//     then doubles each second until the next cut measures the limit.
-//   - 5xx answers and connection failures do not touch the pace: they are the
-//     failing request's problem.
+// The model is a service that refuses what goes beyond a rate, after a
+// burst, and besides refuses a request now and then (a fault).
+//   - The first estimate. A client starts unpaced, so that a pull the
+//     service does not limit pays nothing for the pacing. On the first 429s
+//     the pace is set to what the service accepted over the last second,
+//     counted over a whole second even in a younger client, so that its
+//     burst is not taken for its rate. That is a guess, usually low, so the
+//     pace then searches: it rises ever faster until it is refused again.
+//     Unpaced, a pull loses about the requests it has in flight when the
+//     burst runs out: they were sent before the first 429 came back.
+//   - Measuring. After a 429 the service's bucket is empty, so what it
+//     accepts from then on is its rate. The pace holds until enough answers
+//     give that measure, and is then cut to 90% of it; 429s too many to wait
+//     for cut at once on a rougher measure.
+//   - Probing. Below the measured limit the pace rises fast; above it,
+//     slowly at first and faster the longer the service accepts everything,
+//     as TCP CUBIC's window grows: slowly, because the service refills its
+//     bucket while the client is below its rate, and the limit shows only
+//     once that reserve is spent; faster, to find a limit that was raised.
+//     A 429 above the measured limit goes back below it at once.
+//   - A limit is not a fault. A limit's 429s follow the pace: they come as
+//     it rises past the limit and stop below it, while faults refuse the
+//     same share at any pace. So a cut needs more 429s than faults explain
+//     (a share of the last second's answers, above the faults' share seen so
+//     far); a hold ends when the service turns out to accept about all that
+//     is sent; and every cut but the first is checked on the answers at its
+//     lower pace, by a sequential test between a limit (next to no 429s
+//     there) and faults (the same share as before the cut). Faults undo the
+//     cut, and their share is what later cuts must exceed; a limit halves
+//     it. The first cut is not undone: that would send unpaced again, and
+//     under a limit lose a round of requests. A fault's 429 is retried after
+//     its Retry-After by the retry loop and slows no one else; so do 5xx
+//     answers and connection failures, which do not touch the pace.
+//   - Memory. The limit a client measures is kept (WithPaceMemory), and the
+//     next client of the same base URL and client ID starts just below it,
+//     as after a cut that measured it, and probes above it. It is kept for
+//     a day: a limit the service lowered meanwhile costs a measured cut.
+//   - The pace rises only while it holds requests back: a client waiting
+//     for a page, or with few requests left, would raise it untested.
+
 const (
-	paceCutFactor   = 0.9
-	paceProbeFrom   = 0.95
-	paceCutFloor    = 0.5
-	paceFirstGrowth = 1.0  // per second, after the first cut
-	paceFastGrowth  = 0.15 // per second, below the last cut
-	paceSlowGrowth  = 0.02 // per second, above it
+	paceCutFactor   = 0.9  // a cut's pace, of its estimate
+	paceFirstFactor = 0.8  // the first estimate's pace, of what was accepted
+	paceProbeFrom   = 0.95 // of the limit: fast growth ends, the probe begins
 	paceMinRate     = 0.2  // requests per second: the slowest the pace goes
-	// A cut needs at least paceCutCount 429s making at least paceCutShare
-	// of the answers of the last second.
-	paceCutCount = 1
-	paceCutShare = 0.05
-	// The client counts as sending at its pace when its answers of the last
-	// two buckets are at least pacePaceBound of the pace.
-	pacePaceBound = 0.8
-	// Answers are counted in paceBuckets buckets covering the last
-	// paceBuckets·paceBucket.
+
+	// A cut needs fresh 429s making a share of the last second's answers:
+	// paceFirstCount and paceFirstShare while unpaced, paceCutCount and
+	// paceCutShare after, one above a measured limit; more when faults
+	// have been seen (see need).
+	paceFirstCount = 3
+	paceFirstShare = 0.1
+	paceCutCount   = 2
+	paceCutShare   = 0.05
+	// Once refused, the pace holds until there is a measure of the limit,
+	// unless paceHoldCount 429s make paceHoldShare of the answers since
+	// the first.
+	paceHoldCount = 5
+	paceHoldShare = 0.25
+
+	// While searching the pace rises by paceSearchGrowth a second at
+	// first, and paceSearchGrowth more after each paceSearchRamp, up to
+	// paceSearchMax: slowly while it may be just below the limit, fast
+	// when the first estimate was far below it.
+	paceSearchGrowth = 0.5
+	paceSearchRamp   = 125 * time.Millisecond
+	paceSearchMax    = 5.0
+	paceFastGrowth   = 0.15 // per second, below the limit
+	paceProbeGrowth  = 0.01 // per second, above it, at first
+
+	// A measure of the limit rests on at least paceMeasureAnswers accepted
+	// answers over at least paceMeasureSpan: at 25 a second, one more or
+	// less out of five would move it by a fifth.
+	paceMeasureAnswers = 8
+	paceMeasureSpan    = 100 * time.Millisecond
+
+	// A cut's check decides at odds of paceCheckOdds to one, against a
+	// limit refusing paceCheckLimit of the requests at the cut's pace.
+	paceCheckOdds  = 20
+	paceCheckLimit = 0.02
+	// paceMaxFaults bounds the faults' share a cut must exceed: a limit
+	// taken for faults must still be cut for.
+	paceMaxFaults = 0.1
+
+	// Answers are counted in paceBuckets buckets of paceBucket: the last
+	// second.
 	paceBucket  = 100 * time.Millisecond
 	paceBuckets = 10
 	// paceLate is how late a pace wait may end before it is made again.
@@ -94,6 +143,7 @@ type pacer struct {
 	adaptive bool
 	ceiling  rate.Limit // the user's bound (WithRateLimit); rate.Inf if none
 	lim      *rate.Limiter
+	gate     *semaphore.Weighted // one waiter on lim at a time
 	clock    clock
 	now      func() time.Time
 	log      *slog.Logger
@@ -101,27 +151,51 @@ type pacer struct {
 	throttled atomic.Int64
 	waited    atomic.Int64 // nanoseconds
 	cuts      atomic.Int64
+	undone    atomic.Int64
 
-	mu           sync.Mutex
-	current      rate.Limit // adaptive rate; rate.Inf until the first cut
-	lastCutRate  rate.Limit // the rate before the last cut: where fast growth ends
-	epoch        uint64     // advanced by every cut
-	lastCut      time.Time
-	lastGrow     time.Time
-	lastLogged   rate.Limit
-	started      time.Time // first request, for the rates' span
-	firstRefusal time.Time // first 429 of the run
-	lastSuccess  time.Time
-	// answers counts answers per bucket of time: accepted ones (ok), all
-	// of them, and 429s to requests sent since the last cut.
-	answers [paceBuckets]struct {
-		id               int64
-		ok, all, refused int
-	}
+	// memory keeps the measured limit for the next client; nil if none.
+	memory *paceMemory
+
+	mu sync.Mutex
+	// current is the adaptive pace; rate.Inf while unpaced.
+	current rate.Limit
+	// limit is the service's rate as last estimated; 0 if none was.
+	// measured is set when it was measured rather than guessed from a
+	// share of 429s.
+	limit    float64
+	measured bool
+	// searching is set from the first estimate until the pace crosses the
+	// limit: it rises fast.
+	searching bool
+	// faults is the share of 429s that did not follow the pace (see
+	// checkAnswer).
+	faults      float64
+	epoch       uint64 // advanced by every cut
+	lastCut     time.Time
+	lastGrow    time.Time
+	boundAt     time.Time // when the pace last held a request back
+	lastLogged  rate.Limit
+	lastSuccess time.Time
+	counts      paceCounts
+	refusal     paceRefusal
+	check       paceCheck
+	// learned is a limit measured and not yet given to memory; 0 if none.
+	learned float64
+}
+
+// paceRefusal is what happened since the first fresh 429 after the last
+// cut: the service's bucket, if it has one, was empty then, so what it
+// accepted since is its rate.
+type paceRefusal struct {
+	at   time.Time  // zero: no fresh 429 since the last cut
+	pace rate.Limit // the refused request went at
+	// n, ok and f count the answers since, the accepted ones and the
+	// fresh 429s.
+	n, ok, f int
 }
 
 func newPacer(ceiling float64, adaptive bool, clk clock, log *slog.Logger) *pacer {
-	p := &pacer{adaptive: adaptive, ceiling: rate.Inf, clock: clk, now: clk.now, log: log, current: rate.Inf, lastCutRate: rate.Inf}
+	p := &pacer{adaptive: adaptive, ceiling: rate.Inf, clock: clk, now: clk.now, log: log, current: rate.Inf}
 	if ceiling > 0 {
 		p.ceiling = rate.Limit(ceiling)
 	}
@@ -131,6 +205,7 @@ func newPacer(ceiling float64, adaptive bool, clk clock, log *slog.Logger) *pace
 	// A burst of one spreads requests evenly instead of letting a second's
 	// worth go out at once.
 	p.lim = rate.NewLimiter(p.ceiling, 1)
+	p.gate = semaphore.NewWeighted(1)
 	return p
 }
 
@@ -138,80 +213,84 @@ func newPacer(ceiling float64, adaptive bool, clk clock, log *slog.Logger) *pace
 // late by more than paceLate (the process was not scheduled: a loaded
 // machine, a long GC pause) is made once more: every wait granted during
 // the stall would otherwise end at once, in a burst the service refuses.
-func (p *pacer) wait(ctx context.Context) error {
-	if p.lim != nil {
-		for retried := false; ; retried = true {
-			start := p.now()
-			r := p.lim.ReserveN(start, 1) // a burst of one: always possible
-			d := r.DelayFrom(start)
-			if d <= 0 {
-				break
-			}
-			if deadline, ok := ctx.Deadline(); ok && deadline.Before(start.Add(d)) {
-				// As rate.Limiter.Wait: no point waiting for a turn that
-				// comes too late.
-				r.CancelAt(start)
-				return fmt.Errorf("keepnet: the rate limit allows no request before the context's deadline: %w", context.DeadlineExceeded)
-			}
-			if err := p.clock.sleep(ctx, d); err != nil {
-				r.CancelAt(p.now())
-				return err
-			}
-			if retried || p.now().Sub(start)-d < paceLate {
-				break
-			}
+//
+// It returns the turn, which says at what pace the request goes.
+func (p *pacer) wait(ctx context.Context) (paceTurn, error) {
+	if p.lim == nil {
+		return paceTurn{}, nil
+	}
+	// One request at a time holds a turn: a turn reserved is kept at the
+	// rate it was reserved at, so requests queued on the limiter itself
+	// would go at the old pace for as long as their queue takes, which at
+	// 32 requests and 25 a second is more than a second after a change.
+	if err := p.gate.Acquire(ctx, 1); err != nil {
+		return paceTurn{}, err
+	}
+	defer p.gate.Release(1)
+	for retried := false; ; retried = true {
+		start := p.now()
+		r, d, turn := p.reserve(start)
+		if d <= 0 {
+			return turn, nil
+		}
+		if deadline, ok := ctx.Deadline(); ok && deadline.Before(start.Add(d)) {
+			// As rate.Limiter.Wait: no point waiting for a turn that
+			// comes too late.
+			r.CancelAt(start)
+			return paceTurn{}, fmt.Errorf("keepnet: the rate limit allows no request before the context's deadline: %w", context.DeadlineExceeded)
+		}
+		if err := p.clock.sleep(ctx, d); err != nil {
+			r.CancelAt(p.now())
+			return paceTurn{}, err
+		}
+		if retried || p.now().Sub(start)-d < paceLate {
+			return turn, nil
 		}
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.started.IsZero() {
-		p.started = p.now()
-	}
-	return nil
 }
 
-// epochNow is the current epoch, for a request about to be sent.
-func (p *pacer) epochNow() uint64 {
+// paceTurn is a request's turn: the epoch and the pace it was reserved at.
+// A turn reserved keeps its time when the pace changes, so these say at
+// what pace the request went.
+type paceTurn struct {
+	epoch uint64
+	rate  rate.Limit
+}
+
+// reserve takes the next turn the pace allows, returning how long to wait
+// for it.
+func (p *pacer) reserve(now time.Time) (*rate.Reservation, time.Duration, paceTurn) {
+	r := p.lim.ReserveN(now, 1) // a burst of one: always possible
+	d := r.DelayFrom(now)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.epoch
+	if d > 0 {
+		p.boundAt = now
+	}
+	return r, d, paceTurn{epoch: p.epoch, rate: p.current}
 }
 
 // succeeded records an answer that was not a 429 (any status: the service
-// accepted the request for processing).
-func (p *pacer) succeeded(epoch uint64) {
+// accepted the request for processing) to a request sent on turn.
+func (p *pacer) succeeded(turn paceTurn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
 	p.lastSuccess = now
-	p.count(now, true, false)
-	if !p.adaptive || p.current == rate.Inf {
+	p.counts.add(now, true, false)
+	if !p.adaptive {
 		return
 	}
-	dt := min(now.Sub(p.lastGrow), time.Second).Seconds()
-	p.lastGrow = now
-	// Beyond the last cut the probe starts slowly and speeds up the longer
-	// the service goes on accepting, as TCP CUBIC's window does.
-	growth := min(paceSlowGrowth*(1+now.Sub(p.lastCut).Seconds()), paceFastGrowth)
-	switch {
-	case p.lastCutRate == rate.Inf:
-		growth = paceFirstGrowth // after the first cut, which had no measure
-	case p.current < p.lastCutRate:
-		growth = paceFastGrowth
+	if !p.refusal.at.IsZero() {
+		p.refusal.n++
+		p.refusal.ok++
 	}
-	next := p.current * rate.Limit(1+growth*dt)
-	if p.current < p.lastCutRate {
-		next = min(next, p.lastCutRate)
-	}
-	p.set(next)
-	if p.current >= p.lastLogged*paceLogStep {
-		p.lastLogged = p.current
-		p.log.Debug("keepnet: pace raised", "rate", p.rateNow())
-	}
+	p.checkAnswer(turn.epoch, false)
+	p.grow(now)
 }
 
-// refused records a 429 to a request sent in epoch.
-func (p *pacer) refused(epoch uint64) {
+// refused records a 429 to a request sent on turn.
+func (p *pacer) refused(turn paceTurn) {
 	p.throttled.Add(1)
 	if !p.adaptive {
 		return
@@ -219,122 +298,47 @@ func (p *pacer) refused(epoch uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	p.count(now, false, epoch == p.epoch)
-	if epoch != p.epoch {
-		return // sent before the last cut: the cut has answered it already
-	}
-	if p.firstRefusal.IsZero() {
-		p.firstRefusal = now
-	}
-	w := p.window(now)
-	// A 429 now and then that does not go away when the client slows down
-	// is a fault, not the limit: cut only when 429s to requests sent since
-	// the last cut are a share of the last second's answers that faults
-	// alone rarely reach.
-	if w.refused < paceCutCount || float64(w.refused) < paceCutShare*float64(w.all) {
+	fresh := turn.epoch == p.epoch
+	p.counts.add(now, false, fresh)
+	if !fresh {
+		// Sent before the last cut: the cut has answered it already.
+		p.checkAnswer(turn.epoch, true)
 		return
 	}
-	var next float64
-	switch {
-	case p.current == rate.Inf:
-		// The first cut: half of what the client was sending lately, as
-		// TCP leaves slow start. What the service accepted so far includes
-		// whatever burst it allows, so it is no measure of its rate; fast
-		// growth goes on until the next cut, which has a measure.
-		next = paceCutFloor * w.recent
-		p.lastCutRate = rate.Inf
-	case w.measured && w.recent >= pacePaceBound*float64(p.current):
-		// The client was sending at its pace and the service refusing
-		// some, so what it accepted is its limit; fast growth ends a
-		// little below it, so that the slow probe crosses it slowly.
-		next = min(paceCutFactor*w.accepted, paceCutFactor*float64(p.current))
-		next = max(next, paceCutFloor*float64(p.current))
-		p.lastCutRate = rate.Limit(max(paceProbeFrom*w.accepted, next))
-	default:
-		// No measure: the service has been refusing for too short a time,
-		// or the client sent less than its pace (a stall, then a burst).
-		next = paceCutFactor * float64(p.current)
-		p.lastCutRate = p.current
+	if p.refusal.at.IsZero() {
+		p.refusal = paceRefusal{at: now, pace: turn.rate}
 	}
-	p.set(rate.Limit(next))
-	p.epoch++
-	for i := range p.answers {
-		p.answers[i].refused = 0
+	p.refusal.n++
+	p.refusal.f++
+	if !p.cut(now) {
+		p.checkAnswer(turn.epoch, true)
 	}
+	if learned := p.learned; learned > 0 && p.memory != nil {
+		p.learned = 0
+		// Kept outside the lock: a file write must not hold up the
+		// client's requests.
+		p.mu.Unlock()
+		p.memory.save(learned, now)
+		p.mu.Lock()
+	}
+}
+
+// startAt starts the pace from a limit an earlier client measured: just
+// below it, probing above it slowly, as after a cut that measured it.
+func (p *pacer) startAt(limit float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	p.limit, p.measured = limit, true
+	p.set(rate.Limit(paceProbeFrom * limit))
 	p.lastCut, p.lastGrow, p.lastLogged = now, now, p.current
-	p.cuts.Add(1)
-	p.log.Debug("keepnet: pace lowered after 429s", "rate", p.rateNow(), "accepted", math.Round(w.accepted*10)/10, "refused", w.refused, "of", w.all)
 }
 
 // set changes the adaptive rate, within the floor; the limiter gets it
-// bounded by the ceiling.
+// bounded by the ceiling. mu held.
 func (p *pacer) set(r rate.Limit) {
 	p.current = max(r, paceMinRate)
 	p.lim.SetLimitAt(p.now(), min(p.current, p.ceiling))
-}
-
-// count adds an answer to its bucket of time; fresh marks a 429 to a
-// request sent since the last cut. mu held.
-func (p *pacer) count(now time.Time, ok, fresh bool) {
-	id := now.UnixNano() / int64(paceBucket)
-	b := &p.answers[id%paceBuckets]
-	if b.id != id {
-		b.id, b.ok, b.all, b.refused = id, 0, 0, 0
-	}
-	b.all++
-	switch {
-	case ok:
-		b.ok++
-	case fresh:
-		b.refused++
-	}
-}
-
-// paceWindow is the last second of answers.
-type paceWindow struct {
-	all, refused int // answers, and fresh 429s among them
-	// answered is answers per second; accepted is accepted answers per
-	// second since the service began refusing (within the last second),
-	// when measured: after at least two buckets of refusing, as the bucket
-	// where refusing began still holds a burst the service allowed.
-	answered, accepted float64
-	measured           bool
-	// recent is answers per second over this bucket and the one before.
-	recent float64
-}
-
-// window sums the buckets of the last second (or since the first request,
-// if sooner, but over at least one bucket); mu held.
-func (p *pacer) window(now time.Time) paceWindow {
-	id := now.UnixNano() / int64(paceBucket)
-	from := p.firstRefusal.UnixNano()/int64(paceBucket) + 1
-	var w paceWindow
-	ok := 0
-	for _, b := range p.answers {
-		if b.id <= id-paceBuckets || b.id > id {
-			continue
-		}
-		w.all += b.all
-		w.refused += b.refused
-		if b.id >= id-1 {
-			w.recent += float64(b.all)
-		}
-		if b.id >= from {
-			ok += b.ok
-		}
-	}
-	span := max(min(now.Sub(p.started), paceBuckets*paceBucket), paceBucket)
-	w.answered = float64(w.all) / span.Seconds()
-	recentSpan := min(now.Sub(time.Unix(0, (id-1)*int64(paceBucket))), span)
-	w.recent /= recentSpan.Seconds()
-	if !p.firstRefusal.IsZero() {
-		since := now.Sub(time.Unix(0, from*int64(paceBucket)))
-		if since >= paceBucket {
-			w.measured = true
-			w.accepted = float64(ok) / min(since, span).Seconds()
-		}
-	}
-	return w
 }
 
 // rateNow is the pace in requests per second, 0 when unpaced; mu held.

@@ -225,22 +225,24 @@ func newLimits(pace *pacer, maxInFlight int) *limits {
 }
 
 // acquire waits for an in-flight slot, then for the pace; the returned
-// release gives the slot back. The slot is taken first so that few
-// requests wait on the pace at once: a wait already granted keeps the rate
-// it was granted at when the pace is cut.
-func (l *limits) acquire(ctx context.Context) (release func(), err error) {
+// release gives the slot back, and turn says at what pace the request goes
+// (see pacer.wait). The slot is taken first so that few requests wait on
+// the pace at once: a wait already granted keeps the rate it was granted at
+// when the pace is cut.
+func (l *limits) acquire(ctx context.Context) (release func(), turn paceTurn, err error) {
 	release = func() {}
 	if l.inFlight != nil {
 		if err := l.inFlight.Acquire(ctx, 1); err != nil {
-			return nil, err
+			return nil, paceTurn{}, err
 		}
 		release = func() { l.inFlight.Release(1) }
 	}
-	if err := l.pace.wait(ctx); err != nil {
+	turn, err = l.pace.wait(ctx)
+	if err != nil {
 		release()
-		return nil, err
+		return nil, paceTurn{}, err
 	}
-	return release, nil
+	return release, turn, nil
 }
 
 // reason names a failure for the retry log without any request details.

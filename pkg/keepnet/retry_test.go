@@ -400,22 +400,22 @@ func TestLimitsHonourContext(t *testing.T) {
 	cancel()
 
 	busy := newLimits(newPacer(0, true, realClock{}, slog.New(slog.DiscardHandler)), 1)
-	release, err := busy.acquire(context.Background())
+	release, _, err := busy.acquire(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer release()
-	if _, err := busy.acquire(ctx); !errors.Is(err, context.Canceled) {
+	if _, _, err := busy.acquire(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("acquire with all slots taken and a cancelled context: %v", err)
 	}
 
 	slow := newLimits(newPacer(0.0001, true, realClock{}, slog.New(slog.DiscardHandler)), 0) // one request per ~2.8 hours
-	if _, err := slow.acquire(context.Background()); err != nil {
+	if _, _, err := slow.acquire(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	deadline, stop := context.WithTimeout(context.Background(), time.Hour)
 	defer stop()
-	if _, err := slow.acquire(deadline); err == nil {
+	if _, _, err := slow.acquire(deadline); err == nil {
 		t.Error("acquire succeeded although the rate allows no request before the deadline")
 	}
 }
