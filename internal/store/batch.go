@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// paramBudget bounds the parameters of one statement: SQLite allows
+// 32,766, PostgreSQL 65,535.
+const paramBudget = 32000
+
+// maxBatchRows bounds a batch's rows; past a few hundred, bigger
+// statements write no faster.
+const maxBatchRows = 500
+
+// table is a table the store upserts rows into, many per statement. No
+// library writes a multi-row upsert for both engines; database/sql sends
+// one statement per call, so rows are gathered here.
+type table struct {
+	name string
+	cols []string
+	// key is the conflict target; keep are columns an upsert leaves as
+	// they are (first_sync).
+	key, keep []string
+	// rows is how many rows a full batch has; full is its statement, and
+	// one the statement for a single row.
+	rows      int
+	full, one string
+}
+
+func newTable(name string, key, keep []string, cols ...string) *table {
+	t := &table{name: name, cols: cols, key: key, keep: keep}
+	t.rows = min(maxBatchRows, paramBudget/len(cols))
+	t.full, t.one = t.upsert(t.rows), t.upsert(1)
+	return t
+}
+
+// upsert is the statement inserting n rows, each updating the row with
+// its key if there is one.
+func (t *table) upsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(t.name)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(t.cols, ", "))
+	b.WriteString(") VALUES ")
+	p := 1
+	for r := range n {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := range t.cols {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(p))
+			p++
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" ON CONFLICT (")
+	b.WriteString(strings.Join(t.key, ", "))
+	b.WriteString(") DO UPDATE SET ")
+	first := true
+	for _, c := range t.cols {
+		if contains(t.key, c) || contains(t.keep, c) {
+			continue
+		}
+		if !first {
+			b.WriteString(", ")
+		}
+		first = false
+		b.WriteString(c)
+		b.WriteString(" = excluded.")
+		b.WriteString(c)
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// batch gathers one table's rows for one transaction.
+type batch struct {
+	t    *table
+	vals []any
+	keys map[string]bool
+	// stmt is the full batch's statement, prepared on first use.
+	stmt *sql.Stmt
+}
+
+func newBatch(t *table) *batch {
+	return &batch{t: t, vals: make([]any, 0, t.rows*len(t.cols)), keys: map[string]bool{}}
+}
+
+func (b *batch) len() int { return len(b.vals) / len(b.t.cols) }
+
+// full reports whether the batch must be written before another row, or
+// before a row with key: PostgreSQL refuses a statement that upserts one
+// row twice.
+func (b *batch) full(key string) bool { return b.len() >= b.t.rows || b.keys[key] }
+
+// add gathers a row; the caller has made room (see full).
+func (b *batch) add(key string, vals ...any) {
+	b.keys[key] = true
+	b.vals = append(b.vals, vals...)
+}
+
+// flush writes the gathered rows.
+func (b *batch) flush(ctx context.Context, q querier) error {
+	n := b.len()
+	if n == 0 {
+		return nil
+	}
+	var err error
+	if n == b.t.rows {
+		if b.stmt == nil {
+			if b.stmt, err = q.PrepareContext(ctx, b.t.full); err != nil {
+				return err
+			}
+		}
+		_, err = b.stmt.ExecContext(ctx, b.vals...)
+	} else {
+		_, err = q.ExecContext(ctx, b.t.upsert(n), b.vals...)
+	}
+	if err != nil {
+		return err
+	}
+	b.vals = b.vals[:0]
+	clear(b.keys)
+	return nil
+}
+
+// close lets go of the prepared statement.
+func (b *batch) close() error {
+	if b.stmt == nil {
+		return nil
+	}
+	err := b.stmt.Close()
+	b.stmt = nil
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
