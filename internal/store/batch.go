@@ -25,22 +25,26 @@ type table struct {
 	// key is the conflict target; keep are columns an upsert leaves as
 	// they are (first_sync).
 	key, keep []string
-	// rows is how many rows a full batch has; full is its statement, and
-	// one the statement for a single row.
-	rows      int
-	full, one string
+	// rows is how many rows a full batch has; full is its statement in
+	// each dialect, and one the statement for a single row.
+	rows int
+	full map[Dialect]string
+	one  string
 }
 
 func newTable(name string, key, keep []string, cols ...string) *table {
 	t := &table{name: name, cols: cols, key: key, keep: keep}
 	t.rows = min(maxBatchRows, paramBudget/len(cols))
-	t.full, t.one = t.upsert(t.rows), t.upsert(1)
+	t.full = map[Dialect]string{SQLite: t.upsert(t.rows, SQLite), Postgres: t.upsert(t.rows, Postgres)}
+	t.one = t.upsert(1, Postgres)
 	return t
 }
 
 // upsert is the statement inserting n rows, each updating the row with
-// its key if there is one.
-func (t *table) upsert(n int) string {
+// its key if there is one. SQLite's parameters are anonymous (?): SQLite
+// looks its numbered ones ($1) up in a list, which makes a statement of
+// thousands of them slow to prepare and bind, quadratically.
+func (t *table) upsert(n int, d Dialect) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO ")
 	b.WriteString(t.name)
@@ -57,9 +61,13 @@ func (t *table) upsert(n int) string {
 			if c > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
+			if d == SQLite {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(p))
+				p++
+			}
 		}
 		b.WriteByte(')')
 	}
@@ -118,7 +126,7 @@ func (b *batch) add(key string, vals ...any) {
 }
 
 // flush writes the gathered rows.
-func (b *batch) flush(ctx context.Context, q querier) error {
+func (b *batch) flush(ctx context.Context, q querier, d Dialect) error {
 	n := b.len()
 	if n == 0 {
 		return nil
@@ -126,13 +134,13 @@ func (b *batch) flush(ctx context.Context, q querier) error {
 	var err error
 	if n == b.t.rows {
 		if b.stmt == nil {
-			if b.stmt, err = q.PrepareContext(ctx, b.t.full); err != nil {
+			if b.stmt, err = q.PrepareContext(ctx, b.t.full[d]); err != nil {
 				return err
 			}
 		}
 		_, err = b.stmt.ExecContext(ctx, b.vals...)
 	} else {
-		_, err = q.ExecContext(ctx, b.t.upsert(n), b.vals...)
+		_, err = q.ExecContext(ctx, b.t.upsert(n, d), b.vals...)
 	}
 	if err != nil {
 		return err

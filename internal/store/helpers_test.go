@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ type engine struct {
 	name string
 	// target is a fresh, empty database: a new SQLite file, or a new
 	// PostgreSQL schema dropped when the test ends.
-	target func(t *testing.T) string
+	target func(t testing.TB) string
 }
 
 // engines runs f against SQLite and PostgreSQL, each a subtest. Without
@@ -48,13 +49,13 @@ func engines(t *testing.T, f func(t *testing.T, e engine)) {
 	})
 }
 
-func sqliteTarget(t *testing.T) string {
+func sqliteTarget(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "keepnet.db")
 }
 
 // pgTarget makes a schema of its own for the test and returns the URL
 // that works in it (search_path).
-func pgTarget(t *testing.T) string {
+func pgTarget(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(pgEnv)
 	schema := "t_" + randomHex(8)
@@ -78,7 +79,7 @@ func pgTarget(t *testing.T) string {
 	return u.String()
 }
 
-func pgAdmin(t *testing.T, base string) *sql.DB {
+func pgAdmin(t testing.TB, base string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("pgx", base)
 	if err != nil {
@@ -110,7 +111,7 @@ func openStore(t *testing.T, target string) *Store {
 	return st
 }
 
-func openTarget(t *testing.T, target string) *Store {
+func openTarget(t testing.TB, target string) *Store {
 	t.Helper()
 	tg, err := ParseTarget(target)
 	if err != nil {
@@ -271,4 +272,25 @@ func equal(t *testing.T, what string, got, want []string) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%s:\n got  %q\n want %q", what, got, want)
 	}
+}
+
+// phishingJob is a finished phishing job with the totals given.
+func phishingJob(co Company, campaign string, instanceGroup int, start string, targeted, clicked int64) Job {
+	return Job{Company: co, Channel: "phishing", Campaign: Campaign{ID: campaign, Name: "Invoice " + campaign, ExcludeFromReports: ptr(false)},
+		InstanceGroup: instanceGroup, Name: "Invoice " + campaign, Status: "Completed", StartDate: date(start), CreatedDate: date(start),
+		Counts: JobCounts{Targeted: ptr(targeted), Clicked: ptr(clicked)}, Finished: true, DateOrder: keepnetdate.DayFirst}
+}
+
+// jobUser is user n's row in a job.
+func jobUser(n int, clicked bool) JobUser {
+	u := JobUser{UserRowID: fmt.Sprintf("row-%d", n), TargetUserID: fmt.Sprint(1000 + n), Email: fmt.Sprintf("user%d@acme.example", n),
+		FirstName: "Test", LastName: fmt.Sprintf("User%d", n), Status: "Opened", Delivery: "Delivered", Scenario: "Invoice",
+		TargetGroups: "Finance", ActivityType: "Human", Opened: ptr[int64](1), Clicked: ptr[int64](0), Submitted: ptr[int64](0),
+		Reported: ptr[int64](0), MFASubmitted: ptr[int64](0),
+		LastOpened:  date(fmt.Sprintf("2026-04-01T10:%02d:%02d.%07d", n/60%60, n%60, n*7919%10000000)),
+		LastSending: date(fmt.Sprintf("2026-04-01T09:%02d:%02d", n/60%60, n%60))}
+	if clicked {
+		u.Status, u.Clicked, u.LastClicked = "Clicked", ptr[int64](1), date(fmt.Sprintf("2026-04-01T11:%02d:%02d.%07d", n/60%60, n%60, n*104729%10000000))
+	}
+	return u
 }

@@ -94,13 +94,14 @@ func (y *Sync) ListedJobs(ctx context.Context, companyID, channel string, jobs [
 }
 
 // markListed marks gone the rows of table within scope whose key is not
-// among keys, and un-marks those that are.
+// among keys, and marks those that are as listed in this sync (and no
+// longer gone).
 func markListed(ctx context.Context, q querier, sync int64, table string, scope []string, scopeArgs []any, keyCols []string, keys [][]any) error {
 	listed := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		listed[keyString(k)] = true
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+strings.Join(keyCols, ", ")+", gone_in_sync IS NOT NULL FROM "+table+" WHERE "+where(scope, 1), scopeArgs...)
+	rows, err := q.QueryContext(ctx, "SELECT "+strings.Join(keyCols, ", ")+", gone_in_sync IS NOT NULL, listed_in_sync FROM "+table+" WHERE "+where(scope, 1), scopeArgs...)
 	if err != nil {
 		return err
 	}
@@ -108,11 +109,12 @@ func markListed(ctx context.Context, q querier, sync int64, table string, scope 
 	for rows.Next() {
 		key := make([]any, len(keyCols))
 		var isGone bool
-		dest := make([]any, 0, len(keyCols)+1)
+		var listedIn int64
+		dest := make([]any, 0, len(keyCols)+2)
 		for i := range key {
 			dest = append(dest, &key[i])
 		}
-		if err := rows.Scan(append(dest, &isGone)...); err != nil {
+		if err := rows.Scan(append(dest, &isGone, &listedIn)...); err != nil {
 			return errors.Join(err, rows.Close())
 		}
 		for i, v := range key {
@@ -123,7 +125,7 @@ func markListed(ctx context.Context, q querier, sync int64, table string, scope 
 		switch in := listed[keyString(key)]; {
 		case !in && !isGone:
 			gone = append(gone, key)
-		case in && isGone:
+		case in && (isGone || listedIn != sync):
 			back = append(back, key)
 		}
 	}

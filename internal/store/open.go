@@ -75,6 +75,9 @@ func Open(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 }
 
 func open(ctx context.Context, db *sql.DB, dialect Dialect, owned bool, display string) (*Store, error) {
+	if err := db.PingContext(ctx); err != nil {
+		return nil, (&Store{dialect: dialect, display: display}).wrap("connect", err)
+	}
 	if dialect == "" {
 		var err error
 		if dialect, err = detect(ctx, db); err != nil {

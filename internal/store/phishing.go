@@ -168,7 +168,7 @@ func addJobUser(ctx context.Context, w *Writer[JobUser], u JobUser) error {
 		nullText(u.Department), nullText(u.PhoneNumber), nullText(u.Status), nullText(u.Delivery), nullText(u.Scenario),
 		nullText(u.TargetGroups), nullText(u.ActivityType), nullText(u.SystemActivityType),
 		nullInt(u.Opened), nullInt(u.Clicked), nullInt(u.Submitted), nullInt(u.AttachmentOpened), nullInt(u.Reported), nullInt(u.MFASubmitted))
-	for _, t := range []keepnetdate.Time{u.LastOpened, u.LastClicked, u.LastSubmitted, u.LastAttachmentOpened, u.LastReported, u.LastMFASubmitted, u.LastSending} {
+	for _, t := range u.times() {
 		text, at := d.cols(t)
 		vals = append(vals, text, at)
 	}
@@ -179,6 +179,11 @@ func addJobUser(ctx context.Context, w *Writer[JobUser], u JobUser) error {
 		w.failed++
 	}
 	return nil
+}
+
+// times are the user's last times in the order of their columns.
+func (u JobUser) times() []keepnetdate.Time {
+	return []keepnetdate.Time{u.LastOpened, u.LastClicked, u.LastSubmitted, u.LastAttachmentOpened, u.LastReported, u.LastMFASubmitted, u.LastSending}
 }
 
 // JobChanged says whether a re-sync fetches j's users, by the rules of

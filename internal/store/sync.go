@@ -291,27 +291,20 @@ func (y *Sync) Finish(ctx context.Context, err error) error {
 		y.stopBeat()
 	}
 	ctx = context.WithoutCancel(ctx)
-	status, text := "complete", ""
-	var failed, total int
-	for _, id := range y.order {
-		t := y.tallies[id]
-		if t.incomplete > 0 || t.failed > 0 {
-			failed++
-		}
-		total++
-	}
-	switch {
-	case err != nil:
-		status, text = "failed", err.Error()
-	case failed > 0:
-		status, text = "incomplete", fmt.Sprintf("%d of %d companies incomplete", failed, total)
+	text := ""
+	if err != nil {
+		text = err.Error()
 	}
 	ferr := y.do(ctx, "finish the sync", func(q querier) error {
 		if _, err := q.ExecContext(ctx, `UPDATE sync_runs SET finished_at = $1,
-  status = CASE WHEN $2 = 'complete' AND companies_failed > 0 THEN 'incomplete' ELSE $2 END,
-  error = CASE WHEN $3 = '' AND companies_failed > 0 THEN companies_failed || ' of ' || companies || ' companies failed or incomplete'
-               WHEN $3 = '' THEN NULL ELSE $3 END
-WHERE id = $4`, stamp(y.st.now()), status, text, y.id); err != nil {
+  status = CASE WHEN $2 <> '' THEN 'failed'
+                WHEN companies_failed > 0 OR sources_incomplete > 0 OR records_failed > 0 THEN 'incomplete'
+                ELSE 'complete' END,
+  error = CASE WHEN $2 <> '' THEN $2
+               WHEN companies_failed > 0 THEN companies_failed || ' of ' || companies || ' companies failed or incomplete'
+               WHEN sources_incomplete > 0 OR records_failed > 0 THEN sources_incomplete || ' sources incomplete, ' || records_failed || ' records failed'
+               END
+WHERE id = $3`, stamp(y.st.now()), clean(text), y.id); err != nil {
 			return err
 		}
 		return y.lock.release(ctx, q)

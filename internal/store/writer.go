@@ -107,7 +107,7 @@ func (w *Writer[U]) room(ctx context.Context, i int, key string) error {
 // flush writes every batch, parents first.
 func (w *Writer[U]) flush(ctx context.Context) error {
 	for i, b := range w.batches {
-		if err := b.flush(ctx, w.t.q); err != nil {
+		if err := b.flush(ctx, w.t.q, w.y.st.dialect); err != nil {
 			return err
 		}
 		if i == 0 && w.flushed != nil {
