@@ -281,6 +281,9 @@ func addTrainingUser(ctx context.Context, w *Writer[TrainingUser], u TrainingUse
 // and counts differ from those of its last complete write (or it gave no
 // counts to compare).
 func (y *Sync) EnrollmentChanged(ctx context.Context, e Enrollment) (Change, error) {
+	if e.Kind == "" {
+		e.Kind = KindTraining // the decision does not depend on it
+	}
 	src, err := enrollmentSource(e, "", newDater(e.DateOrder))
 	if err != nil {
 		return Change{}, err
