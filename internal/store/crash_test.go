@@ -105,4 +105,3 @@ func TestCrashChild(t *testing.T) {
 	time.Sleep(time.Minute)
 	t.Fatal("not killed")
 }
-
