@@ -96,7 +96,7 @@ type TrainingUser struct {
 
 var (
 	enrollmentsTable = newTable("enrollments", []string{"company_id", "id"}, []string{"first_sync"},
-		"company_id", "id", "kind", "name", "type", "status", "marked_as_test",
+		"company_id", "id", "kind", "name", "type", "status", "finished", "marked_as_test",
 		"start_text", "start_at", "due_text", "due_at", "created_text", "created_at",
 		"targeted", "delivered", "opened", "completed", "in_progress", "not_responded", "failed_exam",
 		"summary_json", "details_json", "fingerprint", "first_sync", "listed_in_sync", "gone_in_sync")
@@ -148,7 +148,7 @@ func enrollmentSource(e Enrollment, kind Kind, dates *dater) (source, error) {
 		ct, ca := dates.cols(e.CreateTime)
 		c := e.Counts
 		_, err := q.ExecContext(ctx, enrollmentsTable.one,
-			clean(e.Company.ID), clean(e.ID), string(e.Kind), clean(e.Name), clean(e.Type), clean(e.Status), nullBool(e.MarkedAsTest),
+			clean(e.Company.ID), clean(e.ID), string(e.Kind), clean(e.Name), clean(e.Type), clean(e.Status), e.Finished, nullBool(e.MarkedAsTest),
 			st, sa, dt, da, ct, ca,
 			nullInt(c.Targeted), nullInt(c.Delivered), nullInt(c.Opened), nullInt(c.Completed), nullInt(c.InProgress), nullInt(c.NotResponded), nullInt(c.FailedExam),
 			nullJSON(e.Summary), nullJSON(e.Details), fp, y.id, y.id, nil)

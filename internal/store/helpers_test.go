@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -247,13 +248,19 @@ func query(t *testing.T, st *Store, q string, args ...any) []string {
 	return out
 }
 
-// normBool reads PostgreSQL's booleans as SQLite's.
+// normBool reads PostgreSQL's booleans as SQLite's, and its numerics
+// with a zero fraction ("40.0") as SQLite's reals ("40").
 func normBool(s string) string {
 	switch s {
 	case "true":
 		return "1"
 	case "false":
 		return "0"
+	}
+	if whole, ok := strings.CutSuffix(s, ".0"); ok {
+		if _, err := strconv.Atoi(whole); err == nil {
+			return whole
+		}
 	}
 	return s
 }

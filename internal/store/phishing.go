@@ -77,7 +77,7 @@ var (
 	campaignsTable = newTable("phishing_campaigns", []string{"company_id", "channel", "id"}, []string{"first_sync"},
 		"company_id", "channel", "id", "name", "exclude_from_reports", "first_sync", "listed_in_sync", "gone_in_sync")
 	jobsTable = newTable("phishing_jobs", []string{"company_id", "channel", "campaign_id", "instance_group"}, []string{"first_sync"},
-		"company_id", "channel", "campaign_id", "instance_group", "name", "status", "start_text", "start_at", "created_text", "created_at",
+		"company_id", "channel", "campaign_id", "instance_group", "name", "status", "finished", "start_text", "start_at", "created_text", "created_at",
 		"targeted", "delivered", "not_delivered", "opened", "clicked", "submitted", "attachment_opened", "reported",
 		"mfa_submitted", "no_response", "scanner_activity", "summary_json", "details_json", "fingerprint",
 		"first_sync", "listed_in_sync", "gone_in_sync")
@@ -131,7 +131,7 @@ func jobSource(j Job, dates *dater) (source, error) {
 		counts := []any{nullInt(c.Targeted), nullInt(c.Delivered), nullInt(c.NotDelivered), nullInt(c.Opened), nullInt(c.Clicked),
 			nullInt(c.Submitted), nullInt(c.AttachmentOpened), nullInt(c.Reported), nullInt(c.MFASubmitted), nullInt(c.NoResponse),
 			nullInt(c.ScannerActivity)}
-		args := append(append(append([]any{}, key...), nullText(j.Name), nullText(j.Status), st, sa, ct, ca), counts...)
+		args := append(append(append([]any{}, key...), nullText(j.Name), nullText(j.Status), j.Finished, st, sa, ct, ca), counts...)
 		args = append(args, nullJSON(j.Summary), nullJSON(j.Details), fp, y.id, y.id, nil)
 		if _, err := q.ExecContext(ctx, jobsTable.one, args...); err != nil {
 			return err
