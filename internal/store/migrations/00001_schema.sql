@@ -126,9 +126,9 @@ CREATE TABLE survey_users (
     last_interaction_at   TEXT,
     interactions_json     TEXT,
     error                 TEXT,
-    first_sync            BIGINT NOT NULL REFERENCES sync_runs (id),
-    fetched_in_sync       BIGINT NOT NULL REFERENCES sync_runs (id),
-    gone_in_sync          BIGINT REFERENCES sync_runs (id),
+    first_sync            BIGINT NOT NULL,
+    fetched_in_sync       BIGINT NOT NULL,
+    gone_in_sync          BIGINT,
     PRIMARY KEY (company_id, enrollment_id, target_user_id),
     FOREIGN KEY (company_id, enrollment_id) REFERENCES enrollments (company_id, id)
 );
@@ -144,7 +144,7 @@ CREATE TABLE survey_answers (
     answer_code     TEXT,
     latency_seconds DOUBLE PRECISION,
     options_json    TEXT,
-    fetched_in_sync BIGINT NOT NULL REFERENCES sync_runs (id),
+    fetched_in_sync BIGINT NOT NULL,
     PRIMARY KEY (company_id, enrollment_id, target_user_id, question_id),
     FOREIGN KEY (company_id, enrollment_id, target_user_id)
         REFERENCES survey_users (company_id, enrollment_id, target_user_id)
@@ -168,9 +168,9 @@ CREATE TABLE training_users (
     last_interaction_text TEXT,
     last_interaction_at   TEXT,
     error                 TEXT,
-    first_sync            BIGINT NOT NULL REFERENCES sync_runs (id),
-    fetched_in_sync       BIGINT NOT NULL REFERENCES sync_runs (id),
-    gone_in_sync          BIGINT REFERENCES sync_runs (id),
+    first_sync            BIGINT NOT NULL,
+    fetched_in_sync       BIGINT NOT NULL,
+    gone_in_sync          BIGINT,
     PRIMARY KEY (company_id, enrollment_id, target_user_id),
     FOREIGN KEY (company_id, enrollment_id) REFERENCES enrollments (company_id, id)
 );
@@ -291,21 +291,18 @@ CREATE TABLE phishing_job_users (
     reply_sent_text             TEXT,
     reply_sent_at               TEXT,
     error                       TEXT,
-    first_sync                  BIGINT  NOT NULL REFERENCES sync_runs (id),
-    fetched_in_sync             BIGINT  NOT NULL REFERENCES sync_runs (id),
-    gone_in_sync                BIGINT REFERENCES sync_runs (id),
+    first_sync                  BIGINT  NOT NULL,
+    fetched_in_sync             BIGINT  NOT NULL,
+    gone_in_sync                BIGINT,
     PRIMARY KEY (company_id, channel, campaign_id, instance_group, user_row_id),
     FOREIGN KEY (company_id, channel, campaign_id, instance_group)
         REFERENCES phishing_jobs (company_id, channel, campaign_id, instance_group)
 );
 
--- Questions across jobs follow a person by address within a company.
-CREATE INDEX phishing_job_users_by_email ON phishing_job_users (company_id, email);
 CREATE INDEX enrollments_by_kind ON enrollments (company_id, kind);
 
 -- +goose Down
 DROP INDEX enrollments_by_kind;
-DROP INDEX phishing_job_users_by_email;
 DROP TABLE phishing_job_users;
 DROP TABLE phishing_job_summaries;
 DROP TABLE phishing_jobs;
