@@ -187,7 +187,7 @@ func addSurveyUser(ctx context.Context, w *Writer[SurveyUser], u SurveyUser) err
 	if err := w.room(ctx, 0, uid); err != nil {
 		return err
 	}
-	if answers.len()+len(u.Answers) > answers.t.rows {
+	if answers.len()+len(u.Answers) > answers.rows {
 		if err := w.flush(ctx); err != nil {
 			return err
 		}

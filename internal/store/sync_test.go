@@ -357,3 +357,35 @@ func TestWriterRefusesRowsWithoutKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestManyAnswersPerUser: a user with more answers than a statement
+// writes at once keeps them all, and a re-fetch replaces them all.
+func TestManyAnswersPerUser(t *testing.T) {
+	engines(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		st := openStore(t, e.target(t))
+		survey := Enrollment{Company: acme, ID: "enr-s", Kind: KindSurvey, Name: "Long Survey", Type: "Survey", Status: "Finished"}
+		for pass, n := range []int{300, 150} {
+			y := beginSync(t, st, SyncOptions{})
+			w, err := y.Survey(ctx, survey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for u := range 3 {
+				var answers []Answer
+				for q := range n {
+					answers = append(answers, Answer{QuestionID: fmt.Sprintf("q%03d", q), Answer: fmt.Sprint("pass ", pass)})
+				}
+				if err := w.Add(ctx, SurveyUser{TargetUserID: fmt.Sprint("su-", u), Answers: answers}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Commit(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			finish(t, y)
+		}
+		equal(t, "answers", query(t, st, "SELECT target_user_id, COUNT(*), MIN(answer), MAX(answer) FROM survey_answers GROUP BY target_user_id ORDER BY 1"),
+			[]string{"su-0|150|pass 1|pass 1", "su-1|150|pass 1|pass 1", "su-2|150|pass 1|pass 1"})
+	})
+}

@@ -62,7 +62,7 @@ func begin[U any](ctx context.Context, y *Sync, src source, dates *dater, add fu
 	y.txMu.Lock()
 	w := &Writer[U]{y: y, src: src, tally: y.tally(src.company), add: add, dates: dates}
 	for _, t := range tables {
-		w.batches = append(w.batches, newBatch(t))
+		w.batches = append(w.batches, newBatch(t, y.st.dialect))
 	}
 	fail := func(err error) (*Writer[U], error) {
 		w.end(ctx)
@@ -107,7 +107,7 @@ func (w *Writer[U]) room(ctx context.Context, i int, key string) error {
 // flush writes every batch, parents first.
 func (w *Writer[U]) flush(ctx context.Context) error {
 	for i, b := range w.batches {
-		if err := b.flush(ctx, w.t.q, w.y.st.dialect); err != nil {
+		if err := b.flush(ctx, w.t.q); err != nil {
 			return err
 		}
 		if i == 0 && w.flushed != nil {
