@@ -118,10 +118,12 @@ demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --all-companies --enrollment "Security Culture Survey" -o $(DEMO_REPORT)
 	@echo "survey report: $(abspath $(DEMO_REPORT))"
 
-## bench: measure the survey pull against keepnettest (see docs/benchmarks.md).
+## bench: measure the survey pull against keepnettest, and the store's writes
+## (PostgreSQL's too when KEEPNET_FLOW_TEST_POSTGRES is set; see docs/benchmarks.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./pkg/workflows/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./internal/surveyreport/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./internal/store/
 
 ## cost: size and compile time of gen/ against naive generation (docs/generation-cost.md).
 cost: spec-verify
