@@ -1,0 +1,53 @@
+package cmdutil
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// Hint is what the CLI adds to an error the library reports in its own
+// terms: which command lists the names it takes, which flag or setting
+// resolves it. The library's errors name no command, flag or variable.
+func Hint(err error) string {
+	var input *workflows.InputError
+	switch {
+	case errors.Is(err, keepnet.ErrCredentialsRejected):
+		return " (check " + keepnet.EnvClientID + " and " + keepnet.EnvClientSecret + ", or --client-secret-file)"
+	case errors.As(err, &input) && input.Unknown():
+		if command, ok := listingCommands[input.Field]; ok {
+			return " ('keepnet-flow " + command + "' lists them)"
+		}
+	case errors.As(err, &input) && optionFlags[input.Option] != "":
+		return " (" + optionFlags[input.Option] + ")"
+	}
+	return ""
+}
+
+// optionFlags names the flag of each request option a library error may
+// point to (workflows.InputError.Option).
+var optionFlags = map[string]string{
+	"AllowDuplicate":   "--allow-duplicate",
+	"Schedule":         "--schedule",
+	"AwardCertificate": "--certificate",
+	"SkipMissing":      "--skip-missing",
+}
+
+// listingCommands names the command that lists each kind of name a flow
+// takes.
+var listingCommands = map[string]string{
+	"company":    "companies",
+	"training":   "trainings --company …",
+	"group":      "groups --company …",
+	"enrollment": "enrollments --company …",
+}
+
+// OneLine makes an error's text one line that is safe on a terminal: the
+// text may carry server strings (names, API messages) with control
+// characters in them, and scripts expect one line.
+func OneLine(s string) string {
+	return termsafe.String(strings.Join(strings.Fields(s), " "))
+}
