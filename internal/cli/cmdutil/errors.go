@@ -3,6 +3,8 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // FlagError is a mistake in how the program was called: a flag, an
@@ -50,3 +52,16 @@ func IsFlagError(err error) bool {
 	var fe *FlagError
 	return errors.As(err, &fe)
 }
+
+// Incompletef is the error of a run that wrote everything it could get,
+// but not everything: it exits 3 (workflows.ErrIncomplete), and its
+// message is fmt.Sprintf's alone.
+func Incompletef(format string, args ...any) error {
+	return &incompleteError{msg: fmt.Sprintf(format, args...)}
+}
+
+type incompleteError struct{ msg string }
+
+func (e *incompleteError) Error() string { return e.msg }
+
+func (e *incompleteError) Unwrap() error { return workflows.ErrIncomplete }

@@ -2,9 +2,7 @@ package cmdutil
 
 import (
 	"errors"
-	"strings"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -43,11 +41,4 @@ var listingCommands = map[string]string{
 	"training":   "trainings --company …",
 	"group":      "groups --company …",
 	"enrollment": "enrollments --company …",
-}
-
-// OneLine makes an error's text one line that is safe on a terminal: the
-// text may carry server strings (names, API messages) with control
-// characters in them, and scripts expect one line.
-func OneLine(s string) string {
-	return termsafe.String(strings.Join(strings.Fields(s), " "))
 }

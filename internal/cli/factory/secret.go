@@ -1,4 +1,4 @@
-package main
+package factory
 
 import (
 	"errors"
@@ -10,11 +10,11 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
-// envClientSecretFile names a file holding the client secret, for secrets
+// EnvClientSecretFile names a file holding the client secret, for secrets
 // that should not sit in the environment (a mounted secret, a keyring
 // helper's output). There is no flag taking the secret itself: a flag value
 // shows in ps and in shell history.
-const envClientSecretFile = "KEEPNET_CLIENT_SECRET_FILE"
+const EnvClientSecretFile = "KEEPNET_CLIENT_SECRET_FILE"
 
 // maxSecretFile bounds what is read as a secret, so that a wrong path such
 // as /dev/zero fails instead of filling memory.
@@ -25,18 +25,18 @@ const maxSecretFile = 64 << 10
 // and nil when neither is set. The client ID still comes from
 // KEEPNET_CLIENT_ID. Problems are *keepnet.ConfigError (exit 2), and never
 // quote the file's content.
-func (a *app) secretFileOption() (keepnet.Option, error) {
-	path, setting := a.secretFile, "--client-secret-file"
+func secretFileOption(flagPath string, stdin io.Reader) (keepnet.Option, error) {
+	path, setting := flagPath, "--client-secret-file"
 	if path == "" {
-		path, setting = os.Getenv(envClientSecretFile), envClientSecretFile
+		path, setting = os.Getenv(EnvClientSecretFile), EnvClientSecretFile
 	}
 	if path == "" {
 		return nil, nil
 	}
-	if setting == envClientSecretFile && os.Getenv(keepnet.EnvClientSecret) != "" {
+	if setting == EnvClientSecretFile && os.Getenv(keepnet.EnvClientSecret) != "" {
 		return nil, &keepnet.ConfigError{Setting: setting, Problem: "both it and " + keepnet.EnvClientSecret + " are set; set one"}
 	}
-	secret, err := a.readSecret(path)
+	secret, err := readSecret(path, stdin)
 	if err != nil {
 		return nil, &keepnet.ConfigError{Setting: setting, Problem: err.Error()}
 	}
@@ -45,13 +45,13 @@ func (a *app) secretFileOption() (keepnet.Option, error) {
 
 // readSecret reads a secret from path, or from stdin for "-". One
 // trailing line break, as editors and echo leave, is not part of it.
-func (a *app) readSecret(path string) (string, error) {
+func readSecret(path string, stdin io.Reader) (string, error) {
 	var r io.Reader
 	if path == "-" {
-		if a.in == nil {
+		if stdin == nil {
 			return "", errors.New("no standard input to read the secret from")
 		}
-		r = a.in
+		r = stdin
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
