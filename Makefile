@@ -37,7 +37,7 @@ BUILD_DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 STAMP      := github.com/keepnet-flow/keepnet-flow/pkg/keepnet
 LDFLAGS    := -X $(STAMP).stampedVersion=$(VERSION) -X $(STAMP).stampedCommit=$(COMMIT) -X $(STAMP).stampedDate=$(BUILD_DATE)
 
-.PHONY: all build test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
+.PHONY: all build docs test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
 
 all: build
 
@@ -87,6 +87,10 @@ spec-diff: spec-verify
 	@# hiding spec-diff's 1 (breaking changes) vs 2 (bad input).
 	@$(GO) build -o api/.build/spec-diff ./internal/cmd/spec-diff
 	api/.build/spec-diff -base $(SPEC_FILE) -candidate "$(SPEC)"
+
+## docs: regenerate the CLI reference in docs/cli (markdown and man pages) from the commands.
+docs:
+	$(GO) run ./internal/cmd/gen-docs -dir docs/cli
 
 vet:
 	$(GO) vet ./...
