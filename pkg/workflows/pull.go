@@ -261,7 +261,11 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 		case errors.As(o.err, &ie) && spec.companies.All && spec.skip != nil && spec.skip(o.err):
 			p.Skipped = append(p.Skipped, CompanyOutcome{Company: co, Skipped: ie.Reason})
 		case errors.As(o.err, &ie):
-			return nil, &InputError{Field: ie.Field, Value: ie.Value, Reason: fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)}
+			// The company is named; the rest of what was wrong stays, so a
+			// caller can still suggest and point to where names are listed.
+			in := *ie
+			in.Reason = fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)
+			return nil, &in
 		default:
 			p.Failed = append(p.Failed, CompanyOutcome{Company: co, Error: o.err.Error(), Err: o.err})
 		}

@@ -155,7 +155,10 @@ func planCompany(ctx context.Context, c *keepnet.Client, req RolloutRequest, che
 	one := req.Enrollment
 	one.Company = co.Name // what errors about the company quote
 	if progress := req.Enrollment.Progress; progress != nil {
-		one.Progress = func(msg string) { progress(co.Name + ": " + msg) }
+		one.Progress = func(w Wait) {
+			w.Message = co.Name + ": " + w.Message
+			progress(w)
+		}
 	}
 	row := CompanyPlan{Company: co}
 	p, err := planInCompany(ctx, c, one, checked, co)

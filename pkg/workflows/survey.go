@@ -113,8 +113,8 @@ func readSourceHeader(ctx context.Context, scope *keepnet.ScopedClient, src *Sou
 	var details, summary json.RawMessage
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		src.Dates = readCompanyDates(gctx, scope)
-		return nil // never fails the pull: see readCompanyDates
+		src.Dates = ReadCompanyDates(gctx, scope)
+		return nil // never fails the pull: see ReadCompanyDates
 	})
 	g.Go(func() (err error) {
 		details, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {

@@ -32,7 +32,12 @@ var optionFlags = map[string]string{
 	"Schedule":         "--schedule",
 	"AwardCertificate": "--certificate",
 	"SkipMissing":      "--skip-missing",
+	"SettleWindow":     "--settle-window",
 }
+
+// OptionFlag is the flag of a request option the library names
+// (workflows.InputError.Option, workflows.Wait.Option), or "".
+func OptionFlag(option string) string { return optionFlags[option] }
 
 // listingCommands names the command that lists each kind of name a flow
 // takes.

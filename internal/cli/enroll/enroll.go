@@ -106,7 +106,13 @@ func enrollRun(ctx context.Context, opts *Options) error {
 	if req.SettleWindow <= 0 {
 		return cmdutil.InvalidValue("settle-window", req.SettleWindow.String(), "must be positive")
 	}
-	req.Progress = func(msg string) { fmt.Fprintf(opts.IO.Progress(), "keepnet-flow: %s\n", msg) }
+	req.Progress = func(w workflows.Wait) {
+		msg := w.Message
+		if flag := cmdutil.OptionFlag(w.Option); flag != "" {
+			msg += " (" + flag + " sets how long)"
+		}
+		fmt.Fprintf(opts.IO.Progress(), "keepnet-flow: %s\n", msg)
+	}
 	company, single := opts.Companies.Single()
 	if !single || opts.SkipMissing {
 		sel, err := opts.Companies.Selection()

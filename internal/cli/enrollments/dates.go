@@ -8,11 +8,14 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// dateOrder is the day/month order the listing's own dates show. The
-// service writes a company's dates in the company's display format
-// (start dates) or as .NET dates (creation times), and a listing seldom
-// lacks a day above 12.
-func dateOrder(list []workflows.Enrollment) keepnetdate.Order {
+// dateOrder is the day/month order of the company's dates: its
+// date-format setting's, else what the listing's own dates show. The
+// service writes start dates in the company's display format and creation
+// times as .NET dates.
+func dateOrder(company workflows.CompanyDates, list []workflows.Enrollment) keepnetdate.Order {
+	if company.Order != keepnetdate.Unknown {
+		return company.Order
+	}
 	var ev keepnetdate.OrderEvidence
 	for _, e := range list {
 		ev.Observe(keepnetdate.FromString(e.StartDate))

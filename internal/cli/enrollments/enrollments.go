@@ -68,7 +68,7 @@ func enrollmentsRun(ctx context.Context, opts *Options) error {
 		if err != nil {
 			return listing.Listing{}, err
 		}
-		order := dateOrder(list)
+		order := dateOrder(workflows.ReadCompanyDates(ctx, scope), list)
 		newestFirst(list, order)
 		date := func(s string) string { return s }
 		if format == table.Text {
