@@ -101,15 +101,14 @@ func (w *writing) howFar() string {
 	s := "while looking up the companies and the enrollment"
 	if w.pull != nil {
 		pr := w.pull.Progress()
-		switch {
-		case pr.Rows >= 0 && w.grouped:
-			s = fmt.Sprintf("after writing %d of the %d users of %s (%d fetched in full)", w.done, pr.Rows, cmdutil.Count(pr.Sources, "company", "companies"), pr.SourcesDone)
-		case pr.Rows >= 0:
-			s = fmt.Sprintf("after writing %d of %d users", w.done, pr.Rows)
-		case w.grouped:
-			s = fmt.Sprintf("after writing %d users of %s (%d fetched in full)", w.done, cmdutil.Count(pr.Sources, "company", "companies"), pr.SourcesDone)
-		default:
-			s = fmt.Sprintf("after writing %d users", w.done)
+		of := ""
+		if w.grouped {
+			of = " of " + cmdutil.Count(pr.Sources, "company", "companies")
+		}
+		if pr.Rows >= 0 {
+			s = fmt.Sprintf("after writing %d of the %d users%s", w.done, pr.Rows, of)
+		} else {
+			s = fmt.Sprintf("after writing %d users%s", w.done, of)
 		}
 	}
 	if w.journal != nil {
