@@ -11,8 +11,15 @@ import (
 // terms: which command lists the names it takes, which flag or setting
 // resolves it. The library's errors name no command, flag or variable.
 func Hint(err error) string {
-	var input *workflows.InputError
+	var (
+		input   *workflows.InputError
+		listing *workflows.ListingError
+	)
 	switch {
+	case errors.As(err, &listing) && !errors.Is(err, workflows.ErrIncomplete):
+		// A pull keeps what it found and says so itself (exit 3); anything
+		// else stopped before its first write.
+		return " (its pages would not come whole however often they were read; nothing was written)"
 	case errors.Is(err, keepnet.ErrCredentialsRejected):
 		return " (check " + keepnet.EnvClientID + " and " + keepnet.EnvClientSecret + ", or --client-secret-file)"
 	case errors.As(err, &input) && input.Unknown():
