@@ -8,13 +8,17 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/clitest"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/cmdutil"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/sandbox"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 func TestSandboxServesUntilInterrupted(t *testing.T) {
@@ -78,11 +82,40 @@ func TestShellQuote(t *testing.T) {
 	}
 }
 
-func TestSandboxDriftNeedsSandbox(t *testing.T) {
-	code, stdout, stderr := clitest.Run("--sandbox-drift", "3", "companies")
-	if code != cmdutil.ExitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--sandbox-drift needs --sandbox") {
-		t.Errorf("--sandbox-drift alone: exit %d, stdout %q, stderr %q; want exit 2 and one line", code, stdout, stderr)
+func TestSandboxOptionsNeedSandbox(t *testing.T) {
+	for _, flag := range []string{"--sandbox-drift", "--sandbox-unstable"} {
+		code, stdout, stderr := clitest.Run(flag, "3", "companies")
+		if code != cmdutil.ExitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, flag+" needs --sandbox") {
+			t.Errorf("%s alone: exit %d, stdout %q, stderr %q; want exit 2 and one line", flag, code, stdout, stderr)
+		}
 	}
+}
+
+// TestSandboxUnstableIsWholeForTheUser: with the in-process sandbox paging
+// in an order that moves, a pull and a listing come whole, each row once:
+// what a user sees when trying it for themselves.
+func TestSandboxUnstableIsWholeForTheUser(t *testing.T) {
+	for _, args := range [][]string{
+		{"survey-results", "--all-companies", "--enrollment", keepnettest.SurveyName, "-f", "csv"},
+		{"companies", "-f", "csv"},
+	} {
+		code, stable, errOut := clitest.Run(append([]string{"--sandbox", "--quiet"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut)
+		}
+		for _, seed := range []string{"1", "2"} {
+			code, unstable, errOut := clitest.Run(append([]string{"--sandbox", "--sandbox-unstable", seed, "--quiet"}, args...)...)
+			if code != 0 || sortedLines(unstable) != sortedLines(stable) {
+				t.Errorf("%q, --sandbox-unstable %s: exit %d (%s); want the same rows as a stable sandbox's", args, seed, code, errOut)
+			}
+		}
+	}
+}
+
+func sortedLines(s string) string {
+	lines := strings.Split(s, "\n")
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }
 
 // timeZonesFrom fetches the time-zone list from a fake at base.
@@ -138,6 +171,62 @@ func TestSandboxCommandDrift(t *testing.T) {
 	body := timeZonesFrom(t, env[keepnet.EnvBaseURL], env[keepnet.EnvClientID], env[keepnet.EnvClientSecret])
 	if !strings.Contains(body, `"x-drift-`) {
 		t.Errorf("sandbox --drift served undrifted JSON: %s", body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("interrupted sandbox exited %d", code)
+	}
+}
+
+// TestSandboxCommandUnstable: sandbox --unstable serves pages whose order
+// moves, and a client pointed at it still lists the companies whole.
+func TestSandboxCommandUnstable(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, outWriter := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := clitest.RunOn(ctx, []string{"--quiet", "sandbox", "--customers", "150", "--unstable", "5"}, outWriter, io.Discard)
+		outWriter.Close()
+		done <- code
+	}()
+	env := map[string]string{}
+	lines := bufio.NewScanner(out)
+	for len(env) < 3 && lines.Scan() {
+		name, value, _ := strings.Cut(strings.TrimPrefix(lines.Text(), "export "), "=")
+		env[name] = strings.Trim(value, "'")
+	}
+	go io.Copy(io.Discard, out)
+	api, err := keepnet.New(keepnet.WithBaseURL(env[keepnet.EnvBaseURL]), keepnet.WithCredentials(env[keepnet.EnvClientID], env[keepnet.EnvClientSecret]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := workflows.ListCompanies(ctx, api, "")
+	if err != nil || len(list) != 153 {
+		t.Errorf("companies of an unstable sandbox: %d, %v; want all 153, each once", len(list), err)
+	}
+	var firstPages []string
+	for range 2 {
+		var body gen.PostCompaniesSearchJSONRequestBody
+		body.PageNumber, body.PageSize, body.OrderBy = 1, 100, "CreateTime"
+		body.Filter.Condition, body.Filter.SearchInputTextValue = new("AND"), new("")
+		resp, err := api.API().ClientInterface.PostCompaniesSearch(ctx, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		firstPages = append(firstPages, string(b))
+	}
+	if firstPages[0] == firstPages[1] {
+		t.Error("two reads of the first page came in one order: the sandbox is not unstable")
+	}
+	seen := map[string]bool{}
+	for _, co := range list {
+		if seen[co.ID] {
+			t.Errorf("%s listed twice", co.ID)
+		}
+		seen[co.ID] = true
 	}
 	cancel()
 	if code := <-done; code != 0 {
