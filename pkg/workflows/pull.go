@@ -8,6 +8,8 @@ import (
 	"iter"
 	"sync/atomic"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
+
 	"golang.org/x/sync/errgroup"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/pull"
@@ -161,9 +163,9 @@ func (p *Pull[R]) Err() error {
 	}
 	switch {
 	case companies > 0:
-		return fmt.Errorf("%d of %d companies could not be pulled completely, first %v: %w", companies, len(p.outcomes), first, ErrIncomplete)
+		return fmt.Errorf("%d of %s could not be pulled completely, first %v: %w", companies, plural.Count(len(p.outcomes), "company", "companies"), first, ErrIncomplete)
 	case records > 0:
-		return fmt.Errorf("%d records could not be fetched completely (each carries its error): %w", records, ErrIncomplete)
+		return fmt.Errorf("%s could not be fetched completely (each carries its error): %w", plural.Count(records, "record", "records"), ErrIncomplete)
 	}
 	return nil
 }

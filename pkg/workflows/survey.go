@@ -84,7 +84,7 @@ func OpenSurveyResults(ctx context.Context, c *keepnet.Client, req SurveyRequest
 		return nil, err
 	}
 	if req.Companies.All && len(p.Sources) == 0 && len(p.Failed) == 0 {
-		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: fmt.Sprintf("matches no survey in any of the %d companies these credentials manage", len(p.Skipped))}
+		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: "matches no survey in " + anyOfCompanies(len(p.Skipped))}
 	}
 	return p, nil
 }

@@ -1,8 +1,9 @@
 package cmdutil
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
@@ -16,9 +17,4 @@ func OneLine(s string) string {
 
 // Count is n with the noun that agrees with it: "1 company", "3
 // companies".
-func Count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+func Count(n int, one, many string) string { return plural.Count(n, one, many) }

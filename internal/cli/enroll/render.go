@@ -58,7 +58,7 @@ func writePlan(w io.Writer, format string, plan *workflows.EnrollmentPlan) error
 	fmt.Fprintf(tw, "Company:\t%s -> %s\n", termsafe.String(plan.Company.Name), plan.Company.ID)
 	fmt.Fprintf(tw, "Training:\t%s -> %s\n", termsafe.String(plan.Training.Name), plan.Training.ID)
 	for _, g := range plan.Groups {
-		fmt.Fprintf(tw, "Group:\t%s -> %s (%d users)\n", termsafe.String(g.Name), g.ID, g.UserCount)
+		fmt.Fprintf(tw, "Group:\t%s -> %s (%s)\n", termsafe.String(g.Name), g.ID, cmdutil.Count(g.UserCount, "user", "users"))
 	}
 	fmt.Fprintf(tw, "Name:\t%s\n", termsafe.String(plan.Name))
 	switch {

@@ -164,7 +164,7 @@ func reportRun(ctx context.Context, opts *Options) error {
 	fmt.Fprintf(opts.IO.Progress(), "keepnet-flow: report of %s in %s written to %s\n",
 		cmdutil.Count(report.Overall.Users, "user", "users"), cmdutil.Count(len(report.Companies), "company", "companies"), dest.Name())
 	if st.Incomplete > 0 {
-		return fmt.Errorf("%d of %d users could not be fetched completely; the report counts what was fetched: %w", st.Incomplete, st.Users, workflows.ErrIncomplete)
+		return fmt.Errorf("%d of %s could not be fetched completely; the report counts what was fetched: %w", st.Incomplete, cmdutil.Count(st.Users, "user", "users"), workflows.ErrIncomplete)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func (w *writing) closeOneCompany() error {
 		return cmdutil.Incompletef("the output is incomplete: %s", shortfall(w.shortfalls[0], s.Name))
 	}
 	if w.failed > 0 {
-		return fmt.Errorf("%d of %d users could not be fetched completely (their records carry the error): %w", w.failed, w.done, workflows.ErrIncomplete)
+		return fmt.Errorf("%d of %s could not be fetched completely (their records carry the error): %w", w.failed, cmdutil.Count(w.done, "user", "users"), workflows.ErrIncomplete)
 	}
 	return nil
 }
@@ -68,9 +68,9 @@ func (w *writing) closeAcrossCompanies() error {
 	w.rerunHint()
 	switch {
 	case failures:
-		return fmt.Errorf("%d of %d companies could not be pulled completely, first %v: %w", len(w.companyFails), len(sum), w.companyFails[0], workflows.ErrIncomplete)
+		return fmt.Errorf("%d of %s could not be pulled completely, first %v: %w", len(w.companyFails), cmdutil.Count(len(sum), "company", "companies"), w.companyFails[0], workflows.ErrIncomplete)
 	case w.failed > 0:
-		return fmt.Errorf("%d of %d users could not be fetched completely (their records carry the error): %w", w.failed, w.done, workflows.ErrIncomplete)
+		return fmt.Errorf("%d of %s could not be fetched completely (their records carry the error): %w", w.failed, cmdutil.Count(w.done, "user", "users"), workflows.ErrIncomplete)
 	}
 	return nil
 }
@@ -91,8 +91,8 @@ func shortfall(ce *workflows.CompanyError, survey string) string {
 	if !errors.As(ce, &le) {
 		return cmdutil.OneLine(ce.Err.Error())
 	}
-	return fmt.Sprintf("the service reported %d users in survey %q but its listing gave only %d of them, however often it was read (%d passes); those %d are written",
-		le.Reported, survey, le.Distinct, le.Passes, le.Distinct)
+	return fmt.Sprintf("the service reported %s in survey %q but its listing gave only %d of them, however often it was read (%s); those %d are written",
+		cmdutil.Count(int(le.Reported), "user", "users"), survey, le.Distinct, cmdutil.Count(le.Passes, "pass", "passes"), le.Distinct)
 }
 
 // howFar says how far the pull got, for the line printed when a signal
