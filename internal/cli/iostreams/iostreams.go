@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 
 	"golang.org/x/term"
 )
@@ -16,7 +17,7 @@ import (
 type IOStreams struct {
 	In     io.Reader // nil when there is none
 	Out    io.Writer // data: CSV, JSON, tables
-	ErrOut io.Writer // errors, notices and progress
+	ErrOut io.Writer // errors, notices, progress and the --debug trace; safe for concurrent use
 
 	stdoutTTY, stderrTTY bool
 	// width returns the width of the terminal stdout is, 0 when unknown.
@@ -33,7 +34,7 @@ func System() *IOStreams { return New(os.Stdin, os.Stdout, os.Stderr) }
 // on a terminal is treated as one; anything else (a pipe, a file, a
 // buffer) is not.
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
-	s := &IOStreams{In: in, Out: out, ErrOut: errOut, width: func() int { return 0 }}
+	s := &IOStreams{In: in, Out: out, ErrOut: &syncWriter{w: errOut}, width: func() int { return 0 }}
 	s.noColor = os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		s.stdoutTTY = true
@@ -55,7 +56,7 @@ func New(in io.Reader, out, errOut io.Writer) *IOStreams {
 // SetStdoutTTY or SetStderrTTY says otherwise.
 func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, width: func() int { return 0 }}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: &syncWriter{w: errOut}, width: func() int { return 0 }}, in, out, errOut
 }
 
 // IsStdoutTTY reports whether stdout is a terminal.
@@ -107,3 +108,17 @@ func (s *IOStreams) Progress() io.Writer {
 // is a terminal (a log file or a pipe gets no control characters) and
 // progress is wanted.
 func (s *IOStreams) ProgressBarEnabled() bool { return s.stderrTTY && !s.quiet }
+
+// syncWriter serialises writes to stderr, which the --debug trace and log
+// write from every request's goroutine while the command writes its
+// notices: whole lines, never interleaved, and no race on a buffer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

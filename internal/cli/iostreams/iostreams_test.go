@@ -25,8 +25,8 @@ func TestTestStreamsAreNoTerminalsUntilSaid(t *testing.T) {
 		t.Error("quiet streams still show progress")
 	}
 	s.SetQuiet(false)
-	if s.Progress() != io.Writer(errOut) {
-		t.Error("progress does not go to stderr")
+	if _, err := io.WriteString(s.Progress(), "note\n"); err != nil || errOut.String() != "note\n" {
+		t.Errorf("progress does not go to stderr: %q, %v", errOut.String(), err)
 	}
 }
 
