@@ -16,16 +16,15 @@ SPEC ?= $(if $(wildcard $(SHARED_SPEC)),$(SHARED_SPEC),$(VENDOR_URL))
 
 GO ?= go
 
-# fetch_spec: copy or download SPEC to $(1). A failed download says how to
-# get the spec by hand: the vendor's URL is unreachable from many networks
-# (CI's included), and a fresh clone has no ../shared copy to fall back on.
+# fetch_spec: copy or download SPEC to $(1). A failed download says, in one
+# line, how to install the spec by hand: the vendor's URL is unreachable
+# from many networks (CI's included), and a fresh clone has no ../shared
+# copy to fall back on.
 define fetch_spec
 case "$(SPEC)" in \
   http://*|https://*) curl -fsSL --retry 3 -o $(1) "$(SPEC)" 2>/dev/null || { rm -f $(1); \
-    echo "make $@: could not download the vendor's spec from $(SPEC)." >&2; \
-    echo "  Download keepnet-api-spec.json from the vendor's API documentation (https://doc.keepnetlabs.com/api-reference, the spec linked from its how-to pages)" >&2; \
-    echo "  on a machine that can reach it, then run: make spec SPEC=path/to/keepnet-api-spec.json" >&2; exit 2; } ;; \
-  *) [ -f "$(SPEC)" ] || { echo "make $@: $(SPEC): no such file" >&2; exit 2; }; cp "$(SPEC)" $(1) ;; \
+    echo "make $@: the vendor's spec is not installed and could not be downloaded; download keepnet-api-spec.json from https://doc.keepnetlabs.com/api-reference (the spec its how-to pages link) on a machine that can reach it, then run: make spec SPEC=path/to/keepnet-api-spec.json" >&2; exit 2; } ;; \
+  *) [ -f "$(SPEC)" ] || { echo "make $@: $(SPEC): no such file; run: make spec SPEC=path/to/keepnet-api-spec.json" >&2; exit 2; }; cp "$(SPEC)" $(1) ;; \
 esac
 endef
 
@@ -39,7 +38,7 @@ BUILD_DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 STAMP      := github.com/keepnet-flow/keepnet-flow/pkg/keepnet
 LDFLAGS    := -X $(STAMP).stampedVersion=$(VERSION) -X $(STAMP).stampedCommit=$(COMMIT) -X $(STAMP).stampedDate=$(BUILD_DATE)
 
-.PHONY: all build test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
+.PHONY: all build docs test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
 
 all: build
 
@@ -97,6 +96,10 @@ spec-diff: spec-verify
 	@# hiding spec-diff's 1 (breaking changes) vs 2 (bad input).
 	@$(GO) build -o api/.build/spec-diff ./internal/cmd/spec-diff
 	api/.build/spec-diff -base $(SPEC_FILE) -candidate "$(SPEC)"
+
+## docs: regenerate the CLI reference in docs/cli (markdown and man pages) from the commands.
+docs:
+	$(GO) run ./internal/cmd/gen-docs -dir docs/cli
 
 vet:
 	$(GO) vet ./...

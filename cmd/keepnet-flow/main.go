@@ -3,11 +3,9 @@
 package main
 
 import (
-	"context"
 	"os"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/root"
 )
 
-func main() {
-	a := &app{in: os.Stdin, out: os.Stdout, errOut: os.Stderr, ownsProcess: true}
-	os.Exit(runApp(context.Background(), a, os.Args[1:]))
-}
+func main() { os.Exit(root.Main()) }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -182,3 +183,31 @@ func TestClosedPipeLeavesNoSpool(t *testing.T) {
 }
 
 func leakedIn(s, secret string) bool { return secret != "" && strings.Contains(s, secret) }
+
+// TestSignalAcrossCompaniesSaysHowFarPlainly: a pull across companies
+// stopped half-way says, in plain words, how many users it had written of
+// how many, and of how many companies.
+func TestSignalAcrossCompaniesSaysHowFarPlainly(t *testing.T) {
+	api := newStallingAPI(t, 60, 20)
+	out := filepath.Join(t.TempDir(), "all.ndjson")
+	cmd := programCmd(t, api.env(t.TempDir()), "survey-results", "--all-companies", "--enrollment", keepnettest.SurveyName, "-o", out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, api.stalled, "the pull to reach the stalled requests")
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("exit %d, want 130; stderr:\n%s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	plain := regexp.MustCompile(`^keepnet-flow: stopped by SIGINT after writing \d+ (of the \d+ )?users of 2 companies; no output file was written$`)
+	if !plain.MatchString(last) {
+		t.Errorf("last line %q, want it to match %s", last, plain)
+	}
+}

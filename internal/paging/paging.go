@@ -35,6 +35,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 )
 
 // Page is one page of a search.
@@ -103,8 +105,8 @@ type IncompleteError struct {
 }
 
 func (e *IncompleteError) Error() string {
-	return fmt.Sprintf("%s reported %d rows but %d passes over its pages gave %d distinct: %d are missing",
-		e.Listing, e.Reported, e.Passes, e.Distinct, e.Reported-e.Distinct)
+	return fmt.Sprintf("%s reported %s but %s over its pages gave %d distinct: %d missing",
+		e.Listing, plural.Count(int(e.Reported), "row", "rows"), plural.Count(e.Passes, "pass", "passes"), e.Distinct, e.Reported-e.Distinct)
 }
 
 // All yields every distinct row of the listing once, the first pass's rows

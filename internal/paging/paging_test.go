@@ -188,7 +188,7 @@ func TestMissingRowsFailLoudly(t *testing.T) {
 	if inc.Reported != 350 || inc.Distinct != 340 || len(got) != 340 {
 		t.Errorf("reported %d, distinct %d, yielded %d", inc.Reported, inc.Distinct, len(got))
 	}
-	if !strings.Contains(err.Error(), "things/search reported 350 rows") || !strings.Contains(err.Error(), "10 are missing") {
+	if !strings.Contains(err.Error(), "things/search reported 350 rows") || !strings.Contains(err.Error(), "10 missing") {
 		t.Errorf("error does not say what is missing: %v", err)
 	}
 	if inc.Passes > 4 {

@@ -83,7 +83,7 @@ func matchCompany(nameOrID string, companies []Company) (Company, error) {
 		return named{ID: co.ID, Name: co.Name}
 	})
 	if ie := (*InputError)(nil); errors.As(err, &ie) && ie.unknown {
-		ie.Reason = fmt.Sprintf("is not the name or ID of any of the %d companies these credentials manage", len(usable))
+		ie.Reason = "is not the name or ID of " + anyOfCompanies(len(usable))
 		if len(unreadable) > 0 {
 			// Not the caller's mistake, perhaps: the company may be one
 			// the service listed in a shape that could not be read.
@@ -172,4 +172,13 @@ func resolveCompany(ctx context.Context, c *keepnet.Client, nameOrID string) (Co
 		return Company{}, err
 	}
 	return matchCompany(nameOrID, companies)
+}
+
+// anyOfCompanies names, for an error, the companies a name was looked for
+// in.
+func anyOfCompanies(n int) string {
+	if n == 1 {
+		return "the one company these credentials manage"
+	}
+	return fmt.Sprintf("any of the %d companies these credentials manage", n)
 }

@@ -35,11 +35,12 @@ type companySettings struct {
 	} `json:"data"`
 }
 
-// readCompanyDates reads the company's date-format setting. It never fails
-// the pull: the setting is an aid to reading dates, which are kept as the
-// server sent them whatever it says, so a failure is recorded in Problem
-// instead.
-func readCompanyDates(ctx context.Context, scope *keepnet.ScopedClient) CompanyDates {
+// ReadCompanyDates reads how the scoped company writes its dates, from its
+// date-format setting, to read the dates its listings carry (an
+// enrollment's StartDate, say). It never fails a flow: the setting is an
+// aid to reading dates, which are kept as the server sent them whatever it
+// says, so a failure is recorded in Problem instead, with Order Unknown.
+func ReadCompanyDates(ctx context.Context, scope *keepnet.ScopedClient) CompanyDates {
 	body, report, err := wire.Fetch(ctx, func(ctx context.Context) (*http.Response, error) {
 		return scope.API().GetCompaniesResourceId(ctx, scope.ID())
 	}, func(b *companySettings, _ *keepnet.DecodeReport) error {

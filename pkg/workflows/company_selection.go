@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
+
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
@@ -62,7 +64,7 @@ func ResolveCompanies(ctx context.Context, c *keepnet.Client, sel CompanySelecti
 			out = append(out, co)
 		}
 		if len(unreadable) > 0 {
-			return nil, fmt.Errorf("all companies: %d of the %d companies listed could not be read (%s), so all of them cannot be selected", len(unreadable), len(listed), unreadable[0])
+			return nil, fmt.Errorf("all companies: %d of the %s listed could not be read (%s), so all of them cannot be selected", len(unreadable), plural.Count(len(listed), "company", "companies"), unreadable[0])
 		}
 		return dedupeCompanies(out), nil
 	}

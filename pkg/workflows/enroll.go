@@ -61,9 +61,19 @@ type EnrollRequest struct {
 	// rerun keeps looking for that enrollment before creating one again;
 	// zero means DefaultSettleWindow.
 	SettleWindow time.Duration
-	// Progress, if set, is given a line of text whenever the run waits:
-	// for another run of the same company and name, or out a settle window.
-	Progress func(message string)
+	// Progress, if set, is told whenever the run waits: for another run
+	// of the same company and name, or out a settle window.
+	Progress func(Wait)
+}
+
+// Wait is what an enroll run tells its Progress as it starts waiting, or
+// stops.
+type Wait struct {
+	// Message says what the run waits for, and why, in one line.
+	Message string
+	// Option, when set, names the request's option that bounds the wait
+	// ("SettleWindow"), for a caller to name in its own terms.
+	Option string
 }
 
 // RecheckPolicy says how often, and how far apart, the state is read again
@@ -179,7 +189,7 @@ type EnrollmentPlan struct {
 	recheck      RecheckPolicy
 	stateDir     string
 	settleWindow time.Duration
-	progress     func(string)
+	progress     func(Wait)
 }
 
 // Enroll plans the request and applies the plan: the whole create-and-send

@@ -50,7 +50,7 @@ func (p *EnrollmentPlan) Apply(ctx context.Context) (res EnrollResult, err error
 		return EnrollResult{}, err
 	}
 	unlock, err := st.Lock(ctx, func() {
-		p.say(fmt.Sprintf("waiting for another keepnet-flow run enrolling %q in company %q on this machine to finish", p.Name, p.Company.Name))
+		p.say(Wait{Message: fmt.Sprintf("waiting for another keepnet-flow run enrolling %q in company %q on this machine to finish", p.Name, p.Company.Name)})
 	})
 	if err != nil {
 		return EnrollResult{}, err

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
@@ -35,7 +36,7 @@ func (p *EnrollmentPlan) decide(ctx context.Context, existing []Enrollment) (dec
 		}
 		return decision{}, &InputError{
 			Field: "name", Value: p.Name,
-			Reason: fmt.Sprintf("is used by %d enrollments in company %q already: %s; pick another name, or allow a duplicate", len(existing), p.Company.Name, strings.Join(ids, ", ")),
+			Reason: fmt.Sprintf("is used by %s in company %q already: %s; pick another name, or allow a duplicate", plural.Count(len(existing), "enrollment", "enrollments"), p.Company.Name, strings.Join(ids, ", ")),
 			Option: "AllowDuplicate",
 		}
 	}

@@ -147,7 +147,7 @@ func TestEnrollRerunWaitsForALaggingListing(t *testing.T) {
 		t.Fatalf("first run: err = %v, want an unknown create outcome", err)
 	}
 	var said []string
-	req.Progress = func(msg string) { said = append(said, msg) }
+	req.Progress = func(w workflows.Wait) { said = append(said, w.Message) }
 	res, err := workflows.Enroll(context.Background(), c, req)
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +299,8 @@ func TestEnrollSecondRunWaitsForTheLockAndSaysSo(t *testing.T) {
 	var said []string
 	var release sync.Once
 	second := req
-	second.Progress = func(msg string) {
+	second.Progress = func(w workflows.Wait) {
+		msg := w.Message
 		said = append(said, msg)
 		release.Do(func() { close(hold.release) })
 	}

@@ -150,8 +150,8 @@ func (p *EnrollmentPlan) awaitPending(ctx context.Context, st *enrollstate.State
 	if !time.Now().Before(until) {
 		return nil, nil
 	}
-	p.say(fmt.Sprintf("waiting until %s for enrollment %q to be listed in company %q before creating it: an earlier create, at %s, had an unknown outcome, and the service's listing can lag behind a create",
-		until.Format(time.TimeOnly), p.Name, p.Company.Name, rec.Time.Format(time.DateTime)))
+	p.say(Wait{Option: "SettleWindow", Message: fmt.Sprintf("waiting until %s for enrollment %q to be listed in company %q before creating it: an earlier create, at %s, had an unknown outcome, and the service's listing can lag behind a create",
+		until.Format(time.TimeOnly), p.Name, p.Company.Name, rec.Time.Format(time.DateTime))})
 	for delay := max(p.recheck.Delay, 10*time.Millisecond); ; delay = min(2*delay, maxSettlePoll) {
 		wait := min(delay, time.Until(until))
 		if wait <= 0 {
@@ -168,13 +168,13 @@ func (p *EnrollmentPlan) awaitPending(ctx context.Context, st *enrollstate.State
 			return found, nil
 		}
 	}
-	p.say(fmt.Sprintf("enrollment %q was not listed by %s: the earlier create did not take; creating it", p.Name, until.Format(time.TimeOnly)))
+	p.say(Wait{Message: fmt.Sprintf("enrollment %q was not listed by %s: the earlier create did not take; creating it", p.Name, until.Format(time.TimeOnly))})
 	return nil, nil
 }
 
 // say tells the caller what the run is waiting for.
-func (p *EnrollmentPlan) say(msg string) {
+func (p *EnrollmentPlan) say(w Wait) {
 	if p.progress != nil {
-		p.progress(msg)
+		p.progress(w)
 	}
 }

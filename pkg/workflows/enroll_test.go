@@ -294,7 +294,7 @@ func TestEnrollCreateLostThenRerun(t *testing.T) {
 	// The rerun waits out the settle window, since the listing could be
 	// lagging, says so, and then creates.
 	var said []string
-	req.Progress = func(msg string) { said = append(said, msg) }
+	req.Progress = func(w workflows.Wait) { said = append(said, w.Message) }
 	if _, err := workflows.Enroll(context.Background(), c, req); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 	"net/http"
 	"strings"
 	"sync"
@@ -138,8 +139,8 @@ func (f *phishingFlow) leaveOutTests(headers []jobHeader, sel selection) (compan
 		found.sources = append(found.sources, h.job)
 	}
 	if len(left) > 0 {
-		found.notices = []string{fmt.Sprintf("left out %d %s of campaigns marked as tests (excludeFromReports), as the vendor's reports do: %s; IncludeTests pulls them",
-			len(left), plural(len(left), "job", "jobs"), strings.Join(left, ", "))}
+		found.notices = []string{fmt.Sprintf("left out %s of campaigns marked as tests (excludeFromReports), as the vendor's reports do: %s; IncludeTests pulls them",
+			plural.Count(len(left), "job", "jobs"), strings.Join(left, ", "))}
 	}
 	if len(found.sources) == 0 {
 		found.none = sel.none
@@ -148,11 +149,4 @@ func (f *phishingFlow) leaveOutTests(headers []jobHeader, sel selection) (compan
 		}
 	}
 	return found, nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -128,7 +128,7 @@ func (f *phishingFlow) open(ctx context.Context, scope *keepnet.ScopedClient, co
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		dates = readCompanyDates(gctx, scope)
+		dates = ReadCompanyDates(gctx, scope)
 		return nil // never fails the pull: see readCompanyDates
 	})
 	g.Go(func() (err error) {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
+
 	"golang.org/x/sync/errgroup"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/pull"
@@ -205,9 +207,9 @@ func (p *Pull[R]) Err() error {
 	}
 	switch {
 	case companies > 0:
-		return fmt.Errorf("%d of %d companies could not be pulled completely, first %v: %w", companies, len(p.outcomes), first, ErrIncomplete)
+		return fmt.Errorf("%d of %s could not be pulled completely, first %v: %w", companies, plural.Count(len(p.outcomes), "company", "companies"), first, ErrIncomplete)
 	case records > 0:
-		return fmt.Errorf("%d records could not be fetched completely (each carries its error): %w", records, ErrIncomplete)
+		return fmt.Errorf("%s could not be fetched completely (each carries its error): %w", plural.Count(records, "record", "records"), ErrIncomplete)
 	}
 	return nil
 }
@@ -320,9 +322,11 @@ func openPull[R any](ctx context.Context, c *keepnet.Client, spec pullSpec[R]) (
 		case errors.As(o.err, &ie) && spec.companies.All && spec.skip != nil && spec.skip(o.err):
 			p.Skipped = append(p.Skipped, CompanyOutcome{Company: co, Skipped: ie.Reason})
 		case errors.As(o.err, &ie):
-			named := *ie
-			named.Reason = fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)
-			return nil, &named
+			// The company is named; the rest of what was wrong stays, so a
+			// caller can still suggest and point to where names are listed.
+			in := *ie
+			in.Reason = fmt.Sprintf("in company %q (%s): %s", co.Name, co.ID, ie.Reason)
+			return nil, &in
 		default:
 			p.Failed = append(p.Failed, CompanyOutcome{Company: co, Error: o.err.Error(), Err: o.err})
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
+
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 )
 
@@ -133,7 +135,7 @@ func PlanRollout(ctx context.Context, c *keepnet.Client, req RolloutRequest) (*R
 	if len(bad)+len(missing) == 0 {
 		return plan, nil
 	}
-	reason := fmt.Sprintf("%d of the %d companies cannot take this enrollment: %s", len(bad)+len(missing), len(companies), strings.Join(append(missing, bad...), "; "))
+	reason := fmt.Sprintf("%d of the %s cannot take this enrollment: %s", len(bad)+len(missing), plural.Count(len(companies), "company", "companies"), strings.Join(append(missing, bad...), "; "))
 	ie := &InputError{Field: "rollout", Reason: reason}
 	if len(missing) > 0 {
 		// Those lacking the training or a group could be skipped.
@@ -155,7 +157,10 @@ func planCompany(ctx context.Context, c *keepnet.Client, req RolloutRequest, che
 	one := req.Enrollment
 	one.Company = co.Name // what errors about the company quote
 	if progress := req.Enrollment.Progress; progress != nil {
-		one.Progress = func(msg string) { progress(co.Name + ": " + msg) }
+		one.Progress = func(w Wait) {
+			w.Message = co.Name + ": " + w.Message
+			progress(w)
+		}
 	}
 	row := CompanyPlan{Company: co}
 	p, err := planInCompany(ctx, c, one, checked, co)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 )
 
 // RolloutResult is a rollout's outcome, one row per company in the plan's
@@ -41,7 +43,7 @@ func (e *RolloutError) Error() string {
 	for _, row := range e.Failed {
 		parts = append(parts, fmt.Sprintf("%s (%s): %v", row.Company.Name, row.Company.ID, row.Err))
 	}
-	return fmt.Sprintf("the enrollment failed in %d of %d companies: %s", len(e.Failed), e.Total, strings.Join(parts, "; "))
+	return fmt.Sprintf("the enrollment failed in %d of %s: %s", len(e.Failed), plural.Count(e.Total, "company", "companies"), strings.Join(parts, "; "))
 }
 
 // Apply carries the plan out company by company, a few companies at once,

@@ -85,7 +85,7 @@ func OpenSurveyResults(ctx context.Context, c *keepnet.Client, req SurveyRequest
 		return nil, err
 	}
 	if req.Companies.All && len(p.Sources) == 0 && len(p.Failed) == 0 {
-		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: fmt.Sprintf("matches no survey in any of the %d companies these credentials manage", len(p.Skipped))}
+		return nil, &InputError{Field: "enrollment", Value: req.Enrollment, Reason: "matches no survey in " + anyOfCompanies(len(p.Skipped))}
 	}
 	return p, nil
 }
@@ -113,8 +113,8 @@ func openSurvey(ctx context.Context, scope *keepnet.ScopedClient, co Company, re
 func readSourceHeader(ctx context.Context, scope *keepnet.ScopedClient, src *Source) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		src.Dates = readCompanyDates(gctx, scope)
-		return nil // never fails the pull: see readCompanyDates
+		src.Dates = ReadCompanyDates(gctx, scope)
+		return nil // never fails the pull: see ReadCompanyDates
 	})
 	g.Go(func() error { return readEnrollmentHeader(gctx, scope, src) })
 	if err := g.Wait(); err != nil {

@@ -19,7 +19,7 @@ func (f *trainingFlow) open(ctx context.Context, scope *keepnet.ScopedClient, co
 	var dates CompanyDates
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
-		dates = readCompanyDates(gctx, scope)
+		dates = ReadCompanyDates(gctx, scope)
 		return nil // never fails the pull: see readCompanyDates
 	})
 	for i, typ := range f.types {

@@ -1,0 +1,77 @@
+package surveyresults
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/cmdutil"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/iostreams"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// companiesProgress is the progress bar of a pull across companies:
+// companies fetched of all, users fetched of the server's counts summed.
+// It is refreshed from the pull's own counts, not per record written:
+// companies are fetched side by side, ahead of the records written.
+type companiesProgress struct {
+	bar     *progressbar.ProgressBar
+	pull    *workflows.Pull[workflows.SurveyRecord]
+	pace    func() keepnet.PaceStats
+	total   int
+	stopped chan struct{}
+	ticker  sync.WaitGroup
+}
+
+func newCompaniesProgress(ios *iostreams.IOStreams, pull *workflows.Pull[workflows.SurveyRecord], pace func() keepnet.PaceStats) *companiesProgress {
+	if !ios.ProgressBarEnabled() {
+		return &companiesProgress{}
+	}
+	p := &companiesProgress{bar: cmdutil.NewUsersBar(ios.ErrOut), pull: pull, pace: pace, total: -1, stopped: make(chan struct{})}
+	p.ticker.Go(func() {
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				p.refresh()
+			case <-p.stopped:
+				return
+			}
+		}
+	})
+	return p
+}
+
+// refresh shows the pull's counts; the server's count, once known, turns
+// the spinner into a bar with an ETA.
+func (p *companiesProgress) refresh() {
+	pr := p.pull.Progress()
+	// The server's count can be wrong; a bar never shrinks below what is
+	// already done.
+	if pr.Rows >= 0 && pr.Rows != p.total && pr.Rows >= pr.RowsDone {
+		p.total = pr.Rows
+		p.bar.ChangeMax(pr.Rows)
+	}
+	p.bar.Describe(fmt.Sprintf("companies %d/%d, users%s", pr.SourcesDone, pr.Sources, cmdutil.PaceLabel(p.pace().Rate)))
+	_ = p.bar.Set(pr.RowsDone) // a progress bar that cannot draw is no reason to stop
+}
+
+// Stop ends the ticker and clears the bar; it may be called more than
+// once.
+func (p *companiesProgress) Stop() {
+	if p.bar == nil {
+		return
+	}
+	select {
+	case <-p.stopped:
+		return
+	default:
+	}
+	close(p.stopped)
+	p.ticker.Wait()
+	_ = p.bar.Finish() // as in refresh
+}
