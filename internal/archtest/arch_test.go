@@ -25,7 +25,7 @@ var layers = []struct {
 	{"outputs", []string{"internal/surveyout", "internal/surveyreport", "internal/report", "internal/output", "internal/xlsxout", "internal/resultsout"}},
 	{"fake", []string{"pkg/keepnettest"}},
 	{"cli", []string{"cmd/", "internal/cli"}},
-	{"tools", []string{"internal/cmd/", "internal/specnames", "internal/testspec", "internal/genroundtrip", "internal/archtest", "scripts/"}},
+	{"tools", []string{"internal/cmd/", "internal/specnames", "internal/testspec", "internal/genroundtrip", "internal/archtest", "internal/cli/clitest", "scripts/"}},
 }
 
 var mayImport = map[string][]string{
@@ -39,7 +39,7 @@ var mayImport = map[string][]string{
 	// the client but the generic helpers.
 	"fake":  {"foundation"},
 	"cli":   {"foundation", "generated", "connection", "machinery", "flows", "outputs", "fake"},
-	"tools": {"foundation", "generated", "connection", "machinery", "flows", "outputs", "fake"},
+	"tools": {"foundation", "generated", "connection", "machinery", "flows", "outputs", "fake", "cli"},
 }
 
 func layerOf(path string) string {
