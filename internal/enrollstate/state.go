@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/keepnet-flow/keepnet-flow/internal/statedir"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,16 +65,22 @@ func Open(dir, companyID, name string) (*State, error) {
 // record that cannot be parsed still counts, dated by its file: it can only
 // have been left by a create whose outcome was not known.
 func (s *State) ReadRecord() (Pending, bool, error) {
-	b, err := os.ReadFile(s.recordPath)
+	// A symlink planted in the record's place is refused, not followed.
+	f, err := atomicfile.OpenExisting(s.recordPath)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return Pending{}, false, nil
 	case err != nil:
 		return Pending{}, false, fmt.Errorf("read the record of an earlier create: %w", err)
 	}
+	defer f.Close() //nolint:errcheck // read only
+	b, err := io.ReadAll(io.LimitReader(f, maxRecord))
+	if err != nil {
+		return Pending{}, false, fmt.Errorf("read the record of an earlier create: %w", err)
+	}
 	var rec Pending
 	if json.Unmarshal(b, &rec) != nil || rec.Time.IsZero() {
-		info, err := os.Stat(s.recordPath)
+		info, err := f.Stat()
 		if err != nil {
 			return Pending{}, false, fmt.Errorf("read the record of an earlier create: %w", err)
 		}
@@ -81,6 +88,9 @@ func (s *State) ReadRecord() (Pending, bool, error) {
 	}
 	return rec, true, nil
 }
+
+// maxRecord bounds what is read of a record: it is a few hundred bytes.
+const maxRecord = 64 << 10
 
 // WriteRecord records a create about to be sent.
 func (s *State) WriteRecord(rec Pending) error {
