@@ -81,6 +81,13 @@ func (p *pacer) cut(now time.Time) bool {
 	probing := p.measured && float64(p.current) > p.limit
 	est, next := w.accepted, 0.0
 	switch {
+	case p.current == rate.Inf && est == 0:
+		// Nothing accepted yet (a run that starts on a spent limit): no
+		// estimate to set the pace from, and a pace from nothing would be
+		// the floor, a request every few seconds. The refused requests
+		// wait out their Retry-After or backoff meanwhile; the first 429s
+		// after something is accepted set the pace.
+		return false
 	case p.current == rate.Inf:
 		// The first estimate: what the service accepted over the last
 		// second.

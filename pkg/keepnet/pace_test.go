@@ -91,6 +91,32 @@ func TestPaceFirstEstimateIsWhatWasAccepted(t *testing.T) {
 	}
 }
 
+// A run that starts on a spent limit (its first requests all refused)
+// has nothing to estimate from: the pace stays off, rather than dropping
+// to its floor of a request every few seconds, and the refused requests
+// wait out their backoff; once something is accepted, 429s set the pace.
+func TestPaceFromNothingAcceptedStaysOff(t *testing.T) {
+	now := simStart
+	p := newSimPacer(&now)
+	for range 6 {
+		now = now.Add(time.Millisecond)
+		p.refused(paceTurn{rate: rate.Inf})
+	}
+	if p.current != rate.Inf || p.cuts.Load() != 0 {
+		t.Fatalf("pace %v after %d cuts, with nothing accepted yet; want unpaced", p.current, p.cuts.Load())
+	}
+	for range 20 {
+		now = now.Add(5 * time.Millisecond)
+		p.succeeded(paceTurn{rate: rate.Inf})
+	}
+	for range 4 {
+		p.refused(paceTurn{rate: rate.Inf})
+	}
+	if p.current == rate.Inf {
+		t.Error("429s after accepted answers did not set the pace")
+	}
+}
+
 // A lone 429 among many accepted answers is no limit: the client stays
 // unpaced.
 func TestPaceALone429IsNoLimit(t *testing.T) {

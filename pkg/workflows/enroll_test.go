@@ -310,9 +310,14 @@ func TestEnrollConvergesUnderReadFaults(t *testing.T) {
 		keepnettest.RouteEnrollmentForm, keepnettest.RouteTrainingsSearch, keepnettest.RouteTargetGroupsSearch,
 		keepnettest.RouteTimeZones,
 	}
-	srv, c := startEnrollFake(t, keepnettest.WithFaults(keepnettest.Faults{
+	srv := specFake(t, keepnettest.WithFaults(keepnettest.Faults{
 		TooManyRequestsBare: 0.15, BadGateway: 0.1, Unavailable: 0.1, Drop: 0.1, Routes: reads,
 	}), keepnettest.WithPageSizeCap(2))
+	t.Setenv(workflows.EnvStateDir, t.TempDir())
+	// What is tested is enroll's convergence through retried reads, not
+	// how the pace answers random 429s (pkg/keepnet's pace tests do):
+	// without the pace's real-time waits the test takes a second, not 16.
+	c := fakeClient(t, srv, keepnet.WithRetry(enrollRetry), keepnet.WithAdaptivePace(false))
 	req := acmeRequest("Under fire")
 	req.Schedule, req.TimeZone = "2026-05-04T08:00:00Z", "GMT Standard Time"
 	for range 3 {

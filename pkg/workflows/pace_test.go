@@ -12,15 +12,15 @@ import (
 )
 
 // These tests pull against a fake that rate-limits without saying so. The
-// sizes are modest (a few hundred requests at 40 a second) and the bounds
+// sizes are modest (a few hundred requests at 120 a second) and the bounds
 // generous, so that a loaded machine cannot make them fail: what they
 // catch is users lost to 429s, and 429s as the rule rather than the
 // exception (without pacing, 32 requests in flight against this limit get
 // about half of their requests refused).
 
 const (
-	hiddenLimit = 40
-	hiddenBurst = 5
+	hiddenLimit = 120
+	hiddenBurst = 15
 	pacedUsers  = 150
 	// maxRefusedShare is the most 429s a paced pull may get, as a share of
 	// its requests: mostly the requests in flight when the first 429 came.
@@ -113,7 +113,12 @@ func TestOneLimitAcrossCompanies(t *testing.T) {
 // are paced and retried after 429s, and the enrollment is created and sent
 // exactly once.
 func TestEnrollUnderAHiddenRateLimit(t *testing.T) {
-	srv, c := startEnrollFake(t, keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 4, Burst: 1}))
+	srv, _ := startEnrollFake(t, keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 16, Burst: 1}))
+	// Backoffs as short as the other enroll tests' (a millisecond) would
+	// send a request's retries into the limit faster than it refills,
+	// which no real client does: the pace would see nothing accepted and
+	// start from its floor. Backoffs of a tick of the limit keep it real.
+	c := fakeClient(t, srv, keepnet.WithRetry(keepnet.RetryPolicy{MaxAttempts: 8, MaxElapsed: 10 * time.Second, BaseDelay: 70 * time.Millisecond, MaxDelay: 200 * time.Millisecond}))
 	const name = "Paced refresher"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
