@@ -133,6 +133,9 @@ type syncRun struct {
 // writes the rest, company by company.
 func (s *syncRun) run(ctx context.Context, companies []Company) error {
 	s.companies = s.lookUp(ctx, companies)
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
+	}
 	cos := make([]store.Company, len(s.companies))
 	for i, cs := range s.companies {
 		cos[i] = cs.storeCompany()
