@@ -145,4 +145,3 @@ func requireRows(t *testing.T, db *sql.DB, query string, want ...string) {
 		t.Errorf("%s:\n got  %q\n want %q", query, got, want)
 	}
 }
-
