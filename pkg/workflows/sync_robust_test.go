@@ -14,6 +14,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/internal/store"
 	"github.com/keepnet-flow/keepnet-flow/internal/store/storetest"
+	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -238,5 +239,62 @@ func TestSyncUnderUnstablePaging(t *testing.T) {
   UNION ALL SELECT target_user_id FROM training_users WHERE gone_in_sync IS NOT NULL
   UNION ALL SELECT user_row_id FROM phishing_job_users WHERE gone_in_sync IS NOT NULL`), nil)
 		})
+	}
+}
+
+// TestSyncUnderTypeDrift: a service sending its JSON types other than the
+// spec's (counts as strings, IDs as numbers, unknown members) fills the
+// database as a faithful one does, and a re-sync finds it unchanged.
+func TestSyncUnderTypeDrift(t *testing.T) {
+	for seed := range uint64(3) {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			srv := specFake(t, keepnettest.WithTypeDrift(seed), keepnettest.WithCustomers(2))
+			db := storetest.Engine{Name: "sqlite", Dialect: store.SQLite}.Open(t)
+			c := fakeClient(t, srv)
+			if _, err := syncAll(t, c, db, workflows.SyncRequest{}); err != nil {
+				t.Fatal(err)
+			}
+			requireFakeWorld(t, srv, db)
+			res, err := syncAll(t, c, db, workflows.SyncRequest{})
+			if err != nil || res.SourcesFetched != 1 {
+				t.Errorf("re-sync fetched %d sources (%v), want the running job alone", res.SourcesFetched, err)
+			}
+		})
+	}
+}
+
+// TestSyncHostileIDsAndNames: IDs that would steer a path or a header are
+// refused where they would be sent, each failure recorded with the
+// company and the rest synced; names that spreadsheets and terminals would
+// run are stored as sent, for the reader to neutralise.
+func TestSyncHostileIDsAndNames(t *testing.T) {
+	// Validated, but not failing the test on a violation: an ID with a
+	// slash is sent escaped as one segment, which the validator reads
+	// unescaped as a path the spec lacks, and answers 400, as the service
+	// would answer 404; the sync records that failure like any other.
+	srv := keepnettest.NewServer(keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithHostileIDs(), keepnettest.WithPoisonedNames())
+	t.Cleanup(srv.Close)
+	db := storetest.Engine{Name: "sqlite", Dialect: store.SQLite}.Open(t)
+	res, err := syncAll(t, fakeClient(t, srv), db, workflows.SyncRequest{})
+	if !errors.Is(err, workflows.ErrIncomplete) {
+		t.Fatalf("err = %v, want the sync incomplete", err)
+	}
+	sameRows(t, "run", rows(t, db, "SELECT status FROM sync_runs"), []string{"incomplete"})
+	failed := map[string]bool{}
+	for _, o := range res.Companies {
+		failed[o.Company.ID] = o.Err != nil
+	}
+	for _, id := range []string{"k3\r\nX-Injected: 1", "k3\x1b[2J", keepnettest.CompanyAcmeID} {
+		if !failed[id] {
+			t.Errorf("company %q not failed", id)
+		}
+	}
+	if failed[keepnettest.CompanyGlobexID] {
+		t.Error("Globex, untouched by hostile IDs, failed")
+	}
+	for _, name := range keepnettest.PoisonedNames() {
+		if got := rows(t, db, "SELECT COUNT(*) FROM companies WHERE name = $1", name); got[0] != "1" {
+			t.Errorf("company name %q not stored as sent", name)
+		}
 	}
 }
