@@ -298,3 +298,26 @@ func TestSyncHostileIDsAndNames(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncAnswerWithoutQuestion: answers that name no question cannot be
+// keyed; the user is stored with the error saying so, the sync goes on,
+// and it is incomplete.
+func TestSyncAnswerWithoutQuestion(t *testing.T) {
+	srv := specFake(t, keepnettest.WithUsers(6))
+	keys := regexp.MustCompile(`"(scormId|index)":("[^"]*"|\d+),?`)
+	c := fakeClient(t, srv, keepnet.WithTransport(&rewriting{
+		next:    http.DefaultTransport,
+		matches: func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/exam-result-sessions/") },
+		rewrite: func(body []byte) []byte { return keys.ReplaceAll(body, nil) },
+	}))
+	db := storetest.Engine{Name: "sqlite", Dialect: store.SQLite}.Open(t)
+	res, err := syncAll(t, c, db, workflows.SyncRequest{Companies: workflows.CompanySelection{Companies: []string{keepnettest.CompanyGlobexName}}, Kinds: []string{"survey"}})
+	if !errors.Is(err, workflows.ErrIncomplete) || res.FailedUsers == 0 {
+		t.Fatalf("err = %v, %d users failed; want the sync incomplete, users failed", err, res.FailedUsers)
+	}
+	got := rows(t, db, "SELECT COUNT(*) FROM survey_users WHERE error LIKE '%answers name no question%'")
+	if got[0] == "0" || got[0] != strconv.Itoa(res.FailedUsers) {
+		t.Errorf("%s users stored with the error, %d failed", got[0], res.FailedUsers)
+	}
+	sameRows(t, "answers", rows(t, db, "SELECT COUNT(*) FROM survey_answers"), []string{"0"})
+}

@@ -25,9 +25,20 @@ func surveyUser(r syncRecord) (u store.SurveyUser, ok, failed bool, err error) {
 	}
 	u = store.SurveyUser{TargetUserID: s.TargetUserResourceID, Email: s.Email, FirstName: s.FirstName, LastName: s.LastName,
 		Department: s.Department, Status: s.Status, LastInteraction: s.LastInteractionDate, Interactions: interactions, Error: s.Error}
+	unkeyed := 0
 	for _, a := range s.Answers {
+		if a.QuestionID == "" {
+			unkeyed++
+			continue
+		}
 		u.Answers = append(u.Answers, store.Answer{QuestionID: a.QuestionID, QuestionIndex: a.QuestionIndex, Question: a.Question,
 			Answer: a.Answer, AnswerCode: a.AnswerCode, LatencySeconds: a.LatencySeconds, Options: a.Options})
+	}
+	if unkeyed > 0 {
+		// Answers are keyed by question: one without an ID or an index
+		// has no row, so the record is incomplete (and the answers stored
+		// before stay).
+		u.Error = errors.Join(errorOrNil(u.Error), fmt.Errorf("%d answers name no question (no scormId or index) and could not be stored", unkeyed)).Error()
 	}
 	return u, u.TargetUserID != "", u.Error != "", nil
 }
@@ -65,4 +76,12 @@ func count64(n *int) *int64 {
 	}
 	v := int64(*n)
 	return &v
+}
+
+// errorOrNil is a record's error text as an error, nil when empty.
+func errorOrNil(text string) error {
+	if text == "" {
+		return nil
+	}
+	return errors.New(text)
 }
