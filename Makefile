@@ -111,8 +111,9 @@ test: check-generated vet
 	$(GO) test -count=1 ./...
 
 DEMO_REPORT ?= .artifacts/survey-report-demo.html
+DEMO_DB     ?= .artifacts/keepnet-demo.db
 
-## demo: the survey pull, a dry-run enrollment and the survey's report against the built-in sandbox.
+## demo: the survey pull, a dry-run enrollment, the survey's report and a sync into SQLite (twice: the second finds little changed) against the built-in sandbox.
 demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv-wide
@@ -120,6 +121,13 @@ demo:
 	@mkdir -p $(dir $(DEMO_REPORT))
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --all-companies --enrollment "Security Culture Survey" -o $(DEMO_REPORT)
 	@echo "survey report: $(abspath $(DEMO_REPORT))"
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(GO) run ./cmd/keepnet-flow --sandbox sync --db $(DEMO_DB)
+	$(GO) run ./cmd/keepnet-flow --sandbox sync --db $(DEMO_DB)
+	@if command -v sqlite3 >/dev/null 2>&1; then \
+	  echo "docs/queries.sql, click-rate-trend, asked of $(DEMO_DB):"; \
+	  awk '/^-- name: click-rate-trend/ {f=1; next} f && /^-- name:/ {exit} f' docs/queries.sql | sqlite3 -header -column $(DEMO_DB); \
+	else echo "sync database: $(abspath $(DEMO_DB)) (install sqlite3 to ask it docs/queries.sql's questions)"; fi
 
 ## bench: measure the survey pull against keepnettest, and the store's writes
 ## (PostgreSQL's too when KEEPNET_FLOW_TEST_POSTGRES is set; see docs/benchmarks.md).

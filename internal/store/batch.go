@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,9 @@ type table struct {
 	// key is the conflict target; keep are columns an upsert leaves as
 	// they are (first_sync).
 	key, keep []string
+	// sticky maps a column to its guard: an upsert whose row has the
+	// guard NULL leaves the column as it is (see stickyWhenNull).
+	sticky map[string]string
 	// rows is how many rows a full batch has in each dialect, full its
 	// statement, and one the statement for a single row.
 	rows map[Dialect]int
@@ -36,13 +40,27 @@ type table struct {
 
 func newTable(name string, key, keep []string, cols ...string) *table {
 	t := &table{name: name, cols: cols, key: key, keep: keep}
+	t.statements()
+	return t
+}
+
+// stickyWhenNull makes each column of guards keep its stored value when a
+// row's guard column is NULL: what a re-sync did not fetch (a source's
+// details, say) is not written over with nothing.
+func (t *table) stickyWhenNull(guards map[string]string) *table {
+	t.sticky = guards
+	t.statements()
+	return t
+}
+
+// statements makes the table's upserts.
+func (t *table) statements() {
 	t.rows, t.full = map[Dialect]int{}, map[Dialect]string{}
 	for d, n := range batchRows {
-		t.rows[d] = min(n, paramBudget/len(cols))
+		t.rows[d] = min(n, paramBudget/len(t.cols))
 		t.full[d] = t.upsert(t.rows[d], d)
 	}
 	t.one = t.upsert(1, Postgres)
-	return t
 }
 
 // upsert is the statement inserting n rows, each updating the row with
@@ -89,6 +107,10 @@ func (t *table) upsert(n int, d Dialect) string {
 		}
 		first = false
 		b.WriteString(c)
+		if guard, ok := t.sticky[c]; ok {
+			fmt.Fprintf(&b, " = CASE WHEN excluded.%s IS NULL THEN %s.%s ELSE excluded.%s END", guard, t.name, c, c)
+			continue
+		}
 		b.WriteString(" = excluded.")
 		b.WriteString(c)
 	}

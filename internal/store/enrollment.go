@@ -36,7 +36,9 @@ type Enrollment struct {
 	Counts                         EnrollmentCounts
 	// Summary and Details are the service's summary and details, the
 	// envelope's data as sent; kept whole so nothing is lost to a column
-	// the schema lacks.
+	// the schema lacks. Details nil means they were not fetched (a
+	// re-sync that found the enrollment unchanged): the details and due
+	// date stored before stay, whatever DueDate says.
 	Summary, Details json.RawMessage
 	// Finished says the service is done with the enrollment, so that
 	// its users change only as its summary counts show (see
@@ -99,7 +101,8 @@ var (
 		"company_id", "id", "kind", "name", "type", "status", "finished", "marked_as_test",
 		"start_text", "start_at", "due_text", "due_at", "created_text", "created_at",
 		"targeted", "delivered", "opened", "completed", "in_progress", "not_responded", "failed_exam",
-		"summary_json", "details_json", "fingerprint", "first_sync", "listed_in_sync", "gone_in_sync")
+		"summary_json", "details_json", "fingerprint", "first_sync", "listed_in_sync", "gone_in_sync").
+		stickyWhenNull(map[string]string{"details_json": "details_json", "due_text": "details_json", "due_at": "details_json"})
 	enrollmentSummaries = newTable("enrollment_summaries", []string{"company_id", "enrollment_id", "sync_id"}, nil,
 		"company_id", "enrollment_id", "sync_id", "recorded_at", "status",
 		"targeted", "delivered", "opened", "completed", "in_progress", "not_responded", "failed_exam", "fingerprint")

@@ -28,8 +28,8 @@ type Job struct {
 	// StartDate and CreatedDate are as the service sent them.
 	StartDate, CreatedDate keepnetdate.Time
 	Counts                 JobCounts
-	// Summary is the job's summary and Details its listing row, the
-	// envelopes' data as sent.
+	// Summary is the job's summary and Details its campaign's details,
+	// the envelopes' data as sent. Details nil keeps those stored before.
 	Summary, Details json.RawMessage
 	// Finished says the job is over (see EnrollmentChanged).
 	Finished bool
@@ -44,15 +44,20 @@ func (j Job) Key() JobKey {
 
 // JobCounts are a job's totals, in users; nil where the service gave
 // none. ScannerActivity is the users whose activity the service classed
-// as a mail scanner's (totalSandBoxActivityCount).
+// as a mail scanner's (totalSandBoxActivityCount): the job's users search
+// gives it, not its summary, so it is known only when the users are
+// fetched. It is no part of the job's fingerprint, and nil keeps the one
+// stored before.
 type JobCounts struct {
 	Targeted, Delivered, NotDelivered, Opened, Clicked, Submitted, AttachmentOpened,
 	Reported, MFASubmitted, NoResponse, ScannerActivity *int64
 }
 
-func (c JobCounts) list() []*int64 {
+// summary are the counts the job's summary gives, which its fingerprint
+// condenses.
+func (c JobCounts) summary() []*int64 {
 	return []*int64{c.Targeted, c.Delivered, c.NotDelivered, c.Opened, c.Clicked, c.Submitted, c.AttachmentOpened,
-		c.Reported, c.MFASubmitted, c.NoResponse, c.ScannerActivity}
+		c.Reported, c.MFASubmitted, c.NoResponse}
 }
 
 // JobUser is one target user's row in a job: counts, last times and the
@@ -80,7 +85,8 @@ var (
 		"company_id", "channel", "campaign_id", "instance_group", "name", "status", "finished", "start_text", "start_at", "created_text", "created_at",
 		"targeted", "delivered", "not_delivered", "opened", "clicked", "submitted", "attachment_opened", "reported",
 		"mfa_submitted", "no_response", "scanner_activity", "summary_json", "details_json", "fingerprint",
-		"first_sync", "listed_in_sync", "gone_in_sync")
+		"first_sync", "listed_in_sync", "gone_in_sync").
+		stickyWhenNull(map[string]string{"details_json": "details_json", "scanner_activity": "scanner_activity"})
 	jobSummaries = newTable("phishing_job_summaries", []string{"company_id", "channel", "campaign_id", "instance_group", "sync_id"}, nil,
 		"company_id", "channel", "campaign_id", "instance_group", "sync_id", "recorded_at", "status",
 		"targeted", "delivered", "not_delivered", "opened", "clicked", "submitted", "attachment_opened", "reported",
@@ -110,7 +116,7 @@ func jobSource(j Job, dates *dater) (source, error) {
 	case j.Channel == "":
 		return source{}, fmt.Errorf("store: job %s/%d has no channel", j.Campaign.ID, j.InstanceGroup)
 	}
-	fp, counted := fingerprint(j.Status, j.Counts.list()...)
+	fp, counted := fingerprint(j.Status, j.Counts.summary()...)
 	key := []any{clean(j.Company.ID), clean(j.Channel), clean(j.Campaign.ID), int64(j.InstanceGroup)}
 	cols := []string{"company_id", "channel", "campaign_id", "instance_group"}
 	src := source{

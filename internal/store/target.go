@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"modernc.org/sqlite"
 )
 
 // Target is where a store is: a SQLite file or a PostgreSQL server. Its
@@ -103,23 +105,11 @@ func SQLiteDSN(path string) string {
 }
 
 func openSQLite(ctx context.Context, t Target) (*Store, error) {
-	dir := filepath.Dir(t.Path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("database %s: directory %s does not exist", t.Path, dir)
+	if err := checkSQLitePath(t.Path); err != nil {
+		return nil, err
 	}
-	if fi, err := os.Stat(t.Path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("database %s is a directory", t.Path)
-	}
-	// The results are personal data: a new file is its owner's alone.
-	// SQLite gives its -wal and -shm files the database's mode.
-	f, err := os.OpenFile(t.Path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	switch {
-	case err == nil:
-		if err := f.Close(); err != nil {
-			return nil, fmt.Errorf("database %s: %w", t.Path, err)
-		}
-	case !errors.Is(err, os.ErrExist):
-		return nil, fmt.Errorf("database %s: %w", t.Path, err)
+	if err := createOwnerOnly(t.Path); err != nil {
+		return nil, err
 	}
 	db, err := sql.Open("sqlite", SQLiteDSN(t.Path))
 	if err != nil {
@@ -132,35 +122,40 @@ func openSQLite(ctx context.Context, t Target) (*Store, error) {
 	return st, nil
 }
 
+// checkSQLitePath refuses a database path whose directory is missing, or
+// that is a directory.
+func checkSQLitePath(path string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("database %s: directory %s does not exist", path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("database %s is a directory", path)
+	}
+	return nil
+}
+
+// createOwnerOnly creates the database file, readable by its owner only,
+// unless it exists: the results are personal data. SQLite gives its -wal
+// and -shm files the database's mode.
+func createOwnerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("database %s: %w", path, err)
+		}
+	case !errors.Is(err, os.ErrExist):
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	return nil
+}
+
 func openPostgres(ctx context.Context, t Target, opt TargetOptions) (*Store, error) {
-	secrets := []string{os.Getenv("PGPASSWORD")}
-	urlPassword, hasURLPassword := t.url.User.Password()
-	secrets = append(secrets, urlPassword)
-	var filePassword string
-	if opt.PasswordFile != "" {
-		if hasURLPassword {
-			return nil, errors.New("the PostgreSQL URL carries a password and a password file is given: use one")
-		}
-		b, err := os.ReadFile(opt.PasswordFile)
-		if err != nil {
-			return nil, fmt.Errorf("password file: %w", err)
-		}
-		filePassword, _, _ = strings.Cut(string(b), "\n")
-		filePassword = strings.TrimSuffix(filePassword, "\r")
-		if filePassword == "" {
-			return nil, fmt.Errorf("password file %s: its first line is empty", opt.PasswordFile)
-		}
-		secrets = append(secrets, filePassword)
-	}
-	redact := redactor(secrets)
-	cfg, err := pgx.ParseConfig(t.url.String())
+	cfg, secrets, err := postgresConfig(t, opt)
 	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL URL %s: %s", t, redact(err.Error()))
+		return nil, err
 	}
-	if filePassword != "" {
-		cfg.Password = filePassword
-	}
-	secrets = append(secrets, cfg.Password) // from a pgpass file, say
 	db := stdlib.OpenDB(*cfg)
 	st, err := open(ctx, db, Postgres, true, t.String())
 	if err != nil {
@@ -169,6 +164,80 @@ func openPostgres(ctx context.Context, t Target, opt TargetOptions) (*Store, err
 	st.redact = redactor(secrets)
 	return st, nil
 }
+
+// postgresConfig is the connection t names, with the password from the
+// URL, opt's file, PGPASSWORD or a pgpass file, and every secret it may
+// hold, for redacting errors.
+func postgresConfig(t Target, opt TargetOptions) (*pgx.ConnConfig, []string, error) {
+	secrets := []string{os.Getenv("PGPASSWORD")}
+	urlPassword, hasURLPassword := t.url.User.Password()
+	secrets = append(secrets, urlPassword)
+	var filePassword string
+	if opt.PasswordFile != "" {
+		if hasURLPassword {
+			return nil, nil, errors.New("the PostgreSQL URL carries a password and a password file is given: use one")
+		}
+		b, err := os.ReadFile(opt.PasswordFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("password file: %w", err)
+		}
+		filePassword, _, _ = strings.Cut(string(b), "\n")
+		filePassword = strings.TrimSuffix(filePassword, "\r")
+		if filePassword == "" {
+			return nil, nil, fmt.Errorf("password file %s: its first line is empty", opt.PasswordFile)
+		}
+		secrets = append(secrets, filePassword)
+	}
+	cfg, err := pgx.ParseConfig(t.url.String())
+	if err != nil {
+		return nil, nil, fmt.Errorf("PostgreSQL URL %s: %s", t, redactor(secrets)(err.Error()))
+	}
+	if filePassword != "" {
+		cfg.Password = filePassword
+	}
+	return cfg, append(secrets, cfg.Password), nil // cfg's may come from a pgpass file
+}
+
+// OpenDB returns a handle on the database t names that reaches it only when
+// first used, for Open: a program that checks the rest of its input after
+// this leaves nothing behind when that input is bad. A SQLite file is
+// created then, readable by its owner only, as OpenTarget creates it; its
+// directory must exist now, and a password file is read now. redact takes
+// the database's secrets out of a text, for the errors of Open and the
+// store, which cannot tell them on a handle they are given. The caller
+// closes db.
+func OpenDB(t Target, opt TargetOptions) (db *sql.DB, redact func(string) string, err error) {
+	switch t.Dialect {
+	case SQLite:
+		if opt.PasswordFile != "" {
+			return nil, nil, errors.New("a password file is for a PostgreSQL database, not a SQLite file")
+		}
+		if err := checkSQLitePath(t.Path); err != nil {
+			return nil, nil, err
+		}
+		return sql.OpenDB(sqliteConnector{path: t.Path}), func(s string) string { return s }, nil
+	case Postgres:
+		cfg, secrets, err := postgresConfig(t, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return stdlib.OpenDB(*cfg), redactor(secrets), nil
+	}
+	return nil, nil, fmt.Errorf("store: target of unknown dialect %q", t.Dialect)
+}
+
+// sqliteConnector opens a SQLite file as OpenTarget does (SQLiteDSN),
+// creating it owner-only on the first connection.
+type sqliteConnector struct{ path string }
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	if err := createOwnerOnly(c.path); err != nil {
+		return nil, err
+	}
+	return c.Driver().Open(SQLiteDSN(c.path))
+}
+
+func (sqliteConnector) Driver() driver.Driver { return &sqlite.Driver{} }
 
 // redactor replaces every non-empty secret in a text with xxxxx.
 func redactor(secrets []string) func(string) string {

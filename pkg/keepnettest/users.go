@@ -118,6 +118,7 @@ func (w *world) user(e *Enrollment, i int) User {
 	if u.Status != UserNotResponded {
 		u.LastInteraction = e.StartDate.Add(time.Duration(1+h%(14*24*60)) * time.Minute)
 	}
+	e.progress(&u)
 	if w.poisoned {
 		poison(&u, e)
 	}

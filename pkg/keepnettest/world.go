@@ -96,6 +96,9 @@ type Enrollment struct {
 	// listing is the order users/search lists the users in once a
 	// ListingChange has touched it; nil: index order.
 	listing *userListing
+	// completed are the users CompleteUsers completed, by index, with
+	// when; replaced, never changed in place, so copies may share it.
+	completed map[int]time.Time
 }
 
 // User statuses in training-reports users/search.

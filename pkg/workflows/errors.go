@@ -84,11 +84,16 @@ type CompanyOutcome struct {
 	// Skipped says why the company was left out (it has no such survey,
 	// or lacks the training); empty when it was not.
 	Skipped string `json:"skipped,omitempty"`
-	// Records counts a pull's records of the company; Complete those
-	// without an error, Failed those with one.
+	// Records counts a pull's records of the company (a sync's users
+	// written); Complete those without an error, Failed those with one.
 	Records  int `json:"records,omitempty"`
 	Complete int `json:"complete,omitempty"`
 	Failed   int `json:"failed,omitempty"`
+	// SourcesFetched and SourcesUnchanged count a sync's enrollments and
+	// jobs of the company: those whose users were fetched and written,
+	// and those recorded from their listing and summary alone.
+	SourcesFetched   int `json:"sourcesFetched,omitempty"`
+	SourcesUnchanged int `json:"sourcesUnchanged,omitempty"`
 	// Enrollment is what a rollout ended with in the company, as Enroll
 	// reports it; nil for pulls, and when nothing was planned.
 	Enrollment *EnrollResult `json:"enrollment,omitempty"`

@@ -38,33 +38,23 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 		if j.err != nil {
 			continue
 		}
-		id, ig := j.row.campaignID(), int32(j.row.InstanceGroup)
+		id := j.row.campaignID()
 		if details[id] == nil {
 			d := &answer{}
 			details[id] = d
 			wg.Go(func() {
 				d.err = limited(ctx, f.lookups, func() (err error) {
-					d.raw, err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
-						return f.shape.getCampaign(ctx, scope.API(), id)
-					})
+					d.raw, err = f.shape.campaignDetails(ctx, scope, id)
 					return err
 				})
-				if d.err != nil {
-					d.err = fmt.Errorf("campaign %s details: %w", id, d.err)
-				}
 			})
 		}
 		wg.Go(func() {
 			s := &summaries[i]
 			s.err = limited(ctx, f.lookups, func() (err error) {
-				s.raw, err = wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
-					return f.shape.jobSummary(ctx, scope.API(), id, ig)
-				})
+				s.raw, err = f.shape.summaryOf(ctx, scope, j.row)
 				return err
 			})
-			if s.err != nil {
-				s.err = fmt.Errorf("job %s summary: %w", j.key, s.err)
-			}
 		})
 	}
 	wg.Wait()
@@ -99,6 +89,29 @@ func (f *phishingFlow) readJobs(ctx context.Context, scope *keepnet.ScopedClient
 		headers = append(headers, h)
 	}
 	return headers, nil
+}
+
+// campaignDetails fetches a campaign's details, where its test flag is.
+func (sh *channelShape) campaignDetails(ctx context.Context, scope *keepnet.ScopedClient, id string) (json.RawMessage, error) {
+	raw, err := wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
+		return sh.getCampaign(ctx, scope.API(), id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("campaign %s details: %w", id, err)
+	}
+	return raw, nil
+}
+
+// summaryOf fetches a job's summary: its totals as its report page shows
+// them.
+func (sh *channelShape) summaryOf(ctx context.Context, scope *keepnet.ScopedClient, row jobRow) (json.RawMessage, error) {
+	raw, err := wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
+		return sh.jobSummary(ctx, scope.API(), row.campaignID(), int32(row.InstanceGroup))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job %s summary: %w", row.key(), err)
+	}
+	return raw, nil
 }
 
 // markedAsTest reports whether a job's campaign is marked as a test

@@ -105,33 +105,35 @@ func enrollmentUsers[Row any](scope *keepnet.ScopedClient, src *Source, do pull.
 // readEnrollmentHeader fetches an enrollment's details and summary side by
 // side into src: what the outputs carry before the first user.
 func readEnrollmentHeader(ctx context.Context, scope *keepnet.ScopedClient, src *Source) error {
-	api := scope.API()
-	var details, summary json.RawMessage
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		details, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {
-			return api.GetEnrollmentsResourceId(ctx, src.ID)
-		})
-		if err != nil {
-			return fmt.Errorf("enrollment %s details: %w", src.ID, err)
-		}
-		return nil
+	g.Go(func() error { return readEnrollmentDetails(gctx, scope, src) })
+	g.Go(func() error { return readEnrollmentSummary(gctx, scope, src) })
+	return g.Wait()
+}
+
+// readEnrollmentDetails fetches an enrollment's details into src.
+func readEnrollmentDetails(ctx context.Context, scope *keepnet.ScopedClient, src *Source) error {
+	details, err := wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
+		return scope.API().GetEnrollmentsResourceId(ctx, src.ID)
 	})
-	g.Go(func() (err error) {
-		summary, err = wire.FetchData(gctx, func(ctx context.Context) (*http.Response, error) {
-			return api.GetTrainingReportsEnrollmentIdSummary(ctx, src.ID,
-				&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
-		})
-		if err != nil {
-			return fmt.Errorf("enrollment %s summary: %w", src.ID, err)
-		}
-		return nil
-	})
-	if err := g.Wait(); err != nil {
-		return err
+	if err != nil {
+		return fmt.Errorf("enrollment %s details: %w", src.ID, err)
 	}
-	src.Details, src.Summary = details, summary
-	src.promised = summaryUsers(summary)
+	src.Details = details
+	return nil
+}
+
+// readEnrollmentSummary fetches an enrollment's summary into src, with
+// the user count it promises.
+func readEnrollmentSummary(ctx context.Context, scope *keepnet.ScopedClient, src *Source) error {
+	summary, err := wire.FetchData(ctx, func(ctx context.Context) (*http.Response, error) {
+		return scope.API().GetTrainingReportsEnrollmentIdSummary(ctx, src.ID,
+			&gen.GetTrainingReportsEnrollmentIdSummaryParams{TrainingType: new(gen.TrainingTypeRequestEnum("0"))})
+	})
+	if err != nil {
+		return fmt.Errorf("enrollment %s summary: %w", src.ID, err)
+	}
+	src.Summary, src.promised = summary, summaryUsers(summary)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -95,25 +96,35 @@ func (t *trainingSource) task(row traineeRow) pull.Task[TrainingRecord] {
 	return pull.Task[TrainingRecord]{Record: rec}
 }
 
-// dueDate is enrollmentScheduler.dueDate of the enrollment's details: the
-// search and the summary do not carry it. One that cannot be read is a
-// notice, not every record's error.
+// dueDate is the enrollment's due date (see dueDateOf). One that cannot
+// be read is a notice, not every record's error.
 func (t *trainingSource) dueDate() keepnetdate.Time {
+	due, problem := dueDateOf(t.src.Details)
+	if problem != "" {
+		t.src.notice("%s", problem)
+	}
+	return due
+}
+
+// dueDateOf is enrollmentScheduler.dueDate of an enrollment's details: the
+// search and the summary do not carry it. problem says why it could not
+// be read, if it could not.
+func dueDateOf(details json.RawMessage) (due keepnetdate.Time, problem string) {
 	var d struct {
 		EnrollmentScheduler *struct {
 			DueDate keepnetdate.Time `json:"dueDate"`
 		} `json:"enrollmentScheduler"`
 	}
-	report, err := keepnet.Decode(t.src.Details, &d)
+	report, err := keepnet.Decode(details, &d)
 	switch {
 	case err != nil:
-		t.src.notice("its details could not be read for the due date: %v", err)
+		return due, fmt.Sprintf("its details could not be read for the due date: %v", err)
 	case !report.OK():
-		t.src.notice("its due date could not be read: %s", wire.ProblemText(report.Problems))
+		return due, "its due date could not be read: " + wire.ProblemText(report.Problems)
 	case d.EnrollmentScheduler != nil:
-		return d.EnrollmentScheduler.DueDate
+		return d.EnrollmentScheduler.DueDate, ""
 	}
-	return keepnetdate.Time{}
+	return due, ""
 }
 
 // trainingSummary is what the training summary says of its users.

@@ -17,6 +17,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/sandbox"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyresults"
+	synccmd "github.com/keepnet-flow/keepnet-flow/internal/cli/sync"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/trainings"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/version"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -118,6 +119,7 @@ output is complete.`,
 		trainings.NewCmdTrainings(f, nil),
 		groups.NewCmdGroups(f, nil),
 		enrollments.NewCmdEnrollments(f, nil),
+		synccmd.NewCmdSync(f, nil),
 	)
 	markArgErrors(root)
 	return root
