@@ -279,12 +279,15 @@ func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 			return p, err
 		}
 		// Full pages that bring nothing this pass has not seen, several
-		// in a row, are a service cycling through the same pages; one
-		// whose order merely moves does not do that three times running.
+		// in a row, are a service cycling through the same pages.
 		if stale = stale + 1; fresh || !identified(ids) || len(got.Rows) < longest {
 			stale = 0
 		}
-		if stale >= maxStalePages {
+		// Under an order that moves, full pages that bring nothing new are
+		// likely near the end of a pass of small pages; a service cycling
+		// through its pages shows it past the end its total gives (or
+		// with no total at all).
+		if stale >= maxStalePages && (r.reported < 0 || rows > r.reported) {
 			return p, fmt.Errorf("%s: %w: pages %d to %d brought no row that earlier pages had not (the service cycles through the same pages)", r.l.Name, ErrRunaway, page-maxStalePages+1, page)
 		}
 		if len(got.Rows) == 0 || len(got.Rows) < longest {
