@@ -107,6 +107,7 @@ output is complete.`,
 	flags.BoolVar(&settings.Debug, "debug", false, "trace HTTP requests, retries and changes of pace to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 	flags.StringVar(&settings.SecretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
+	flags.BoolVar(&settings.NoPaceMemory, "no-pace-memory", false, "find the service's rate limit afresh: do not start at the pace earlier runs learned, nor keep this run's")
 
 	root.AddCommand(
 		sandbox.NewCmdSandbox(f, nil),

@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/cmdutil"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -40,6 +41,9 @@ type surveyJournal struct {
 	header journalHeader
 	// file is nil until start for a run without a journal yet.
 	file *os.File
+	// empty is set for a journal file that exists but holds nothing yet:
+	// start writes its header.
+	empty bool
 	// known maps company ID + "/" + user ID to a record's place in file;
 	// it is only read once the journal is open.
 	known map[string]span
@@ -55,9 +59,14 @@ func journalKey(companyID, userID string) string { return companyID + "/" + user
 // lose the other run's work.
 func openJournal(output string, header journalHeader) (*surveyJournal, error) {
 	j := &surveyJournal{path: output + journalSuffix, header: header, known: map[string]span{}}
-	f, err := os.OpenFile(j.path, os.O_RDWR, 0)
+	// Never through a symlink: the journal holds users' answers, and a
+	// link planted beside the output would send them elsewhere.
+	f, err := atomicfile.OpenExisting(j.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return j, nil
+	}
+	if errors.Is(err, atomicfile.ErrSymlink) {
+		return nil, cmdutil.InvalidValue("resume", j.path, "is a symbolic link; a journal of users' answers is never written through one: remove it or choose another -o")
 	}
 	if err != nil {
 		return nil, cmdutil.InvalidValue("resume", j.path, "cannot be read: "+err.Error())
@@ -69,9 +78,8 @@ func openJournal(output string, header journalHeader) (*surveyJournal, error) {
 		return nil, err
 	}
 	if end == 0 {
-		_ = f.Close() // empty: start writes it anew
-		j.file = nil
-		return j, nil
+		// Empty (or torn in its header): start writes it anew.
+		j.empty = true
 	}
 	// A run killed mid-line leaves half a record: cut it off, so the next
 	// one starts on a line of its own.
@@ -89,23 +97,33 @@ func openJournal(output string, header journalHeader) (*surveyJournal, error) {
 // start creates the journal if there is none yet. It is called once the
 // run's input has been checked, so that bad input leaves no file.
 func (j *surveyJournal) start() error {
-	if j.file != nil {
+	if j.file != nil && !j.empty {
 		return nil
 	}
-	// 0600: the journal holds the same personal data as the output.
-	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("journal %s: %w", j.path, err)
+	f := j.file
+	if f == nil {
+		// Created only where nothing is (no file, no symlink), mode 0600:
+		// the journal holds the same personal data as the output.
+		var err error
+		if f, err = atomicfile.CreateExclusive(j.path); err != nil {
+			return fmt.Errorf("journal %s: %w", j.path, err)
+		}
 	}
 	line, err := json.Marshal(j.header)
 	if err == nil {
-		_, err = f.Write(append(line, '\n'))
+		err = f.Truncate(0)
+	}
+	if err == nil {
+		_, err = f.WriteAt(append(line, '\n'), 0)
+	}
+	if err == nil {
+		_, err = f.Seek(int64(len(line))+1, io.SeekStart)
 	}
 	if err != nil {
 		_ = f.Close() // the write error is the one to report
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
-	j.file = f
+	j.file, j.empty = f, false
 	return nil
 }
 
@@ -198,13 +216,38 @@ func (j *surveyJournal) close() error {
 	return j.file.Close()
 }
 
-// remove deletes the journal of a run whose output is complete.
+// remove deletes the journal of a run whose output is complete: the file
+// this run opened or created, never one put in its place since.
 func (j *surveyJournal) remove() error {
-	if err := j.close(); err != nil && !errors.Is(err, fs.ErrClosed) {
-		return fmt.Errorf("journal %s: %w", j.path, err)
+	if j.file == nil {
+		return nil
 	}
-	if err := os.Remove(j.path); err != nil {
+	err := atomicfile.RemoveOwn(j.path, j.file)
+	if cerr := j.close(); cerr != nil && !errors.Is(cerr, fs.ErrClosed) {
+		err = errors.Join(err, cerr)
+	}
+	if err != nil {
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	return nil
 }
+
+// lockOutput takes the lock of a --resume run on output (FILE.lock beside
+// it): two runs resuming one output would share and remove one journal
+// under each other. The second refuses at once rather than waiting to
+// fetch again what the first has just written.
+func lockOutput(output string) (*atomicfile.Lock, error) {
+	l, err := atomicfile.TryLock(output + lockSuffix)
+	switch {
+	case errors.Is(err, atomicfile.ErrLocked):
+		return nil, cmdutil.InvalidValue("output", output, "is being written by another keepnet-flow run with --resume (it holds "+output+lockSuffix+"); wait for it to end, or choose another -o")
+	case errors.Is(err, atomicfile.ErrSymlink):
+		return nil, cmdutil.InvalidValue("output", output+lockSuffix, "is a symbolic link; remove it")
+	case err != nil:
+		return nil, cmdutil.InvalidValue("output", output+lockSuffix, "cannot be created: "+err.Error())
+	}
+	return l, nil
+}
+
+// lockSuffix names the lock of a --resume run: FILE.lock beside -o FILE.
+const lockSuffix = ".lock"

@@ -72,7 +72,7 @@ written); 130, 143, 129 stopped by a signal (nothing written); 1 otherwise.`,
 	flags.StringVar(&opts.Enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.StringVarP(&opts.Format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
 	flags.StringVarP(&opts.Output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
-	opts.Pace = cmdutil.AddPaceFlags(cmd, "at most this many requests per second (0: no bound; either way the pace adapts to the service's 429s)")
+	opts.Pace = cmdutil.AddPaceFlags(cmd, "(0: no bound; either way the pace adapts to the service's 429s)")
 	flags.BoolVar(&opts.CSVRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&opts.QuestionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
@@ -139,6 +139,11 @@ func resultsRun(ctx context.Context, opts *Options) error {
 		if !out.Atomic() {
 			return cmdutil.InvalidValue("resume", opts.Output, "needs -o to name a regular file, which is replaced only when complete")
 		}
+		lock, err := lockOutput(opts.Output)
+		if err != nil {
+			return err
+		}
+		defer lock.Release() //nolint:errcheck // the kernel drops the lock with the process anyway; a lock file left behind locks nothing
 		journal, err = openJournal(opts.Output, journalHeader{Version: journalVersion, Enrollment: opts.Enrollment, Companies: companies, All: opts.Companies.All})
 		if err != nil {
 			return err
