@@ -195,7 +195,7 @@ func fromPull(ctx context.Context, opts *Options, b *surveyreport.Builder) (surv
 	if err != nil {
 		return surveyreport.Stats{}, err
 	}
-	cmdutil.NoticeSkipped(opts.IO.Progress(), pull, opts.Enrollment)
+	cmdutil.NoticeSkipped(opts.IO.Progress(), pull, fmt.Sprintf("survey %q", opts.Enrollment))
 	bar := cmdutil.NewUsersProgress(opts.IO, client.Pace)
 	defer bar.Stop()
 	return b.AddPull(ctx, pull, func(_ workflows.SurveyRecord, failed *workflows.CompanyError) {
