@@ -162,9 +162,6 @@ type journalHeader struct {
 func describeJournal(line []byte) string {
 	var h journalHeader
 	_ = json.Unmarshal(line, &h) // checked as JSON already; what is missing stays empty
-	sel := "--all-companies"
-	if !h.All {
-		sel = fmt.Sprintf("companies %q", h.Companies)
-	}
+	sel := pullcmd.DescribeSelection(h.Companies, h.All)
 	return fmt.Sprintf("enrollment %q, %s", h.Enrollment, sel)
 }
