@@ -4,8 +4,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 )
 
 // NDJSON reads ndjson output, one object a line.
@@ -80,4 +83,42 @@ var TerminalControls = []string{"\x1b", "\x07", "\x08", "\r", "\u009b"}
 // spreadsheet.
 func FormulaStart(cell string) bool {
 	return cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r")
+}
+
+// WholeUnderUnstableOrder runs args against a fake of world, then against
+// fakes whose pages are cut from an order that moves (one per seed): each
+// run must write the stable run's users, each once, or fail naming the
+// listing it could not read whole. key names a user of an ndjson record.
+func WholeUnderUnstableOrder(t *testing.T, world []keepnettest.Option, args []string, key func(map[string]any) string) {
+	t.Helper()
+	users := func(out string) []string {
+		var keys []string
+		for _, r := range NDJSON(t, out) {
+			keys = append(keys, key(r))
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	Fake(t, world...)
+	code, stable, errOut := Run(args...)
+	if code != 0 {
+		t.Fatalf("stable: exit %d: %s", code, errOut)
+	}
+	want := users(stable)
+	for _, seed := range []uint64{1, 2} {
+		Fake(t, append(slices.Clone(world), keepnettest.WithUnstableOrder(seed))...)
+		code, out, errOut := Run(args...)
+		got := users(out)
+		switch {
+		case code == 0 && !slices.Equal(got, want):
+			t.Errorf("seed %d: exit 0 with %d users, want the stable %d, each once", seed, len(got), len(want))
+		case code != 0 && !strings.Contains(errOut, "listing"):
+			t.Errorf("seed %d: exit %d without saying which listing: %s", seed, code, errOut)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i] == got[i-1] {
+				t.Errorf("seed %d: user %s written twice", seed, got[i])
+			}
+		}
+	}
 }

@@ -247,36 +247,9 @@ func TestTrainingResultsFailingCompanyAndResume(t *testing.T) {
 // Against pages cut from an order that moves, every user comes once, as
 // from a stable service, or the run says it could not.
 func TestTrainingResultsUnderAnUnstableOrder(t *testing.T) {
-	world := []keepnettest.Option{keepnettest.WithPageSizeCap(3)}
-	clitest.Fake(t, world...)
-	_, stable, _ := clitest.Run(windowArgs...)
-	want := userKeys(t, stable)
-	for _, seed := range []uint64{1, 2} {
-		clitest.Fake(t, append(world, keepnettest.WithUnstableOrder(seed))...)
-		code, out, errOut := clitest.Run(windowArgs...)
-		got := userKeys(t, out)
-		switch {
-		case code == 0 && !slices.Equal(got, want):
-			t.Errorf("seed %d: exit 0 with %d users, want the stable %d, each once", seed, len(got), len(want))
-		case code != 0 && !strings.Contains(errOut, "listing"):
-			t.Errorf("seed %d: exit %d without saying which listing: %s", seed, code, errOut)
-		}
-		for i := 1; i < len(got); i++ {
-			if got[i] == got[i-1] {
-				t.Errorf("seed %d: user %s written twice", seed, got[i])
-			}
-		}
-	}
-}
-
-// userKeys are the users of ndjson output, sorted.
-func userKeys(t *testing.T, out string) []string {
-	var keys []string
-	for _, r := range clitest.NDJSON(t, out) {
-		keys = append(keys, r["enrollmentId"].(string)+"/"+r["targetUserResourceId"].(string))
-	}
-	slices.Sort(keys)
-	return keys
+	clitest.WholeUnderUnstableOrder(t, []keepnettest.Option{keepnettest.WithPageSizeCap(3)}, windowArgs, func(r map[string]any) string {
+		return r["enrollmentId"].(string) + "/" + r["targetUserResourceId"].(string)
+	})
 }
 
 // Names that terminals and spreadsheets act on reach a terminal escaped
