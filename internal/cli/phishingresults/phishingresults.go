@@ -142,7 +142,7 @@ func phishingRun(ctx context.Context, opts *Options) error {
 	}
 	s.NewSink = func(p *workflows.Pull[workflows.PhishingRecord], w io.Writer, spoolDir string, _ bool) (pullcmd.Sink[workflows.PhishingRecord], error) {
 		return resultsout.New(resultsout.Phishing, s.Flags.Format, w, resultsout.Options{
-			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, Notices: pullcmd.CompanyNotices(p), Skipped: p.Skipped,
+			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, Notices: pullcmd.CompanyNotices(p), Skipped: pullcmd.Skipped(p),
 		})
 	}
 	s.SourceOf = func(r workflows.PhishingRecord) (string, string) { return r.CompanyID, jobID(r) }

@@ -17,18 +17,37 @@ func SourcesOf[R any](p *workflows.Pull[R], one, many string) string {
 	return cmdutil.Count(len(p.Sources), one, many)
 }
 
-// CompanyNotices are a pull's notices of each company, as its outcome
-// holds them so far: complete for every company whose sources have all
-// been yielded.
+// CompanyNotices are a pull's notices of each company, in the CLI's
+// words (cmdutil.FlagWords), as its outcome holds them so far: complete
+// for every company whose sources have all been yielded.
 func CompanyNotices[R any](p *workflows.Pull[R]) func(companyID string) []string {
 	return func(companyID string) []string {
 		for _, o := range p.Outcomes() {
 			if o.Company.ID == companyID {
-				return o.Notices
+				return flagWords(o.Notices)
 			}
 		}
 		return nil
 	}
+}
+
+// Skipped are a pull's skipped companies, their reasons and notices in
+// the CLI's words.
+func Skipped[R any](p *workflows.Pull[R]) []workflows.CompanyOutcome {
+	out := make([]workflows.CompanyOutcome, len(p.Skipped))
+	for i, o := range p.Skipped {
+		o.Skipped, o.Notices = cmdutil.FlagWords(o.Skipped), flagWords(o.Notices)
+		out[i] = o
+	}
+	return out
+}
+
+func flagWords(notices []string) []string {
+	out := make([]string, len(notices))
+	for i, n := range notices {
+		out[i] = cmdutil.FlagWords(n)
+	}
+	return out
 }
 
 // DescribeSelection says which companies a journal's run named, for the

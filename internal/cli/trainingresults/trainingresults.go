@@ -123,7 +123,7 @@ func trainingRun(ctx context.Context, opts *Options) error {
 	}
 	s.NewSink = func(p *workflows.Pull[workflows.TrainingRecord], w io.Writer, spoolDir string, _ bool) (pullcmd.Sink[workflows.TrainingRecord], error) {
 		return resultsout.New(resultsout.Training, s.Flags.Format, w, resultsout.Options{
-			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, Notices: pullcmd.CompanyNotices(p), Skipped: p.Skipped,
+			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, Notices: pullcmd.CompanyNotices(p), Skipped: pullcmd.Skipped(p),
 		})
 	}
 	s.SourceOf = func(r workflows.TrainingRecord) (string, string) { return r.CompanyID, r.EnrollmentID }
