@@ -33,13 +33,19 @@ type PaceFlags struct {
 	Rate        float64
 }
 
-// AddPaceFlags registers --concurrency and --rate on cmd; zeroHelp says
-// what --rate 0 means there, in parentheses.
-func AddPaceFlags(cmd *cobra.Command, zeroHelp string) *PaceFlags {
+// AddPaceFlags registers --concurrency and --rate on cmd; rateHelp is
+// --rate's help (see RateHelp).
+func AddPaceFlags(cmd *cobra.Command, rateHelp string) *PaceFlags {
 	p := &PaceFlags{}
 	cmd.Flags().IntVar(&p.Concurrency, "concurrency", workflows.DefaultConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", MaxConcurrency))
-	cmd.Flags().Float64Var(&p.Rate, "rate", 0, fmt.Sprintf("at most this many requests per second, %g to %d %s", MinRate, MaxRate, zeroHelp))
+	cmd.Flags().Float64Var(&p.Rate, "rate", 0, rateHelp)
 	return p
+}
+
+// RateHelp is --rate's help with its bounds; zero says what 0 means
+// there, in parentheses.
+func RateHelp(zero string) string {
+	return fmt.Sprintf("at most this many requests per second, %g to %d %s", MinRate, MaxRate, zero)
 }
 
 // Check refuses values out of bounds (--rate 0: no bound).

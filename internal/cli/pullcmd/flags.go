@@ -37,7 +37,7 @@ func AddFlags(f *cmdutil.Factory, cmd *cobra.Command, allHelp string, formats []
 	flags.BoolVar(&p.Resume, "resume", false, "keep a journal beside -o FILE so that a rerun fetches only what is missing")
 	flags.StringVarP(&p.Format, "format", "f", formats[0], "output format: "+strings.Join(formats, ", "))
 	flags.StringVarP(&p.Output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
-	p.Pace = cmdutil.AddPaceFlags(cmd, "(0: no bound; either way the pace adapts to the service's 429s)")
+	p.Pace = cmdutil.AddPaceFlags(cmd, cmdutil.RateHelp("(0: no bound; either way the pace adapts to the service's 429s)"))
 	flags.BoolVar(&p.CSVRaw, "csv-raw", false, csvHelp+": keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp)) // the flag exists: cannot fail
 	return p
