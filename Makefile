@@ -113,10 +113,12 @@ test: check-generated vet
 DEMO_REPORT ?= .artifacts/survey-report-demo.html
 DEMO_DB     ?= .artifacts/keepnet-demo.db
 
-## demo: the survey pull, a dry-run enrollment, the survey's report and a sync into SQLite (twice: the second finds little changed) against the built-in sandbox.
+## demo: survey, training and phishing results, a dry-run enrollment, the survey's report and a sync into SQLite (twice: the second finds little changed) against the built-in sandbox.
 demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv-wide
+	$(GO) run ./cmd/keepnet-flow --sandbox training-results --all-companies --since 2025-10-01 --format csv
+	$(GO) run ./cmd/keepnet-flow --sandbox phishing-results --company "Acme Manufacturing" --campaign "Invoice Overdue Lure" --events --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox enroll --company "Acme Manufacturing" --training "Phishing Fundamentals" --group "Finance" --name "Q3 phishing refresher" --dry-run
 	@mkdir -p $(dir $(DEMO_REPORT))
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --all-companies --enrollment "Security Culture Survey" -o $(DEMO_REPORT)

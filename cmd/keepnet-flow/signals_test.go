@@ -24,8 +24,9 @@ import (
 
 // stallingAPI puts a proxy before a spec-validating fake that lets the
 // first answers through and then holds every exam-result-sessions request
-// until its client goes away: a pull that stops mid-run, at a point the
-// test can wait for instead of guessing a delay.
+// (or those of another path, newStallingAPIOn) until its client goes
+// away: a pull that stops mid-run, at a point the test can wait for
+// instead of guessing a delay.
 type stallingAPI struct {
 	URL     string
 	fake    *keepnettest.Server
@@ -34,7 +35,14 @@ type stallingAPI struct {
 
 func newStallingAPI(t *testing.T, users, passBeforeStall int) *stallingAPI {
 	t.Helper()
-	fake := keepnettest.NewServer(keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t), keepnettest.WithUsers(users))
+	return newStallingAPIOn(t, "/exam-result-sessions/", passBeforeStall, keepnettest.WithUsers(users))
+}
+
+// newStallingAPIOn is a stallingAPI that holds the requests whose path
+// holds stallOn, of a fake made with opts.
+func newStallingAPIOn(t *testing.T, stallOn string, passBeforeStall int, opts ...keepnettest.Option) *stallingAPI {
+	t.Helper()
+	fake := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
 	t.Cleanup(fake.Close)
 	target, err := url.Parse(fake.URL)
 	if err != nil {
@@ -48,7 +56,7 @@ func newStallingAPI(t *testing.T, users, passBeforeStall int) *stallingAPI {
 	)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if passBeforeStall >= 0 && strings.Contains(r.URL.Path, "/exam-result-sessions/") && passed.Add(1) > int64(passBeforeStall) {
+		if passBeforeStall >= 0 && strings.Contains(r.URL.Path, stallOn) && passed.Add(1) > int64(passBeforeStall) {
 			once.Do(func() { close(s.stalled) })
 			select {
 			case <-r.Context().Done():
@@ -209,5 +217,49 @@ func TestSignalAcrossCompaniesSaysHowFarPlainly(t *testing.T) {
 	plain := regexp.MustCompile(`^keepnet-flow: stopped by SIGINT after writing \d+ (of the \d+ )?users of 2 companies; no output file was written$`)
 	if !plain.MatchString(last) {
 		t.Errorf("last line %q, want it to match %s", last, plain)
+	}
+}
+
+// TestSignalStopsTheResultsPulls: training-results and phishing-results
+// stopped half-way say how far they got, across companies, and leave no
+// output, as survey-results does (the run is the same).
+func TestSignalStopsTheResultsPulls(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		stallOn string
+		args    []string
+	}{
+		// Training records need no request per user: the stall is on
+		// the second company's users pages.
+		{"training", "/users/search", []string{"training-results", "--all-companies", "--since", "2025-10-01"}},
+		{"phishing", "/search-email-opened/", []string{"phishing-results", "--all-companies", "--since", "2025-11-01", "--events"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := newStallingAPIOn(t, tc.stallOn, 3)
+			outDir := t.TempDir()
+			cmd := programCmd(t, api.env(t.TempDir()), append(tc.args, "-o", filepath.Join(outDir, "out.ndjson"))...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, api.stalled, "the pull to reach the stalled requests")
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != 143 {
+				t.Fatalf("exit %d, want 143; stderr:\n%s", code, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			last := lines[len(lines)-1]
+			plain := regexp.MustCompile(`^keepnet-flow: stopped by SIGTERM after writing \d+ (of the \d+ )?users of \d companies; no output file was written$`)
+			if !plain.MatchString(last) {
+				t.Errorf("last line %q, want it to match %s", last, plain)
+			}
+			if names := dirEntries(t, outDir); len(names) != 0 {
+				t.Errorf("output directory holds %v", names)
+			}
+		})
 	}
 }

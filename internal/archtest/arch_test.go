@@ -17,12 +17,12 @@ var layers = []struct {
 	name     string
 	prefixes []string
 }{
-	{"foundation", []string{"pkg/keepnetdate", "internal/ctxsleep", "internal/termsafe", "internal/atomicfile", "internal/statedir", "internal/reqctx", "internal/slots", "internal/table", "internal/csvout", "internal/pathseg", "internal/apiops", "internal/plural"}},
+	{"foundation", []string{"pkg/keepnetdate", "internal/ctxsleep", "internal/termsafe", "internal/atomicfile", "internal/statedir", "internal/reqctx", "internal/slots", "internal/table", "internal/csvout", "internal/pathseg", "internal/apiops", "internal/plural", "internal/jsonspool"}},
 	{"generated", []string{"gen"}},
 	{"connection", []string{"pkg/keepnet"}},
 	{"machinery", []string{"internal/paging", "internal/pull", "internal/wire", "internal/enrollstate", "internal/store"}},
 	{"flows", []string{"pkg/workflows"}},
-	{"outputs", []string{"internal/surveyout", "internal/surveyreport", "internal/report", "internal/output", "internal/xlsxout", "internal/resultsout"}},
+	{"outputs", []string{"internal/surveyout", "internal/surveyreport", "internal/report", "internal/output", "internal/xlsxout", "internal/resultsout", "internal/isodates"}},
 	{"fake", []string{"pkg/keepnettest"}},
 	{"cli", []string{"cmd/", "internal/cli"}},
 	{"tools", []string{"internal/cmd/", "internal/specnames", "internal/testspec", "internal/genroundtrip", "internal/archtest", "internal/cli/clitest", "scripts/"}},

@@ -26,7 +26,7 @@ type csvLong struct {
 }
 
 func newCSVLong(w io.Writer, h Header, raw bool) (*csvLong, error) {
-	c := &csvLong{w: csvout.NewWriter(w, raw), row: make([]string, len(csvLongColumns)), company: h.Company}
+	c := &csvLong{isoDates: surveyDates(), w: csvout.NewWriter(w, raw), row: make([]string, len(csvLongColumns)), company: h.Company}
 	c.forCompany(h.Company.ID, h.DateOrder)
 	if err := c.w.Write(csvLongColumns); err != nil {
 		return nil, fmt.Errorf("write csv header: %w", err)

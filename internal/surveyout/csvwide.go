@@ -1,19 +1,16 @@
 package surveyout
 
 import (
-	"bufio"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
-	"github.com/keepnet-flow/keepnet-flow/internal/atomicfile"
 	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
+	"github.com/keepnet-flow/keepnet-flow/internal/jsonspool"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -40,9 +37,7 @@ var csvWideColumns = []string{
 type csvWide struct {
 	isoDates
 	out         io.Writer
-	spool       *os.File
-	spoolBuf    *bufio.Writer
-	enc         *json.Encoder
+	spool       *jsonspool.Spool[workflows.SurveyRecord]
 	questionIDs bool
 	questions   map[string]*question // by question ID
 	raw         bool
@@ -55,15 +50,11 @@ type question struct {
 }
 
 func newCSVWide(w io.Writer, h Header, opts Options) (*csvWide, error) {
-	// The spool holds names, emails and answers: it has no name at any
-	// time, so a run that ends in any way (a closed pipe, a kill) leaves
-	// none of it behind.
-	spool, err := atomicfile.Anonymous(opts.SpoolDir)
+	spool, err := jsonspool.New[workflows.SurveyRecord](opts.SpoolDir)
 	if err != nil {
-		return nil, fmt.Errorf("csv-wide spool: %w", err)
+		return nil, fmt.Errorf("csv-wide: %w", err)
 	}
-	buf := bufio.NewWriter(spool)
-	c := &csvWide{out: w, spool: spool, spoolBuf: buf, enc: json.NewEncoder(buf), questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw, company: h.Company}
+	c := &csvWide{isoDates: surveyDates(), out: w, spool: spool, questionIDs: opts.QuestionIDs, questions: map[string]*question{}, raw: opts.CSVRaw, company: h.Company}
 	c.forCompany(h.Company.ID, h.DateOrder)
 	return c, nil
 }
@@ -90,8 +81,8 @@ func (c *csvWide) WriteUser(u workflows.UserResult) error {
 			q.index = &index
 		}
 	}
-	if err := c.enc.Encode(ofSurvey(Header{Company: c.company}, u)); err != nil {
-		return fmt.Errorf("csv-wide spool: %w", err)
+	if err := c.spool.Add(ofSurvey(Header{Company: c.company}, u)); err != nil {
+		return fmt.Errorf("csv-wide: %w", err)
 	}
 	return nil
 }
@@ -102,12 +93,6 @@ func (c *csvWide) Close() error {
 }
 
 func (c *csvWide) replay() error {
-	if err := c.spoolBuf.Flush(); err != nil {
-		return fmt.Errorf("csv-wide spool: %w", err)
-	}
-	if _, err := c.spool.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("csv-wide spool: %w", err)
-	}
 	questions := c.ordered()
 	column := make(map[string]int, len(questions))
 	for i, q := range questions {
@@ -121,13 +106,9 @@ func (c *csvWide) replay() error {
 	if err := w.Write(row); err != nil {
 		return fmt.Errorf("write csv header: %w", err)
 	}
-	dec := json.NewDecoder(bufio.NewReader(c.spool))
-	for {
-		var u workflows.SurveyRecord
-		if err := dec.Decode(&u); err == io.EOF {
-			break
-		} else if err != nil {
-			return fmt.Errorf("csv-wide spool: %w", err)
+	for u, err := range c.spool.All() {
+		if err != nil {
+			return fmt.Errorf("csv-wide: %w", err)
 		}
 		c.forCompany(u.CompanyID, keepnetdate.Unknown)
 		copy(row, []string{u.CompanyID, u.CompanyName, u.TargetUserResourceID, u.Email, u.FirstName, u.LastName, u.Department, u.Status, u.LastInteractionDate.String(), u.Error, c.iso(u.LastInteractionDate)})
@@ -183,13 +164,8 @@ func (c *csvWide) headers(questions []*question) []string {
 
 // Discard frees the spool.
 func (c *csvWide) Discard() error {
-	if c.spool == nil {
-		return nil
-	}
-	err := c.spool.Close()
-	c.spool = nil
-	if err != nil {
-		return fmt.Errorf("csv-wide spool: %w", err)
+	if err := c.spool.Close(); err != nil {
+		return fmt.Errorf("csv-wide: %w", err)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ type ndjsonWriter struct {
 
 func newNDJSON(w io.Writer, h Header) *ndjsonWriter {
 	buf := bufio.NewWriter(w)
-	n := &ndjsonWriter{buf: buf, enc: newEncoder(buf), survey: h}
+	n := &ndjsonWriter{isoDates: surveyDates(), buf: buf, enc: newEncoder(buf), survey: h}
 	n.forCompany(h.Company.ID, h.DateOrder)
 	return n
 }
@@ -67,7 +67,7 @@ type jsonDocument struct {
 
 func newJSONDocument(w io.Writer, h Header, grouped bool) (*jsonDocument, error) {
 	buf := bufio.NewWriter(w)
-	d := &jsonDocument{buf: buf, enc: newEncoder(buf), grouped: grouped, survey: h}
+	d := &jsonDocument{isoDates: surveyDates(), buf: buf, enc: newEncoder(buf), grouped: grouped, survey: h}
 	d.forCompany(h.Company.ID, h.DateOrder)
 	if grouped {
 		buf.WriteString(`{"companies":[`)

@@ -2,9 +2,12 @@ package workflows_test
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -329,6 +332,7 @@ func buildCLI(b *testing.B) string {
 type cliRun struct {
 	rssMiB float64
 	cpuMs  float64 // user and system CPU time of the whole run
+	lines  int     // of the output
 }
 
 // runCLI pulls a survey of users, served by the fake in this process
@@ -344,21 +348,29 @@ func runCLI(b *testing.B, bin string, users int, format string) cliRun {
 // reads its peak RSS and CPU time.
 func runCLIAgainst(b *testing.B, bin string, target pullTarget, users int, format string) cliRun {
 	b.Helper()
+	return runCLIPull(b, bin, target, fmt.Sprintf("%s with %d users", format, users), format,
+		"survey-results", "--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName)
+}
+
+// runCLIPull runs the CLI binary's pull args as a child process against
+// target, writing format to a file, and reads its peak RSS and CPU time;
+// what names the run in failures.
+func runCLIPull(b *testing.B, bin string, target pullTarget, what, format string, args ...string) cliRun {
+	b.Helper()
 	out := filepath.Join(b.TempDir(), "results."+format)
-	cmd := exec.Command(bin, "--quiet", "survey-results",
-		"--company", keepnettest.CompanyAcmeName, "--enrollment", keepnettest.SurveyName,
-		"--format", format, "--concurrency", strconv.Itoa(benchConcurrency), "-o", out)
+	cmd := exec.Command(bin, append(append([]string{"--quiet"}, args...),
+		"--format", format, "--concurrency", strconv.Itoa(benchConcurrency), "-o", out)...)
 	cmd.Env = append(os.Environ(),
 		keepnet.EnvBaseURL+"="+target.url,
 		keepnet.EnvClientID+"="+target.clientID,
 		keepnet.EnvClientSecret+"="+target.clientSecret,
 	)
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("%s with %d users: %v\n%s", format, users, err, msg)
+		b.Fatalf("%s: %v\n%s", what, err, msg)
 	}
-	info, err := os.Stat(out)
-	if err != nil || info.Size() == 0 {
-		b.Fatalf("%s with %d users: no output (%v)", format, users, err)
+	lines, err := countLines(out)
+	if err != nil || lines == 0 {
+		b.Fatalf("%s: no output (%v)", what, err)
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
@@ -368,6 +380,30 @@ func runCLIAgainst(b *testing.B, bin string, target pullTarget, users int, forma
 	return cliRun{
 		rssMiB: float64(ru.Maxrss) / 1024, // Linux reports KiB
 		cpuMs:  float64(cpu.Microseconds()) / 1000,
+		lines:  lines,
+	}
+}
+
+// countLines counts the lines of the file at path, reading it in small
+// pieces: a child's peak RSS starts at this process's (the child is
+// forked from it), so this process must not grow to read an output.
+func countLines(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	n := 0
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := f.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ package clitest
 import (
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -133,4 +134,22 @@ var AcmeEnrollArgs = []string{
 // Writes counts the requests that could have changed the tenant.
 func Writes(srv *keepnettest.Server) int {
 	return srv.RequestCount(keepnettest.RouteEnrollmentCreate) + srv.RequestCount(keepnettest.RouteEnrollmentSend)
+}
+
+// BreakCompany is a transport that answers 503, as a failing gateway
+// does, to every request of one company to a path ending in Suffix
+// (/users/search when empty); the rest goes to the service.
+type BreakCompany struct{ CompanyID, Suffix string }
+
+// RoundTrip implements http.RoundTripper.
+func (b BreakCompany) RoundTrip(r *http.Request) (*http.Response, error) {
+	suffix := b.Suffix
+	if suffix == "" {
+		suffix = "/users/search"
+	}
+	if strings.HasSuffix(r.URL.Path, suffix) && r.Header.Get("X-KEEPNET-Company-Id") == b.CompanyID {
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable",
+			Header: http.Header{"Content-Type": {"text/html"}}, Body: http.NoBody, Request: r}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

@@ -74,6 +74,21 @@ func (c *CompanyFlags) Selection() (workflows.CompanySelection, error) {
 	return workflows.CompanySelection{Companies: refs, All: c.All}, nil
 }
 
+// Check refuses a selection that is blank, missing, or both all and
+// named companies.
+func (c *CompanyFlags) Check() error {
+	if err := c.CheckNotEmpty(); err != nil {
+		return err
+	}
+	switch {
+	case c.All && (len(c.Companies) > 0 || c.File != ""):
+		return InvalidValue("all-companies", "", "cannot be combined with --company or --companies-file; choose one")
+	case !c.Any():
+		return InvalidValue("company", "", "is missing; pass --company (repeatable), --companies-file or --all-companies")
+	}
+	return nil
+}
+
 // CheckNotEmpty refuses a --company given as blank.
 func (c *CompanyFlags) CheckNotEmpty() error {
 	for _, co := range c.Companies {

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -40,6 +41,7 @@ var optionFlags = map[string]string{
 	"AwardCertificate": "--certificate",
 	"SkipMissing":      "--skip-missing",
 	"SettleWindow":     "--settle-window",
+	"IncludeTests":     "--include-tests",
 }
 
 // OptionFlag is the flag of a request option the library names
@@ -53,4 +55,13 @@ var listingCommands = map[string]string{
 	"training":   "trainings --company …",
 	"group":      "groups --company …",
 	"enrollment": "enrollments --company …",
+}
+
+// FlagWords is a library notice in the CLI's words: the request options
+// it names (workflows.PhishingRequest.IncludeTests, say) as their flags.
+func FlagWords(notice string) string {
+	for option, flag := range optionFlags {
+		notice = strings.ReplaceAll(notice, option+" ", flag+" ")
+	}
+	return notice
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // NoticeSkipped lists, on w, the companies of a pull from all companies
-// that lack the survey.
-func NoticeSkipped(w io.Writer, pull *workflows.Pull[workflows.SurveyRecord], enrollment string) {
+// that have nothing to pull. without names what they all lack (`survey
+// "X"`); empty, each company's own reason is given.
+func NoticeSkipped[R any](w io.Writer, pull *workflows.Pull[R], without string) {
 	if len(pull.Skipped) == 0 {
 		return
 	}
@@ -18,8 +19,18 @@ func NoticeSkipped(w io.Writer, pull *workflows.Pull[workflows.SurveyRecord], en
 	for i, sk := range pull.Skipped {
 		// %q: a name from the server reaches the terminal escaped.
 		names[i] = fmt.Sprintf("%q (%s)", sk.Company.Name, sk.Company.ID)
+		if without == "" {
+			names[i] += ": " + OneLine(FlagWords(sk.Skipped))
+		}
 	}
-	all := len(pull.Skipped) + len(pull.Sources) + len(pull.Failed)
-	fmt.Fprintf(w, "keepnet-flow: skipping %d of %s without survey %q: %s\n",
-		len(pull.Skipped), Count(all, "company", "companies"), enrollment, strings.Join(names, ", "))
+	companies := map[string]bool{}
+	for _, s := range pull.Sources {
+		companies[s.Company.ID] = true
+	}
+	all := Count(len(pull.Skipped)+len(companies)+len(pull.Failed), "company", "companies")
+	if without == "" {
+		fmt.Fprintf(w, "keepnet-flow: skipping %d of %s: %s\n", len(pull.Skipped), all, strings.Join(names, "; "))
+		return
+	}
+	fmt.Fprintf(w, "keepnet-flow: skipping %d of %s without %s: %s\n", len(pull.Skipped), all, without, strings.Join(names, ", "))
 }

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -9,10 +10,22 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// MaxConcurrency bounds --concurrency. Every request in flight holds a
-// goroutine, a connection and a user's records; ten million of them ran
-// the runtime out of memory, and the service answers 429 long before 256.
-const MaxConcurrency = 256
+// The bounds of --concurrency and --rate, the same in every command that
+// takes them.
+const (
+	// MaxConcurrency bounds --concurrency. Every request in flight holds a
+	// goroutine, a connection and a user's records; ten million of them
+	// ran the runtime out of memory, and the service answers 429 long
+	// before 256.
+	MaxConcurrency = 256
+	// MinRate is the slowest --rate: the slowest the adaptive pace goes
+	// itself. Slower, a pull of a few hundred users takes days; at 1e-300
+	// it would never send its first request.
+	MinRate = 0.2
+	// MaxRate is the fastest --rate, far above anything the service
+	// accepts; a larger bound is a typo, not a setting.
+	MaxRate = 1000
+)
 
 // PaceFlags are --concurrency and --rate, of the commands that pull.
 type PaceFlags struct {
@@ -20,8 +33,8 @@ type PaceFlags struct {
 	Rate        float64
 }
 
-// AddPaceFlags registers --concurrency and --rate on cmd; rateHelp says
-// what --rate 0 means there.
+// AddPaceFlags registers --concurrency and --rate on cmd; rateHelp is
+// --rate's help (see RateHelp).
 func AddPaceFlags(cmd *cobra.Command, rateHelp string) *PaceFlags {
 	p := &PaceFlags{}
 	cmd.Flags().IntVar(&p.Concurrency, "concurrency", workflows.DefaultConcurrency, fmt.Sprintf("requests in flight at once (1 to %d)", MaxConcurrency))
@@ -29,15 +42,19 @@ func AddPaceFlags(cmd *cobra.Command, rateHelp string) *PaceFlags {
 	return p
 }
 
-// Check refuses values out of bounds.
+// RateHelp is --rate's help with its bounds; zero says what 0 means
+// there, in parentheses.
+func RateHelp(zero string) string {
+	return fmt.Sprintf("at most this many requests per second, %g to %d %s", MinRate, MaxRate, zero)
+}
+
+// Check refuses values out of bounds (--rate 0: no bound).
 func (p *PaceFlags) Check() error {
-	switch {
-	case p.Concurrency < 1:
-		return InvalidValue("concurrency", fmt.Sprint(p.Concurrency), "must be at least 1")
-	case p.Concurrency > MaxConcurrency:
-		return InvalidValue("concurrency", fmt.Sprint(p.Concurrency), fmt.Sprintf("must be at most %d; the service rate-limits long before that", MaxConcurrency))
-	case p.Rate < 0 || p.Rate != p.Rate: // NaN is not a rate either
-		return InvalidValue("rate", fmt.Sprint(p.Rate), "must be 0 (no limit) or more")
+	if p.Concurrency < 1 || p.Concurrency > MaxConcurrency {
+		return InvalidValue("concurrency", fmt.Sprint(p.Concurrency), fmt.Sprintf("must be from 1 to %d (the service rate-limits long before %d)", MaxConcurrency, MaxConcurrency))
+	}
+	if math.IsNaN(p.Rate) || p.Rate != 0 && !(p.Rate >= MinRate && p.Rate <= MaxRate) {
+		return InvalidValue("rate", fmt.Sprint(p.Rate), fmt.Sprintf("must be 0 (no bound) or from %g to %d requests per second", MinRate, MaxRate))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/iostreams"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // Settings are the global flags that shape the client. The root command
@@ -29,6 +31,9 @@ type Settings struct {
 	SandboxUnstableSet bool
 	Debug              bool   // --debug
 	SecretFile         string // --client-secret-file
+	// NoPaceMemory is --no-pace-memory: neither start from the pace
+	// earlier runs learned nor keep this run's.
+	NoPaceMemory bool
 }
 
 // New returns the factory of one run on ios, and the function that
@@ -58,7 +63,10 @@ type clients struct {
 // come from the environment (KEEPNET_CLIENT_ID, KEEPNET_CLIENT_SECRET,
 // KEEPNET_BASE_URL), or, under --sandbox, from an in-process fake that
 // needs none. --debug adds a redacted HTTP trace and the client's debug
-// log (retries, changes of pace) on stderr.
+// log (retries, changes of pace) on stderr. The pace the service allowed
+// is kept in the state directory for the next run, unless
+// --no-pace-memory says not to; not under --sandbox, whose fake is new on
+// every run.
 func (c *clients) client(ctx context.Context, extra ...keepnet.Option) (*keepnet.Client, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -85,6 +93,13 @@ func (c *clients) client(ctx context.Context, extra ...keepnet.Option) (*keepnet
 		}
 		if creds != nil {
 			opts = append(opts, creds)
+		}
+		if !c.settings.NoPaceMemory {
+			// Without a state directory (no home), the run just starts
+			// without a memory.
+			if dir, err := workflows.DefaultStateDir(); err == nil {
+				opts = append(opts, keepnet.WithPaceMemory(filepath.Join(dir, "pace")))
+			}
 		}
 	}
 	api, err := keepnet.New(opts...)

@@ -2,22 +2,38 @@
 // they are: terminals or not, how wide, and whether progress is wanted.
 // Commands ask it instead of type-asserting *os.File, so tests can fake a
 // terminal (Test) and reach the progress bars and the table widths.
+//
+// Whether stdout is a terminal is decided here, once: a terminal gets the
+// data with control characters escaped (internal/termsafe), since names
+// and answers from customers' directories may hold escape sequences (a
+// clipboard write, a cleared screen) whatever the format; a file or a pipe
+// gets the bytes as they are.
 package iostreams
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"sync"
 
 	"golang.org/x/term"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/termsafe"
 )
 
 // IOStreams are one run's standard streams and what is known of them.
 type IOStreams struct {
-	In     io.Reader // nil when there is none
-	Out    io.Writer // data: CSV, JSON, tables
+	In io.Reader // nil when there is none
+	// Out takes the data: CSV, JSON, tables. On a terminal it escapes
+	// control characters; Flush writes what it holds back.
+	Out    io.Writer
 	ErrOut io.Writer // errors, notices, progress and the --debug trace; safe for concurrent use
+
+	// stdout is the stream Out writes to; screen is Out while stdout is a
+	// terminal.
+	stdout io.Writer
+	screen *termsafe.Writer
 
 	stdoutTTY, stderrTTY bool
 	// width returns the width of the terminal stdout is, 0 when unknown.
@@ -34,10 +50,10 @@ func System() *IOStreams { return New(os.Stdin, os.Stdout, os.Stderr) }
 // on a terminal is treated as one; anything else (a pipe, a file, a
 // buffer) is not.
 func New(in io.Reader, out, errOut io.Writer) *IOStreams {
-	s := &IOStreams{In: in, Out: out, ErrOut: &syncWriter{w: errOut}, width: func() int { return 0 }}
+	s := &IOStreams{In: in, Out: out, stdout: out, ErrOut: &syncWriter{w: errOut}, width: func() int { return 0 }}
 	s.noColor = os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		s.stdoutTTY = true
+		s.SetStdoutTTY(true)
 		s.width = func() int {
 			w, _, err := term.GetSize(int(f.Fd()))
 			if err != nil {
@@ -56,7 +72,7 @@ func New(in io.Reader, out, errOut io.Writer) *IOStreams {
 // SetStdoutTTY or SetStderrTTY says otherwise.
 func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: &syncWriter{w: errOut}, width: func() int { return 0 }}, in, out, errOut
+	return &IOStreams{In: in, Out: out, stdout: out, ErrOut: &syncWriter{w: errOut}, width: func() int { return 0 }}, in, out, errOut
 }
 
 // IsStdoutTTY reports whether stdout is a terminal.
@@ -65,8 +81,30 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
-// SetStdoutTTY makes stdout a terminal, or not (tests).
-func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }
+// SetStdoutTTY makes stdout a terminal, or not (tests): Out escapes what
+// a terminal would act on, or keeps the bytes. Commands take Out when
+// they run, so it is set before.
+func (s *IOStreams) SetStdoutTTY(tty bool) {
+	s.stdoutTTY = tty
+	s.screen, s.Out = nil, s.stdout
+	if tty {
+		s.screen = termsafe.NewWriter(s.stdout)
+		s.Out = s.screen
+	}
+}
+
+// Flush writes what Out holds back on a terminal: the start of a
+// character that a further write would have completed, escaped as the
+// invalid text it now is. The run calls it once, whatever its outcome.
+func (s *IOStreams) Flush() error {
+	if s.screen == nil {
+		return nil
+	}
+	if err := s.screen.Flush(); err != nil {
+		return fmt.Errorf("write stdout: %w", err)
+	}
+	return nil
+}
 
 // SetStderrTTY makes stderr a terminal, or not (tests).
 func (s *IOStreams) SetStderrTTY(tty bool) { s.stderrTTY = tty }

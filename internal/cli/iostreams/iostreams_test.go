@@ -41,3 +41,29 @@ func TestFilesThatAreNoTerminals(t *testing.T) {
 		t.Error("a regular file is taken for a terminal")
 	}
 }
+
+// Data on a terminal reaches it with control characters escaped, a
+// character cut between two writes included; a stream that is no terminal
+// keeps the bytes.
+func TestTerminalStdoutIsEscaped(t *testing.T) {
+	s, _, out, _ := Test()
+	if _, err := io.WriteString(s.Out, "raw\x1b[2J\n"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "raw\x1b[2J\n" {
+		t.Errorf("a buffer got %q, want the bytes as written", out.String())
+	}
+	out.Reset()
+	s.SetStdoutTTY(true)
+	for _, part := range []string{"Evil\x1b]52;c;x\x07 Co \xc2", "\x9b2J\n", "\xe2\x82"} {
+		if _, err := io.WriteString(s.Out, part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := `Evil\x1b]52;c;x\x07 Co \x9b2J` + "\n" + `\xe2\x82`; out.String() != want {
+		t.Errorf("the terminal got %q, want %q", out.String(), want)
+	}
+}

@@ -28,6 +28,7 @@ type Options struct {
 
 	Company string // empty for the companies listing
 	Search  string
+	CSVRaw  bool
 	Output  *cmdutil.OutputFlags
 }
 
@@ -42,8 +43,8 @@ func NewOptions(f *cmdutil.Factory) *Options {
 	}
 }
 
-// AddFlags registers --search, --format and --output, and --company when
-// the listing is of one company's things.
+// AddFlags registers --search, --csv-raw, --format and --output, and
+// --company when the listing is of one company's things.
 func AddFlags(f *cmdutil.Factory, cmd *cobra.Command, opts *Options, withCompany bool) {
 	if withCompany {
 		cmd.Flags().StringVar(&opts.Company, "company", "", "customer company, by name or ID (see 'keepnet-flow companies')")
@@ -51,6 +52,7 @@ func AddFlags(f *cmdutil.Factory, cmd *cobra.Command, opts *Options, withCompany
 		_ = cmd.RegisterFlagCompletionFunc("company", cmdutil.Complete(f, cmdutil.CompleteCompanies))
 	}
 	cmd.Flags().StringVar(&opts.Search, "search", "", "only names containing this text (case-insensitive)")
+	cmd.Flags().BoolVar(&opts.CSVRaw, "csv-raw", false, "csv: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	opts.Output = cmdutil.AddOutputFlags(cmd, string(table.Text), string(table.JSON), string(table.CSV))
 }
 
@@ -107,6 +109,7 @@ func Run(ctx context.Context, opts *Options, list func(ctx context.Context, form
 	if opts.Output.ToStdout() {
 		l.Table.MaxWidth = opts.IO.TerminalWidth()
 	}
+	l.Table.CSVRaw = opts.CSVRaw
 	if err := table.Write(dest, format, l.Table, l.Value); err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func TestListingCommandsBadInput(t *testing.T) {
 // Customers' names a spreadsheet would run are neutralised in the listing
 // CSVs, as in the survey CSVs; --csv-raw keeps them as sent.
 func TestListingCSVNeutralisesFormulas(t *testing.T) {
-	srv := cliFake(t)
+	srv := clitest.Fake(t)
 	hostile := []string{"=cmd|' /C calc'!A0", "+Sales Co", "-Minus Co", "@Sum Co", "\tTab Co", "\rCR Co"}
 	for _, name := range hostile {
 		srv.AddCompany(name, true)
@@ -119,7 +119,7 @@ func TestListingCSVNeutralisesFormulas(t *testing.T) {
 		if raw {
 			args = append(args, "--csv-raw")
 		}
-		code, out, errOut := cliRun(args...)
+		code, out, errOut := clitest.Run(args...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}

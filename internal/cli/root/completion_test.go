@@ -32,6 +32,14 @@ func TestCompletion(t *testing.T) {
 			[]string{"GMT Standard Time\t(UTC+00:00) Dublin, Edinburgh, Lisbon, London"}, nil},
 		{"listing --company", []string{"groups", "--company", ""}, []string{keepnettest.CompanyAcmeName + "\t" + keepnettest.CompanyAcmeID}, nil},
 		{"no company yet: nothing", []string{"enroll", "--training", ""}, nil, []string{"Phishing"}},
+		{"training enrollments", []string{"training-results", "--enrollment", ""},
+			[]string{keepnettest.TrainingEnrollmentName + "\t" + keepnettest.EnrollmentAcmeTrainingID, keepnettest.EnrollmentGlobexTrainingName + "\t" + keepnettest.EnrollmentGlobexTrainingID},
+			[]string{keepnettest.SurveyName, keepnettest.EnrollmentGlobexInfographicName}},
+		{"training enrollments of a type and a company", []string{"training-results", "--company", "Globex Retail", "--type", "Infographic", "--enrollment", ""},
+			[]string{keepnettest.EnrollmentGlobexInfographicName + "\t" + keepnettest.EnrollmentGlobexInfographicID}, []string{keepnettest.EnrollmentGlobexTrainingName}},
+		{"training formats", []string{"training-results", "-f", ""}, []string{"ndjson", "json", "csv"}, []string{"csv-wide"}},
+		{"simulation channels", []string{"phishing-results", "--channel", ""}, []string{"phishing", "smishing", "quishing"}, nil},
+		{"phishing formats", []string{"phishing-results", "-f", ""}, []string{"ndjson", "csv-wide"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := clitest.Run(append([]string{"__complete"}, tc.args...)...)

@@ -14,10 +14,12 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/enrollments"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/factory"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/groups"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/phishingresults"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/sandbox"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyresults"
 	synccmd "github.com/keepnet-flow/keepnet-flow/internal/cli/sync"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/trainingresults"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/trainings"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/version"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -29,10 +31,10 @@ func NewCmdRoot(f *cmdutil.Factory, settings *factory.Settings) *cobra.Command {
 	var showVersion, quiet bool
 	root := &cobra.Command{
 		Use:   "keepnet-flow",
-		Short: "Run Keepnet Labs reseller flows: survey results and enrollments across customers",
+		Short: "Run Keepnet Labs reseller flows: survey, training and phishing results and enrollments across customers",
 		Long: `keepnet-flow runs the Keepnet Labs API flows a reseller (MSSP) needs across its
-customer companies: pulling survey results user by user, and creating and
-sending training enrollments exactly once.
+customer companies: pulling survey, training and phishing simulation results
+user by user, and creating and sending training enrollments exactly once.
 
 Credentials come from KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET (Company >
 Company Settings > REST API), or the secret from a file
@@ -108,12 +110,15 @@ output is complete.`,
 	flags.BoolVar(&settings.Debug, "debug", false, "trace HTTP requests, retries and changes of pace to stderr (secrets and tokens redacted)")
 	flags.BoolVarP(&quiet, "quiet", "q", false, "no progress or notices on stderr; errors only")
 	flags.StringVar(&settings.SecretFile, "client-secret-file", "", "read the client secret from `FILE` (- for stdin) instead of KEEPNET_CLIENT_SECRET")
+	flags.BoolVar(&settings.NoPaceMemory, "no-pace-memory", false, "find the service's rate limit afresh: do not start at the pace earlier runs learned, nor keep this run's")
 
 	root.AddCommand(
 		sandbox.NewCmdSandbox(f, nil),
 		version.NewCmdVersion(f, nil),
 		surveyresults.NewCmdSurveyResults(f, nil),
 		surveyreport.NewCmdSurveyReport(f, nil),
+		trainingresults.NewCmdTrainingResults(f, nil),
+		phishingresults.NewCmdPhishingResults(f, nil),
 		enroll.NewCmdEnroll(f, nil),
 		companies.NewCmdCompanies(f, nil),
 		trainings.NewCmdTrainings(f, nil),

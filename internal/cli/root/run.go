@@ -1,6 +1,7 @@
 package root
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -60,6 +61,7 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, ownsProce
 	if err == nil {
 		err = root.ExecuteContext(ctx)
 	}
+	err = cmp.Or(err, ios.Flush()) // flushed whatever the outcome
 	// A run that completed despite a late signal is a success; any other
 	// outcome after a signal is reported as the signal's.
 	if sig, ok := stoppedBy.Load().(syscall.Signal); ok && err != nil {

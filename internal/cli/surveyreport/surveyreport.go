@@ -83,7 +83,7 @@ fetched completely; 2 bad input (nothing written); 1 other failures.`,
 	flags.StringVarP(&opts.Format, "format", "f", formatHTML, "output format: "+strings.Join(formats, ", "))
 	flags.StringVarP(&opts.Output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	flags.StringVar(&opts.Title, "title", "", "the HTML report's title (default: the survey's name)")
-	opts.Pace = cmdutil.AddPaceFlags(cmd, "at most this many requests per second (0: no limit)")
+	opts.Pace = cmdutil.AddPaceFlags(cmd, cmdutil.RateHelp("(0: no limit)"))
 	_ = cmd.MarkFlagFilename("from", "ndjson", "json") // the flag exists: cannot fail
 	cmd.MarkFlagsMutuallyExclusive("from", "company")
 	cmd.MarkFlagsMutuallyExclusive("from", "all-companies")
@@ -195,7 +195,7 @@ func fromPull(ctx context.Context, opts *Options, b *surveyreport.Builder) (surv
 	if err != nil {
 		return surveyreport.Stats{}, err
 	}
-	cmdutil.NoticeSkipped(opts.IO.Progress(), pull, opts.Enrollment)
+	cmdutil.NoticeSkipped(opts.IO.Progress(), pull, fmt.Sprintf("survey %q", opts.Enrollment))
 	bar := cmdutil.NewUsersProgress(opts.IO, client.Pace)
 	defer bar.Stop()
 	return b.AddPull(ctx, pull, func(_ workflows.SurveyRecord, failed *workflows.CompanyError) {

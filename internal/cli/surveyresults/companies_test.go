@@ -2,7 +2,6 @@ package surveyresults_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,26 +174,10 @@ func TestSurveyResultsAcrossCompaniesBadInput(t *testing.T) {
 	}
 }
 
-// breakCompany answers 503 to every request of one company to the path
-// ending in suffix (default: users/search).
-type breakCompany struct{ companyID, suffix string }
-
-func (b breakCompany) RoundTrip(r *http.Request) (*http.Response, error) {
-	suffix := b.suffix
-	if suffix == "" {
-		suffix = "/users/search"
-	}
-	if strings.HasSuffix(r.URL.Path, suffix) && r.Header.Get("X-KEEPNET-Company-Id") == b.companyID {
-		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable",
-			Header: http.Header{"Content-Type": {"text/html"}}, Body: http.NoBody, Request: r}, nil
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 func TestSurveyResultsOneCompanyFailingExits3(t *testing.T) {
 	clitest.Fake(t, keepnettest.WithUsers(6))
 	target := filepath.Join(t.TempDir(), "all.ndjson")
-	code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyAcmeID})},
+	code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(clitest.BreakCompany{CompanyID: keepnettest.CompanyAcmeID})},
 		append(allSurveyArgs, "-o", target)...)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, errOut)
@@ -214,7 +197,7 @@ func TestSurveyResultsOneCompanyFailingExits3(t *testing.T) {
 	}
 
 	// In json, the failed company keeps its group, with the error.
-	code, out, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyAcmeID})},
+	code, out, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(clitest.BreakCompany{CompanyID: keepnettest.CompanyAcmeID})},
 		append(allSurveyArgs, "--format", "json")...)
 	if code != 3 {
 		t.Fatalf("json: exit %d, want 3; stderr %q", code, errOut)
@@ -314,7 +297,7 @@ func TestSurveyResultsWithoutResumeKeepsNothing(t *testing.T) {
 	clitest.Fake(t, keepnettest.WithUsers(3))
 	dir := t.TempDir()
 	target := filepath.Join(dir, "out.ndjson")
-	if code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyAcmeID})}, append(allSurveyArgs, "-o", target)...); code != 3 {
+	if code, _, errOut := surveyRunWith([]keepnet.Option{keepnet.WithTransport(clitest.BreakCompany{CompanyID: keepnettest.CompanyAcmeID})}, append(allSurveyArgs, "-o", target)...); code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, errOut)
 	}
 	if names := clitest.DirEntries(t, dir); len(names) != 1 || names[0] != "out.ndjson" {
@@ -324,7 +307,7 @@ func TestSurveyResultsWithoutResumeKeepsNothing(t *testing.T) {
 
 func TestSurveyResultsCompanyWhoseLookupFails(t *testing.T) {
 	clitest.Fake(t, keepnettest.WithUsers(5))
-	broken := []keepnet.Option{keepnet.WithTransport(breakCompany{companyID: keepnettest.CompanyGlobexID, suffix: "/enrollments/search"})}
+	broken := []keepnet.Option{keepnet.WithTransport(clitest.BreakCompany{CompanyID: keepnettest.CompanyGlobexID, Suffix: "/enrollments/search"})}
 	code, out, errOut := surveyRunWith(broken, append(allSurveyArgs, "--format", "json")...)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3; stderr %q", code, errOut)

@@ -1,6 +1,8 @@
 package surveyresults_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/clitest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
 // TestSurveyResultsShowsThePace: against a hidden rate limit, --debug logs
@@ -40,4 +43,56 @@ func TestSurveyResultsShowsThePace(t *testing.T) {
 	if strings.Contains(errOut, srv.ClientSecret) {
 		t.Error("the client secret appears in stderr")
 	}
+}
+
+// TestPaceMemoryAcrossRuns: a run under a hidden limit keeps the pace it
+// found in the state directory, readable by its owner only; the next run
+// starts from it and --debug says so; --no-pace-memory neither uses it nor
+// keeps one.
+func TestPaceMemoryAcrossRuns(t *testing.T) {
+	srv := clitest.Fake(t, keepnettest.WithUsers(120), keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 40, Burst: 5}))
+	code, _, errOut := runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--quiet")...)
+	if code != 0 {
+		t.Fatalf("first run: exit %d, stderr %q", code, errOut)
+	}
+	if srv.Counts().RateLimited == 0 {
+		t.Fatal("the limit never refused a request: the test proves nothing")
+	}
+	paceDir := filepath.Join(os.Getenv(workflows.EnvStateDir), "pace")
+	kept := clitest.DirEntries(t, paceDir)
+	if len(kept) != 1 {
+		t.Fatalf("pace memory holds %v, want one file", kept)
+	}
+	info, err := os.Stat(filepath.Join(paceDir, kept[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("pace memory mode %v, want 0600", info.Mode().Perm())
+	}
+	b, _ := os.ReadFile(filepath.Join(paceDir, kept[0]))
+	for _, s := range []string{srv.ClientSecret, srv.ClientID, srv.URL} {
+		if strings.Contains(string(b)+kept[0], s) {
+			t.Errorf("the pace memory names %q: %s", s, b)
+		}
+	}
+
+	_, _, errOut = runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--debug")...)
+	if !strings.Contains(errOut, "pace starts from memory") {
+		t.Errorf("the second run's --debug does not say it starts from the memory:\n%s", firstLines(errOut, 5))
+	}
+
+	t.Setenv(workflows.EnvStateDir, t.TempDir())
+	_, _, errOut = runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--debug", "--no-pace-memory")...)
+	if strings.Contains(errOut, "pace starts") {
+		t.Errorf("--no-pace-memory consulted the memory:\n%s", firstLines(errOut, 5))
+	}
+	if _, err := os.Stat(filepath.Join(os.Getenv(workflows.EnvStateDir), "pace")); !os.IsNotExist(err) {
+		t.Errorf("--no-pace-memory kept a memory: %v", err)
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[:min(n, len(lines))], "\n")
 }

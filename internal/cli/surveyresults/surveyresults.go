@@ -5,12 +5,15 @@ package surveyresults
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/cmdutil"
-	"github.com/keepnet-flow/keepnet-flow/internal/cli/iostreams"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/pullcmd"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -18,24 +21,14 @@ import (
 
 // Options are the survey-results command's.
 type Options struct {
-	IO          *iostreams.IOStreams
-	Client      func(ctx context.Context, opts ...keepnet.Option) (*keepnet.Client, error)
-	HowFar      *cmdutil.HowFar
-	OwnsProcess bool
-
-	Companies   *cmdutil.CompanyFlags
+	Run         pullcmd.Spec[workflows.SurveyRecord]
 	Enrollment  string
-	Resume      bool
-	Format      string
-	Output      string
-	Pace        *cmdutil.PaceFlags
-	CSVRaw      bool
 	QuestionIDs bool
 }
 
 // NewCmdSurveyResults pulls a survey's results, user by user.
 func NewCmdSurveyResults(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Client: f.Client, HowFar: f.HowFar, OwnsProcess: f.OwnsProcess}
+	opts := &Options{Run: pullcmd.Spec[workflows.SurveyRecord]{IO: f.IOStreams, Client: f.Client, HowFar: f.HowFar, OwnsProcess: f.OwnsProcess}}
 	cmd := &cobra.Command{
 		Use:   "survey-results",
 		Short: "Pull customers' survey results, one record per user",
@@ -67,16 +60,10 @@ written); 130, 143, 129 stopped by a signal (nothing written); 1 otherwise.`,
 		},
 	}
 	flags := cmd.Flags()
-	opts.Companies = cmdutil.AddCompanyFlags(f, cmd, "every company the credentials manage (those without the survey are skipped)")
-	flags.BoolVar(&opts.Resume, "resume", false, "keep a journal beside -o FILE so that a rerun fetches only what is missing")
+	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the survey are skipped)", surveyout.Formats(), "csv, csv-wide")
 	flags.StringVar(&opts.Enrollment, "enrollment", "", "survey enrollment, by name or ID")
-	flags.StringVarP(&opts.Format, "format", "f", surveyout.NDJSON, "output format: "+strings.Join(surveyout.Formats(), ", "))
-	flags.StringVarP(&opts.Output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
-	opts.Pace = cmdutil.AddPaceFlags(cmd, "at most this many requests per second (0: no bound; either way the pace adapts to the service's 429s)")
-	flags.BoolVar(&opts.CSVRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&opts.QuestionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("enrollment", cmdutil.Complete(f, cmdutil.CompleteSurveys))
 	return cmd
 }
@@ -84,32 +71,13 @@ written); 130, 143, 129 stopped by a signal (nothing written); 1 otherwise.`,
 // validate checks the flags that need no API call, so that bad input fails
 // before anything is fetched or written.
 func (o *Options) validate() error {
-	if err := cmdutil.CheckOutputIsFile(o.Output); err != nil {
+	if err := o.Run.Flags.Check(); err != nil {
 		return err
 	}
-	format, err := cmdutil.CanonicalFormat(o.Format, surveyout.Formats())
-	if err != nil {
-		return err
-	}
-	o.Format = format
-	if err := o.Companies.CheckNotEmpty(); err != nil {
-		return err
-	}
-	c := o.Companies
-	switch {
-	case c.All && (len(c.Companies) > 0 || c.File != ""):
-		return cmdutil.InvalidValue("all-companies", "", "cannot be combined with --company or --companies-file; choose one")
-	case !c.Any():
-		return cmdutil.InvalidValue("company", "", "is missing; pass --company (repeatable), --companies-file or --all-companies")
-	case o.Resume && (o.Output == "" || o.Output == "-"):
-		return cmdutil.InvalidValue("resume", "", "needs -o FILE: the journal is kept beside the output")
-	case strings.TrimSpace(o.Enrollment) == "":
+	if strings.TrimSpace(o.Enrollment) == "" {
 		return cmdutil.InvalidValue("enrollment", "", "is empty; pass a name or ID")
 	}
-	if err := o.Pace.Check(); err != nil {
-		return err
-	}
-	if o.QuestionIDs && o.Format != surveyout.CSVWide {
+	if o.QuestionIDs && o.Run.Flags.Format != surveyout.CSVWide {
 		return cmdutil.InvalidValue("question-ids", "", "applies to --format csv-wide only; the other formats carry questionId in every answer")
 	}
 	return nil
@@ -119,33 +87,81 @@ func resultsRun(ctx context.Context, opts *Options) error {
 	if err := opts.validate(); err != nil {
 		return err
 	}
-	companies, err := opts.Companies.Refs()
+	companies, err := opts.Run.Flags.Companies.Refs()
 	if err != nil {
 		return err
 	}
-	if opts.OwnsProcess {
-		tuneRuntimeForPull()
+	s := &opts.Run
+	s.Journal = pullcmd.JournalSpec[workflows.SurveyRecord]{
+		Command:    "survey-results",
+		VersionKey: "keepnetFlowSurveyJournal",
+		Header:     journalHeader{Version: journalVersion, Enrollment: opts.Enrollment, Companies: companies, All: s.Flags.Companies.All},
+		Describe:   describeJournal,
+		Key:        func(r workflows.SurveyRecord) string { return r.CompanyID + "/" + r.TargetUserResourceID },
+		Complete:   func(r workflows.SurveyRecord) bool { return r.Error == "" },
+		Adopt: func(kept, partial workflows.SurveyRecord) workflows.SurveyRecord {
+			kept.CompanyID, kept.CompanyName = partial.CompanyID, partial.CompanyName
+			kept.EnrollmentID, kept.EnrollmentName = partial.EnrollmentID, partial.EnrollmentName
+			return kept
+		},
 	}
-	// The output is opened before any API call, so an unwritable path
-	// costs nothing. A file is written as a nameless temporary file in the
-	// target's directory until the pull has finished.
-	out, err := cmdutil.OpenOutput(opts.Output, opts.IO.Out)
-	if err != nil {
-		return err
+	s.Open = func(ctx context.Context, c *keepnet.Client, req pullcmd.Request[workflows.SurveyRecord]) (*workflows.Pull[workflows.SurveyRecord], error) {
+		return workflows.OpenSurveyResults(ctx, c, workflows.SurveyRequest{Companies: req.Companies, Enrollment: opts.Enrollment, Concurrency: req.Concurrency, SpoolDir: req.SpoolDir, Reuse: req.Reuse})
 	}
-	defer out.Abort() //nolint:errcheck // after Commit it does nothing; on failure the run's own error is the one to report
-	var journal *surveyJournal
-	if opts.Resume {
-		if !out.Atomic() {
-			return cmdutil.InvalidValue("resume", opts.Output, "needs -o to name a regular file, which is replaced only when complete")
+	s.NewSink = func(p *workflows.Pull[workflows.SurveyRecord], w io.Writer, spoolDir string, across bool) (pullcmd.Sink[workflows.SurveyRecord], error) {
+		// One company's output has the company's header up front, a
+		// grouped one a header per group.
+		var header surveyout.Header
+		if !across {
+			header = surveyout.HeaderOf(p.Sources[0])
 		}
-		journal, err = openJournal(opts.Output, journalHeader{Version: journalVersion, Enrollment: opts.Enrollment, Companies: companies, All: opts.Companies.All})
-		if err != nil {
-			return err
-		}
-		defer journal.close() //nolint:errcheck // what matters was written record by record; a second close after remove is harmless
+		sw, err := surveyout.New(s.Flags.Format, w, header, surveyout.Options{SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, QuestionIDs: opts.QuestionIDs, Grouped: across})
+		return sink{sw}, err
 	}
-	w := &writing{opts: opts, out: out, journal: journal, grouped: opts.Companies.Across()}
-	opts.HowFar.Set(w.howFar)
-	return w.run(ctx, workflows.CompanySelection{Companies: companies, All: opts.Companies.All})
+	s.SourceOf = func(r workflows.SurveyRecord) (string, string) { return r.CompanyID, r.EnrollmentID }
+	s.Of = func(p *workflows.Pull[workflows.SurveyRecord]) string { return fmt.Sprintf("%q", p.Sources[0].Name) }
+	s.In = func(p *workflows.Pull[workflows.SurveyRecord], co workflows.Company, _ *workflows.ListingError) string {
+		for _, src := range p.Sources {
+			if src.Company.ID == co.ID {
+				return fmt.Sprintf("survey %q", src.Name)
+			}
+		}
+		return fmt.Sprintf("survey %q", opts.Enrollment)
+	}
+	s.SourcesNoun = "companies"
+	s.Skipped = func(w io.Writer, p *workflows.Pull[workflows.SurveyRecord]) {
+		cmdutil.NoticeSkipped(w, p, fmt.Sprintf("survey %q", opts.Enrollment))
+	}
+	return pullcmd.Run(ctx, s)
+}
+
+// sink writes survey records through surveyout.
+type sink struct{ surveyout.Writer }
+
+func (s sink) BeginSource(src *workflows.Source) error {
+	return s.Writer.BeginCompany(surveyout.HeaderOf(src))
+}
+
+func (s sink) BeginCompany(co workflows.Company) error {
+	return s.Writer.BeginCompany(surveyout.Header{Company: co})
+}
+
+func (s sink) Write(rec workflows.SurveyRecord) error { return s.WriteUser(rec.UserResult) }
+
+// journalVersion is the journal format's version, in its first line.
+const journalVersion = 1
+
+// journalHeader is a survey journal's first line: what run it belongs to.
+type journalHeader struct {
+	Version    int      `json:"keepnetFlowSurveyJournal"`
+	Enrollment string   `json:"enrollment"`
+	Companies  []string `json:"companies,omitempty"`
+	All        bool     `json:"allCompanies,omitempty"`
+}
+
+func describeJournal(line []byte) string {
+	var h journalHeader
+	_ = json.Unmarshal(line, &h) // checked as JSON already; what is missing stays empty
+	sel := pullcmd.DescribeSelection(h.Companies, h.All)
+	return fmt.Sprintf("enrollment %q, %s", h.Enrollment, sel)
 }

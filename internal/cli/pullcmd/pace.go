@@ -1,4 +1,4 @@
-package surveyresults
+package pullcmd
 
 import (
 	"fmt"
