@@ -298,3 +298,62 @@ func Bars(title string, categories []string, s Series, color string, width int) 
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// Grouped draws, for each series, one thin bar per category: each the
+// share of the series' total (rates that are not parts of one whole, such
+// as a simulation's opened, clicked and reported rates). A count below 0
+// is one the series does not have: no bar, and "–".
+func Grouped(title string, ss []Series, categories []string, colors []string, width int) string {
+	const bar, gap = 9, 3
+	plotLeft := float64(labelWidth)
+	plotWidth := float64(width-labelWidth) - 60
+	var b svgBuilder
+	labels := labelsOf(ss)
+	tops := make([]float64, len(ss))
+	lines := make([][]string, len(ss))
+	sizes := make([]float64, len(ss))
+	y := float64(axisHeight)
+	for i, l := range labels {
+		lines[i] = Wrap(l, labelColumns)
+		tops[i] = y
+		sizes[i] = math.Max(float64(len(categories)*(bar+gap)-gap), float64(len(lines[i])*lineHeight+6))
+		y += sizes[i] + rowGap
+	}
+	height := y - rowGap/2
+	b.open(width, height, title)
+	for t := 0.0; t <= 1+1e-9; t += 0.25 {
+		x := plotLeft + t*plotWidth
+		b.printf(`<line x1="%.1f" x2="%.1f" y1="%d" y2="%.1f" class="grid"/>`, x, x, axisHeight-4, height)
+		b.printf(`<text x="%.1f" y="12" class="tick" text-anchor="middle">%s</text>`, x, Rate(t))
+	}
+	for i, s := range ss {
+		weight := ""
+		if s.Bold {
+			weight = ` font-weight="600"`
+		}
+		first := tops[i] + (sizes[i]-float64(len(lines[i])*lineHeight))/2 + 11
+		b.printf(`<text x="0" y="%.1f" class="lbl"%s>`, first, weight)
+		for k, l := range lines[i] {
+			if k == 0 {
+				b.printf(`<tspan x="0">%s</tspan>`, esc(l))
+				continue
+			}
+			b.printf(`<tspan x="0" dy="%d">%s</tspan>`, lineHeight, esc(l))
+		}
+		b.printf(`</text><text x="%d" y="%.1f" class="n" text-anchor="end">n=%d</text>`, labelWidth-10, first, s.Total)
+		top := tops[i] + (sizes[i]-float64(len(categories)*(bar+gap)-gap))/2
+		for j, c := range s.Counts {
+			by := top + float64(j*(bar+gap))
+			if c < 0 || s.Total <= 0 {
+				b.printf(`<text x="%.1f" y="%.1f" class="n">–</text>`, plotLeft+4, by+bar-1)
+				continue
+			}
+			share := float64(c) / float64(s.Total)
+			w := share * plotWidth
+			b.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%d" fill="%s"><title>%s</title></rect>`,
+				plotLeft, by, w, bar, colors[j], esc(fmt.Sprintf("%s, %s: %d of %d (%s)", s.Label, categories[j], c, s.Total, Percent(c, s.Total))))
+			b.printf(`<text x="%.1f" y="%.1f" class="val">%s</text>`, plotLeft+w+4, by+bar-1, Percent(c, s.Total))
+		}
+	}
+	return b.html()
+}
