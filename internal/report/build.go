@@ -79,14 +79,28 @@ func Build(c *Collector, p Period, asOf time.Time) *Pack {
 		}
 		return ok
 	}
+	kept := map[*companyIn]bool{}
+	for _, co := range c.companies {
+		kept[co] = true
+	}
+	// of is a record's company, nil for one left out (Only).
+	of := func(id, name string) *companyIn {
+		if co := c.byKey[companyKey(workflows.Company{ID: id, Name: name})]; kept[co] {
+			return co
+		}
+		return nil
+	}
 	for _, r := range c.training {
-		co := c.company(workflows.Company{ID: r.CompanyID, Name: r.CompanyName})
-		if in(co, "t\x00"+r.EnrollmentID, r.StartDate, fmt.Sprintf("training enrollment %q (%s)", r.EnrollmentName, r.EnrollmentID)) {
+		co := of(r.CompanyID, r.CompanyName)
+		if co != nil && in(co, "t\x00"+r.EnrollmentID, r.StartDate, fmt.Sprintf("training enrollment %q (%s)", r.EnrollmentName, r.EnrollmentID)) {
 			training[co] = append(training[co], r)
 		}
 	}
 	for _, r := range c.phishing {
-		co := c.company(workflows.Company{ID: r.CompanyID, Name: r.CompanyName})
+		co := of(r.CompanyID, r.CompanyName)
+		if co == nil {
+			continue
+		}
 		if r.Test {
 			tests++
 			continue
@@ -97,8 +111,9 @@ func Build(c *Collector, p Period, asOf time.Time) *Pack {
 		}
 	}
 	for _, r := range c.surveys {
-		co := c.company(workflows.Company{ID: r.CompanyID, Name: r.CompanyName})
-		surveys[co] = append(surveys[co], r)
+		if co := of(r.CompanyID, r.CompanyName); co != nil {
+			surveys[co] = append(surveys[co], r)
+		}
 	}
 	for _, co := range c.companies {
 		cu := &Customer{Company: co.co, Problems: slices.Concat(co.problems, unplaced[co])}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -210,6 +211,30 @@ func (c *Collector) Problems() []string {
 	return out
 }
 
+// learnOrder takes the company's day/month order from a date the service
+// wrote and its ISO 8601 companion in a saved pull (written in the order
+// the company's settings name): the reading of raw that gives iso's day is
+// the company's. A date whose day and month are the same tells nothing.
+func (c *Collector) learnOrder(co workflows.Company, raw keepnetdate.Time, iso string) {
+	if raw.IsZero() || len(iso) < len("2006-01-02") {
+		return
+	}
+	in := c.company(co)
+	if in.order != keepnetdate.Unknown {
+		return
+	}
+	day := iso[:len("2006-01-02")]
+	var found []keepnetdate.Order
+	for _, o := range []keepnetdate.Order{keepnetdate.DayFirst, keepnetdate.MonthFirst} {
+		if t, err := raw.ParseAs(o, time.UTC); err == nil && t.Format(time.DateOnly) == day {
+			found = append(found, o)
+		}
+	}
+	if len(found) == 1 {
+		in.order = found[0]
+	}
+}
+
 // dateOrder is the company's day/month order: its setting's, else what
 // its records' dates show.
 func (in *companyIn) dateOrder() keepnetdate.Order {
@@ -239,4 +264,26 @@ func nameOf(co workflows.Company) string {
 		return co.ID
 	}
 	return "(unnamed company)"
+}
+
+// Only keeps, of the companies collected, those refs name, by ID or by
+// name in any case, in the order named; the others are left out of the
+// pack. A ref that names no company collected is an *InputError.
+func (c *Collector) Only(refs []string) error {
+	var kept []*companyIn
+	for _, ref := range refs {
+		ref = strings.TrimSpace(ref)
+		i := slices.IndexFunc(c.companies, func(in *companyIn) bool { return in.co.ID == ref })
+		if i < 0 {
+			i = slices.IndexFunc(c.companies, func(in *companyIn) bool { return strings.EqualFold(in.co.Name, ref) })
+		}
+		if i < 0 {
+			return &workflows.InputError{Field: "company", Value: ref, Reason: fmt.Sprintf("is in none of the inputs (they hold %d companies)", len(c.companies))}
+		}
+		if !slices.Contains(kept, c.companies[i]) {
+			kept = append(kept, c.companies[i])
+		}
+	}
+	c.companies = kept
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/report"
 	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -128,6 +129,50 @@ func render(t testing.TB, p *report.Pack, opts report.WriteOptions) map[string]s
 			t.Fatal(err)
 		}
 		out[filepath.Base(path)] = string(b)
+	}
+	return out
+}
+
+// orders are the fake's companies' day/month orders, by ID.
+func orders(srv *keepnettest.Server) map[string]keepnetdate.Order {
+	out := map[string]keepnetdate.Order{}
+	for _, co := range srv.Companies() {
+		out[co.ID] = keepnetdate.OrderOfFormat(co.DateFormat)
+	}
+	return out
+}
+
+func iso(t keepnetdate.Time, o keepnetdate.Order) string {
+	s, _ := t.ISO(o)
+	return s
+}
+
+// Saved records as the results commands write them: each service date
+// with its ISO 8601 companion, read in the company's order.
+type (
+	savedTraining struct {
+		workflows.TrainingRecord
+		StartDateISO string `json:"startDateIso,omitempty"`
+		DueDateISO   string `json:"dueDateIso,omitempty"`
+	}
+	savedPhishing struct {
+		workflows.PhishingRecord
+		JobStartDateISO string `json:"jobStartDateIso,omitempty"`
+	}
+)
+
+func saveTraining(rs []workflows.TrainingRecord, o map[string]keepnetdate.Order) []savedTraining {
+	out := make([]savedTraining, len(rs))
+	for i, r := range rs {
+		out[i] = savedTraining{r, iso(r.StartDate, o[r.CompanyID]), iso(r.DueDate, o[r.CompanyID])}
+	}
+	return out
+}
+
+func savePhishing(rs []workflows.PhishingRecord, o map[string]keepnetdate.Order) []savedPhishing {
+	out := make([]savedPhishing, len(rs))
+	for i, r := range rs {
+		out[i] = savedPhishing{r, iso(r.JobStartDate, o[r.CompanyID])}
 	}
 	return out
 }

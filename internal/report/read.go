@@ -84,6 +84,14 @@ type probe struct {
 	DueDate              *json.RawMessage `json:"dueDate"`
 	Answers              *json.RawMessage `json:"answers"`
 	Interactions         *json.RawMessage `json:"interactions"`
+
+	// The ISO 8601 companions the results commands write beside the
+	// service's dates, in the company's day/month order when its
+	// settings named it: they tell a saved pull's reader that order.
+	StartDateISO           string `json:"startDateIso"`
+	JobStartDateISO        string `json:"jobStartDateIso"`
+	DueDateISO             string `json:"dueDateIso"`
+	LastInteractionDateISO string `json:"lastInteractionDateIso"`
 }
 
 // walk collects the records in v: v itself, or those in its lists and
@@ -122,6 +130,7 @@ func (rd *reader) walk(v json.RawMessage, ctx enclosing, depth int) error {
 			}
 			r.CompanyID, r.CompanyName = cmp.Or(r.CompanyID, ctx.company.ID), cmp.Or(r.CompanyName, ctx.company.Name)
 			rd.count(r.Error)
+			rd.c.learnOrder(workflows.Company{ID: r.CompanyID, Name: r.CompanyName}, r.JobStartDate, pr.JobStartDateISO)
 			rd.c.AddPhishing(r, rd.origin)
 			return nil
 		case pr.TargetUserResourceID != nil && (pr.EnrollmentType != nil || pr.DueDate != nil):
@@ -131,6 +140,9 @@ func (rd *reader) walk(v json.RawMessage, ctx enclosing, depth int) error {
 			}
 			r.CompanyID, r.CompanyName = cmp.Or(r.CompanyID, ctx.company.ID), cmp.Or(r.CompanyName, ctx.company.Name)
 			rd.count(r.Error)
+			co := workflows.Company{ID: r.CompanyID, Name: r.CompanyName}
+			rd.c.learnOrder(co, r.StartDate, pr.StartDateISO)
+			rd.c.learnOrder(co, r.DueDate, pr.DueDateISO)
 			rd.c.AddTraining(r, rd.origin)
 			return nil
 		case pr.TargetUserResourceID != nil && (pr.Answers != nil || pr.Interactions != nil):
@@ -143,6 +155,7 @@ func (rd *reader) walk(v json.RawMessage, ctx enclosing, depth int) error {
 			}
 			r.EnrollmentID, r.EnrollmentName = cmp.Or(r.EnrollmentID, ctx.enrollment.ID), cmp.Or(r.EnrollmentName, ctx.enrollment.Name)
 			rd.count(r.Error)
+			rd.c.learnOrder(workflows.Company{ID: r.CompanyID, Name: r.CompanyName}, r.LastInteractionDate, pr.LastInteractionDateISO)
 			rd.c.AddSurvey(r, rd.origin)
 			return nil
 		}

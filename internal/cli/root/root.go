@@ -14,6 +14,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/enrollments"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/factory"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/groups"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/report"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/sandbox"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyresults"
@@ -113,6 +114,7 @@ output is complete.`,
 		version.NewCmdVersion(f, nil),
 		surveyresults.NewCmdSurveyResults(f, nil),
 		surveyreport.NewCmdSurveyReport(f, nil),
+		report.NewCmdReport(f, nil),
 		enroll.NewCmdEnroll(f, nil),
 		companies.NewCmdCompanies(f, nil),
 		trainings.NewCmdTrainings(f, nil),
