@@ -6,9 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
-	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
