@@ -20,7 +20,7 @@ import (
 func WriteCustomer(out io.Writer, p *Pack, c *Customer, overview string, opts PageOptions) error {
 	bw := bufio.NewWriterSize(out, 64<<10)
 	w := chart.HTML{Writer: bw}
-	writeHead(w, c.Name()+" · Security awareness report · "+p.Period.String(), opts.Brand)
+	writeHead(w, c.Name()+" · Security awareness report · "+p.Period.String(), opts.Brand, "")
 	writeHeader(w, "Security awareness report · "+p.Period.String(), c.Name(), subtitle(p, opts), opts.Brand)
 	writeCallout(w, "Some of this customer's data could not be had; the figures count what could:", c.Problems)
 	writeCards(w, customerCards(c))

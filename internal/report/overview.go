@@ -139,8 +139,7 @@ func WriteOverview(out io.Writer, p *Pack, files []string, k SortKey, opts PageO
 	bw := bufio.NewWriterSize(out, 64<<10)
 	w := chart.HTML{Writer: bw}
 	title := "Customer overview · " + p.Period.String()
-	writeHead(w, title, opts.Brand)
-	w.Raw("<style>\n", overviewStyle, "</style>\n")
+	writeHead(w, title, opts.Brand, overviewStyle)
 	writeHeader(w, "Security awareness · "+p.Period.String(), "Customer overview", subtitle(p, opts), opts.Brand)
 	var problems []string
 	for _, c := range customers {

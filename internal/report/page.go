@@ -51,8 +51,8 @@ section.survey > h2 { margin-top: 4px; }
 
 // writeHead writes the page up to its body: the Content Security Policy
 // that forbids fetching anything (the logo is a data: URI), the title,
-// the style sheet and the accent.
-func writeHead(w chart.HTML, title string, b Brand) {
+// the style sheet (with the page's own rules, css) and the accent.
+func writeHead(w chart.HTML, title string, b Brand, css string) {
 	w.Raw(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -65,7 +65,7 @@ func writeHead(w chart.HTML, title string, b Brand) {
 	}
 	w.Raw("<title>")
 	w.Text(title)
-	w.Raw("</title>\n<style>\n", surveyreport.Style, packStyle)
+	w.Raw("</title>\n<style>\n", surveyreport.Style, packStyle, css)
 	if b.Accent != "" {
 		// Checked as #rrggbb (CheckAccent); escaped all the same.
 		w.Raw(":root { --accent: ")
