@@ -31,6 +31,7 @@ type Options struct {
 	Pace        *cmdutil.PaceFlags
 	CSVRaw      bool
 	QuestionIDs bool
+	BOM         bool
 }
 
 // NewCmdSurveyResults pulls a survey's results, user by user.
@@ -49,7 +50,8 @@ Records stream out in the service's order, company by company, so memory
 stays flat; with -o FILE the file appears only when the pull has finished
 (mode 0600 if new), and --resume keeps a journal so that a rerun fetches only
 what is missing. Formats: ndjson (default), json, csv (a row per answer),
-csv-wide (a row per user). See docs/survey-results.md for every detail.
+csv-wide (a row per user), xlsx (csv's rows in a typed Excel sheet). See
+docs/survey-results.md for every detail.
 
 Exit status: 0 all users complete; 3 some users, or a company, could not be
 fetched completely (everything else is written); 2 bad input (nothing
@@ -75,6 +77,7 @@ written); 130, 143, 129 stopped by a signal (nothing written); 1 otherwise.`,
 	opts.Pace = cmdutil.AddPaceFlags(cmd, "at most this many requests per second (0: no bound; either way the pace adapts to the service's 429s)")
 	flags.BoolVar(&opts.CSVRaw, "csv-raw", false, "csv, csv-wide: keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
 	flags.BoolVar(&opts.QuestionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
+	flags.BoolVar(&opts.BOM, "bom", false, "csv, csv-wide: start with a UTF-8 byte-order mark, so that Excel on Windows reads names like Zoë right")
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(surveyout.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("enrollment", cmdutil.Complete(f, cmdutil.CompleteSurveys))
@@ -108,6 +111,12 @@ func (o *Options) validate() error {
 	}
 	if err := o.Pace.Check(); err != nil {
 		return err
+	}
+	if o.BOM && o.Format != surveyout.CSV && o.Format != surveyout.CSVWide {
+		return cmdutil.InvalidValue("bom", "", "applies to --format csv and csv-wide only")
+	}
+	if o.Format == surveyout.XLSX && (o.Output == "" || o.Output == "-") && o.IO.IsStdoutTTY() {
+		return cmdutil.InvalidValue("format", o.Format, "is a binary file; write it with -o FILE.xlsx (or redirect stdout)")
 	}
 	if o.QuestionIDs && o.Format != surveyout.CSVWide {
 		return cmdutil.InvalidValue("question-ids", "", "applies to --format csv-wide only; the other formats carry questionId in every answer")

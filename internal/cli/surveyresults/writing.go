@@ -87,7 +87,7 @@ func (w *writing) openWriter() error {
 		header = surveyout.HeaderOf(w.pull.Sources[0])
 	}
 	o := w.opts
-	sw, err := surveyout.New(o.Format, w.out, header, surveyout.Options{SpoolDir: w.out.SpoolDir(), CSVRaw: o.CSVRaw, QuestionIDs: o.QuestionIDs, Grouped: w.grouped})
+	sw, err := surveyout.New(o.Format, w.out, header, surveyout.Options{SpoolDir: w.out.SpoolDir(), CSVRaw: o.CSVRaw, QuestionIDs: o.QuestionIDs, BOM: o.BOM, Grouped: w.grouped})
 	if err != nil {
 		return err
 	}

@@ -278,6 +278,7 @@ func Bars(title string, categories []string, s Series, color string, width int) 
 	tops, lines, height := rows(categories)
 	var b svgBuilder
 	b.open(width, height, title)
+	b.printf(`<text x="%d" y="12" class="n" text-anchor="end">n=%d</text>`, labelWidth-10, s.Total)
 	for t := 0.0; t <= top+1e-9; t += 0.2 {
 		x := plotLeft + t/top*plotWidth
 		b.printf(`<line x1="%.1f" x2="%.1f" y1="%d" y2="%.1f" class="grid"/>`, x, x, axisHeight-4, height)
