@@ -177,7 +177,11 @@ func TestPackPrintsToPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := artifactDir(t, "report-pdf")
-	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{PageOptions: opts, Sort: report.SortClicked, Printer: browser.Printer{Bin: bin}})
+	printer, err := browser.Find("") // the headless shell where it is installed, as report -f pdf finds it
+	if err != nil {
+		printer = bin
+	}
+	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{PageOptions: opts, Sort: report.SortClicked, Printer: browser.Printer{Bin: printer}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,162 @@
+package report_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/report"
+	"github.com/keepnet-flow/keepnet-flow/internal/report/browser"
+	"github.com/keepnet-flow/keepnet-flow/internal/store"
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
+	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
+)
+
+// The targets: the pack of 60 customers (HTML) in at most 2 s from
+// a database or saved pulls, each customer's file at most 300 KB, and one
+// customer's PDF in at most 3 s with Chromium.
+const maxCustomerFile = 300 << 10
+
+// sixty is the period's records of a 60-customer world, saved as pulls
+// and synced to a database: the inputs the benchmarks read.
+type sixty struct {
+	files []string
+	db    *store.Store
+}
+
+func sixtyCustomers(b testing.TB) sixty {
+	b.Helper()
+	srv := specFake(b, keepnettest.WithCustomers(60))
+	cl := clientOf(b, srv)
+	all := workflows.CompanySelection{All: true}
+	got := pullAll(b, cl, report.NewCollector(), all, winter)
+	dir := b.TempDir()
+	o := orders(srv)
+	files := []string{filepath.Join(dir, "training.ndjson"), filepath.Join(dir, "phishing.ndjson"), filepath.Join(dir, "survey.ndjson")}
+	writeNDJSON(b, files[0], saveTraining(got.training, o))
+	writeNDJSON(b, files[1], savePhishing(got.phishing, o))
+	writeNDJSON(b, files[2], got.surveys)
+	return sixty{files: files, db: syncDB(b, cl, all, winter)}
+}
+
+// writePack writes the pack into a fresh directory and returns the
+// largest file's size and the total.
+func writePack(b testing.TB, p *report.Pack) (largest, total int64) {
+	b.Helper()
+	dir, err := os.MkdirTemp("", "keepnet-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{Sort: report.SortClicked})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, path := range paths[1:] {
+		fi, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		largest = max(largest, fi.Size())
+		total += fi.Size()
+	}
+	return largest, total
+}
+
+// BenchmarkPackOf60CustomersFromSavedPulls reads a period's saved pulls of
+// 60 customers (training, simulations, surveys) and writes the HTML pack.
+func BenchmarkPackOf60CustomersFromSavedPulls(b *testing.B) {
+	in := sixtyCustomers(b)
+	var largest, total int64
+	for b.Loop() {
+		c := report.NewCollector()
+		for _, f := range in.files {
+			if _, err := c.ReadFile(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+		largest, total = writePack(b, report.Build(c, winter, asOf))
+	}
+	b.ReportMetric(float64(largest)/1024, "largest-KiB")
+	b.ReportMetric(float64(total)/(1<<20), "pack-MiB")
+}
+
+// BenchmarkPackOf60CustomersFromDatabase reads the period from a SQLite
+// sync database of 60 customers and writes the HTML pack.
+func BenchmarkPackOf60CustomersFromDatabase(b *testing.B) {
+	in := sixtyCustomers(b)
+	var largest int64
+	for b.Loop() {
+		c := report.NewCollector()
+		if _, err := c.ReadDB(context.Background(), in.db.DB(), winter, nil); err != nil {
+			b.Fatal(err)
+		}
+		largest, _ = writePack(b, report.Build(c, winter, asOf))
+	}
+	b.ReportMetric(float64(largest)/1024, "largest-KiB")
+}
+
+// BenchmarkCustomerPDF prints the largest customer's page of the
+// 60-customer pack with Chromium, as report -f pdf does.
+func BenchmarkCustomerPDF(b *testing.B) {
+	bin, err := browser.Find("")
+	if err != nil {
+		b.Skip("no Chromium is installed (apt-get install chromium-headless-shell or chromium)")
+	}
+	in := sixtyCustomers(b)
+	c := report.NewCollector()
+	if _, err := c.ReadDB(context.Background(), in.db.DB(), winter, nil); err != nil {
+		b.Fatal(err)
+	}
+	p := report.Build(c, winter, asOf)
+	dir := b.TempDir()
+	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, size := "", int64(0)
+	for _, path := range paths[1:] {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > size {
+			page, size = path, fi.Size()
+		}
+	}
+	pr := browser.Printer{Bin: bin}
+	for b.Loop() {
+		if err := pr.PrintPDF(context.Background(), page, filepath.Join(dir, "customer.pdf")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(size)/1024, "page-KiB")
+}
+
+// TestEveryCustomerFileFitsIn300KB checks the size target, which does not
+// depend on the machine, on the 60-customer world.
+func TestEveryCustomerFileFitsIn300KB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("pulls a 60-customer world")
+	}
+	in := sixtyCustomers(t)
+	c := report.NewCollector()
+	if _, err := c.ReadDB(context.Background(), in.db.DB(), winter, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := report.Build(c, winter, asOf)
+	logo, err := report.LogoDataURI([]byte(logo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{PageOptions: report.PageOptions{Brand: report.Brand{Name: "Northwind Security Partners", Logo: logo}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 64 { // the overview, 60 customers and the three seeded companies
+		t.Errorf("%d files", len(paths))
+	}
+	for _, path := range paths {
+		if fi, err := os.Stat(path); err != nil || fi.Size() > maxCustomerFile {
+			t.Errorf("%s: %d bytes (%v), over %d", filepath.Base(path), fi.Size(), err, maxCustomerFile)
+		}
+	}
+}
