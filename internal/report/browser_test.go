@@ -126,12 +126,12 @@ func TestPackRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	customer := filepath.Join(dir, "fernhill-schools-trust.html")
+	customer := filepath.Join(dir, "granite-peak-insurance.html")
 	for _, shot := range []struct {
 		page, png string
 		height    int
 	}{
-		{customer, "report-customer.png", 2300},
+		{customer, "report-customer.png", 2000},
 		{paths[0], "report-overview.png", 1800},
 	} {
 		png := filepath.Join(dir, shot.png)

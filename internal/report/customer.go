@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/plural"
 	"github.com/keepnet-flow/keepnet-flow/internal/report/chart"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 )
@@ -21,7 +22,7 @@ func WriteCustomer(out io.Writer, p *Pack, c *Customer, overview string, opts Pa
 	bw := bufio.NewWriterSize(out, 64<<10)
 	w := chart.HTML{Writer: bw}
 	writeHead(w, c.Name()+" · Security awareness report · "+p.Period.String(), opts.Brand, "")
-	writeHeader(w, "Security awareness report · "+p.Period.String(), c.Name(), subtitle(p, opts), opts.Brand)
+	writeHeader(w, "Security awareness report", c.Name(), subtitle(p, opts), opts.Brand)
 	writeCallout(w, "Some of this customer's data could not be had; the figures count what could:", c.Problems)
 	writeCards(w, customerCards(c))
 	if c.Empty() {
@@ -81,12 +82,7 @@ func customerCards(c *Customer) []card {
 	return cards
 }
 
-func jobsOf(n int) string {
-	if n == 1 {
-		return "1 simulation"
-	}
-	return strconv.Itoa(n) + " simulations"
-}
+func jobsOf(n int) string { return plural.Count(n, "simulation", "simulations") }
 
 // countPct is a count's share, or "–" where the channel counts none.
 func countPct(c Count, of int) string {
@@ -111,7 +107,7 @@ var trainingStatuses = []string{"Completed", "In Progress", "Opened Email", "Not
 func writeTraining(w chart.HTML, t *Training) {
 	w.Raw(`<section class="block" id="training">
   <h2>Training completion<span class="count">`)
-	w.Text(fmt.Sprintf("%d enrollments, %d users", len(t.Enrollments), t.Users))
+	w.Text(plural.Count(len(t.Enrollments), "enrollment", "enrollments") + ", " + plural.Count(t.Users, "user", "users"))
 	w.Raw(`</span></h2>
   <div class="meta">Each bar is one enrollment's users by status.</div>`)
 	statuses := slices.Clone(trainingStatuses)
@@ -292,10 +288,11 @@ func countCell(c Count, of int) cell {
 }
 
 func scannerNote(t Job) string {
-	s := fmt.Sprintf("Scanner activity: the service marks the activity of %d users as not a person's (a mail gateway or link scanner opening the message or following its link); %d of them show clicks. Their opens and clicks are not counted above.",
-		t.Scanner, t.ScannerClicked)
+	s := fmt.Sprintf("Scanner activity: the service marks the activity of %s as not a person's (a mail gateway or link scanner opening the message or following its link); %d of them show clicks. Their opens and clicks are not counted above.",
+		plural.Count(t.Scanner, "user", "users"), t.ScannerClicked)
 	if t.Reclassified > 0 {
-		s += fmt.Sprintf(" %d users whose activity the service first marked as a scanner's were reclassified as people by an administrator, and count as people.", t.Reclassified)
+		s += fmt.Sprintf(" %s whose activity the service first marked as a scanner's %s reclassified as people by an administrator, and count as people.",
+			plural.Count(t.Reclassified, "user", "users"), map[bool]string{true: "was", false: "were"}[t.Reclassified == 1])
 	}
 	return s
 }

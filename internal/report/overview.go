@@ -140,7 +140,7 @@ func WriteOverview(out io.Writer, p *Pack, files []string, k SortKey, opts PageO
 	w := chart.HTML{Writer: bw}
 	title := "Customer overview · " + p.Period.String()
 	writeHead(w, title, opts.Brand, overviewStyle)
-	writeHeader(w, "Security awareness · "+p.Period.String(), "Customer overview", subtitle(p, opts), opts.Brand)
+	writeHeader(w, "Security awareness report", "Customer overview", subtitle(p, opts), opts.Brand)
 	var problems []string
 	for _, c := range customers {
 		if len(c.Problems) > 0 {

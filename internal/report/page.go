@@ -88,7 +88,8 @@ func writeHeader(w chart.HTML, eyebrow, title, sub string, b Brand) {
 			w.Text(b.Name)
 			w.Raw(`">`)
 		}
-		if b.Name != "" {
+		if b.Name != "" && b.Logo == "" {
+			// A logo says the name itself; the name is its alt text.
 			w.Raw(`<div class="bname">`)
 			w.Text(b.Name)
 			w.Raw(`</div>`)

@@ -305,7 +305,10 @@ func esc(s string) string { return html.EscapeString(s) }
 // as a simulation's opened, clicked and reported rates). A count below 0
 // is one the series does not have: no bar, and "–".
 func Grouped(title string, ss []Series, categories []string, colors []string, width int) string {
-	const bar, gap = 9, 3
+	bar, gap := 9, 3
+	if len(categories) == 1 {
+		bar = 14 // one bar a row reads better thicker
+	}
 	plotLeft := float64(labelWidth)
 	plotWidth := float64(width-labelWidth) - 60
 	var b svgBuilder
@@ -346,14 +349,14 @@ func Grouped(title string, ss []Series, categories []string, colors []string, wi
 		for j, c := range s.Counts {
 			by := top + float64(j*(bar+gap))
 			if c < 0 || s.Total <= 0 {
-				b.printf(`<text x="%.1f" y="%.1f" class="n">–</text>`, plotLeft+4, by+bar-1)
+				b.printf(`<text x="%.1f" y="%.1f" class="n">–</text>`, plotLeft+4, by+float64(bar)-1)
 				continue
 			}
 			share := float64(c) / float64(s.Total)
 			w := share * plotWidth
 			b.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%d" fill="%s"><title>%s</title></rect>`,
 				plotLeft, by, w, bar, colors[j], esc(fmt.Sprintf("%s, %s: %d of %d (%s)", s.Label, categories[j], c, s.Total, Percent(c, s.Total))))
-			b.printf(`<text x="%.1f" y="%.1f" class="val">%s</text>`, plotLeft+w+4, by+bar-1, Percent(c, s.Total))
+			b.printf(`<text x="%.1f" y="%.1f" class="val">%s</text>`, plotLeft+w+4, by+float64(bar)-2, Percent(c, s.Total))
 		}
 	}
 	return b.html()
