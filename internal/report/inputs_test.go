@@ -288,3 +288,41 @@ func TestSavedPullsOutsideThePeriodAreLeftOut(t *testing.T) {
 		t.Errorf("%d of %d users kept for December, notes %q", n, len(got.training), p.Notes)
 	}
 }
+
+// A saved pull without ISO companions cannot tell a start date that reads
+// either way round: the job is left out, named as a problem of its
+// company's, never placed by a guess.
+func TestAmbiguousStartsInSavedPullsAreNamedNotGuessed(t *testing.T) {
+	srv := specFake(t, keepnettest.WithCustomers(10))
+	svc := report.NewCollector()
+	got := pullAll(t, clientOf(t, srv), svc, workflows.CompanySelection{All: true}, winter)
+	var harbourside []workflows.PhishingRecord // its only job started on 05/12/2025, its only dates
+	for _, r := range got.phishing {
+		if r.CompanyName == "Harbourside Clinics" {
+			harbourside = append(harbourside, r)
+		}
+	}
+	if len(harbourside) == 0 {
+		t.Fatal("the world has no Harbourside Clinics job")
+	}
+	path := filepath.Join(t.TempDir(), "phishing.ndjson")
+	writeNDJSON(t, path, harbourside)
+	c := report.NewCollector()
+	if _, err := c.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	p := report.Build(c, winter, asOf)
+	cu := p.Customers[0]
+	if cu.Phishing != nil || len(cu.Problems) != 1 || !strings.Contains(cu.Problems[0], "day or the month first") {
+		t.Errorf("phishing %+v, problems %q", cu.Phishing, cu.Problems)
+	}
+	// With the companions the results commands write, it is placed.
+	writeNDJSON(t, path, savePhishing(harbourside, orders(srv)))
+	c = report.NewCollector()
+	if _, err := c.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if cu := report.Build(c, winter, asOf).Customers[0]; cu.Phishing == nil || len(cu.Problems) > 0 {
+		t.Errorf("with ISO companions: phishing %v, problems %q", cu.Phishing != nil, cu.Problems)
+	}
+}

@@ -107,3 +107,22 @@ func TestHTMLEscapes(t *testing.T) {
 		t.Errorf("Text = %q, want %q", got, want)
 	}
 }
+
+// Charts take the page's width whatever the number of rows: drawn 100 %
+// wide, in a wider frame when their table goes below them, so that text
+// keeps its size.
+func TestChartsTakeThePagesWidth(t *testing.T) {
+	if !strings.Contains(chart.Style, "svg.chart { display: block; width: 100%; height: auto;") || strings.Contains(chart.Style, "max-width: 760px") {
+		t.Error("charts are not drawn as wide as the page")
+	}
+	for n, want := range map[int]int{1: chart.Narrow, 3: chart.Narrow, 4: chart.Wide, 60: chart.Wide} {
+		ss := make([]chart.Series, n)
+		for i := range ss {
+			ss[i] = chart.Series{Label: "Example Customer " + strconv.Itoa(i), Total: 2, Counts: []int{1, 1}}
+		}
+		svg := chart.Stacked("t", ss, []string{"#111111", "#222222"}, chart.Width(n))
+		if !strings.Contains(svg, `viewBox="0 0 `+strconv.Itoa(want)+` `) {
+			t.Errorf("%d rows: not %d wide: %.120s", n, want, svg)
+		}
+	}
+}
