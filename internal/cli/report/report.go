@@ -32,6 +32,7 @@ type Options struct {
 	IO     *iostreams.IOStreams
 	Client func(ctx context.Context, opts ...keepnet.Option) (*keepnet.Client, error)
 	Now    func() time.Time
+	HowFar *cmdutil.HowFar
 
 	Companies      *cmdutil.CompanyFlags
 	Since, Until   string
@@ -57,7 +58,7 @@ type Options struct {
 
 // NewCmdReport writes the customer pack.
 func NewCmdReport(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Client: f.Client, Now: time.Now}
+	opts := &Options{IO: f.IOStreams, Client: f.Client, Now: time.Now, HowFar: f.HowFar}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Write the monthly customer pack: a branded page per customer and an overview, HTML or PDF",

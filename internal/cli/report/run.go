@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/cmdutil"
 	"github.com/keepnet-flow/keepnet-flow/internal/report"
@@ -47,7 +48,14 @@ func reportRun(ctx context.Context, opts *Options) error {
 		what = "PDFs"
 		fmt.Fprintf(opts.IO.Progress(), "keepnet-flow: printing %d pages with %s\n", len(pack.Customers)+1, filepath.Base(opts.printer.Bin))
 	}
-	wo := report.WriteOptions{PageOptions: report.PageOptions{Brand: opts.brand, Generated: now}, Sort: opts.sortKey}
+	var written atomic.Int64
+	if opts.HowFar != nil {
+		opts.HowFar.Set(func() string {
+			return fmt.Sprintf("while writing the pack: %s holds the %d files written so far, each whole", dir, written.Load())
+		})
+	}
+	wo := report.WriteOptions{PageOptions: report.PageOptions{Brand: opts.brand, Generated: now}, Sort: opts.sortKey,
+		Written: func(string) { written.Add(1) }}
 	if opts.printer != nil {
 		wo.Printer = opts.printer
 	}
