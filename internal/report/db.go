@@ -98,8 +98,8 @@ type dbReader struct {
 	co    dbCompany
 	p     Period
 	stats Stats
-	// enrollments are the company's survey and training enrollments in
-	// the period, by ID.
+	// inPeriod are the company's survey and training enrollments that
+	// started in the period, by ID.
 	inPeriod map[string]dbEnrollment
 }
 
