@@ -112,8 +112,9 @@ test: check-generated vet
 
 DEMO_REPORT ?= .artifacts/survey-report-demo.html
 DEMO_DB     ?= .artifacts/keepnet-demo.db
+DEMO_PACK   ?= .artifacts/report-demo
 
-## demo: survey, training and phishing results, a dry-run enrollment, the survey's report and a sync into SQLite (twice: the second finds little changed) against the built-in sandbox.
+## demo: survey, training and phishing results, a dry-run enrollment, the survey's report, the customer pack, and a sync into SQLite (twice: the second finds little changed) against the built-in sandbox.
 demo:
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --company "Acme Manufacturing" --enrollment "Security Culture Survey" --format csv-wide
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-results --all-companies --enrollment "Security Culture Survey" --format csv-wide
@@ -123,6 +124,9 @@ demo:
 	@mkdir -p $(dir $(DEMO_REPORT))
 	$(GO) run ./cmd/keepnet-flow --sandbox survey-report --all-companies --enrollment "Security Culture Survey" -o $(DEMO_REPORT)
 	@echo "survey report: $(abspath $(DEMO_REPORT))"
+	@# The sandbox's world is seeded around January 2026.
+	$(GO) run ./cmd/keepnet-flow --sandbox report --all-companies --since 2025-12-01 --until 2026-02-01 --brand-name "Example Reseller" -o $(DEMO_PACK)
+	@echo "customer pack: $(abspath $(DEMO_PACK))/index.html"
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(GO) run ./cmd/keepnet-flow --sandbox sync --db $(DEMO_DB)
 	$(GO) run ./cmd/keepnet-flow --sandbox sync --db $(DEMO_DB)
@@ -131,11 +135,12 @@ demo:
 	  awk '/^-- name: click-rate-trend/ {f=1; next} f && /^-- name:/ {exit} f' docs/queries.sql | sqlite3 -header -column $(DEMO_DB); \
 	else echo "sync database: $(abspath $(DEMO_DB)) (install sqlite3 to ask it docs/queries.sql's questions)"; fi
 
-## bench: measure the survey pull against keepnettest, and the store's writes
+## bench: measure the survey pull against keepnettest, the customer pack, and the store's writes
 ## (PostgreSQL's too when KEEPNET_FLOW_TEST_POSTGRES is set; see docs/benchmarks.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./pkg/workflows/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./internal/surveyreport/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./internal/report/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./internal/store/
 
 ## cost: size and compile time of gen/ against naive generation (docs/generation-cost.md).

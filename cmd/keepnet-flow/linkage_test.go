@@ -16,9 +16,9 @@ import (
 // --version is our flag rather than cobra's templated one, for this reason.
 //
 // Cobra imports text/template for custom help, usage and version templates,
-// and goose (the sync database's migrations) for writing new migration
-// files, which keepnet-flow never does; so the package itself is in the
-// build; what must not be is a way to execute a template. The test checks both the import graph (cheap, and
+// and goose (the sync database's migrations, which report --db reads) for
+// templated migrations the store does not use, so the package itself is in
+// the build; what must not be is a way to execute a template. The test checks both the import graph (cheap, and
 // names the culprit) and the linked binary (what actually costs).
 func TestCLILinksNoTemplatePackage(t *testing.T) {
 	goTool, err := exec.LookPath("go")

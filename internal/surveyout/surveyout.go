@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
@@ -86,6 +87,9 @@ type Options struct {
 	// header, "text [id]"; without it only questions whose text does not
 	// tell them apart get it.
 	QuestionIDs bool
+	// BOM starts csv and csv-wide output with a UTF-8 byte-order mark, for
+	// Excel on Windows (csvout.BOM says why).
+	BOM bool
 	// Grouped makes the json document {"companies": [...]}, one group per
 	// BeginCompany with its company, enrollment, summary and users, for a
 	// pull across companies; the Header given to New is then not written.
@@ -98,9 +102,10 @@ const (
 	JSON    = "json"
 	CSV     = "csv"
 	CSVWide = "csv-wide"
+	XLSX    = "xlsx"
 )
 
-var formats = []string{NDJSON, JSON, CSV, CSVWide}
+var formats = []string{NDJSON, JSON, CSV, CSVWide, XLSX}
 
 // Formats lists the format names, default first.
 func Formats() []string { return slices.Clone(formats) }
@@ -112,6 +117,11 @@ func Valid(format string) bool { return slices.Contains(formats, format) }
 // a place for it (json only; the other formats are one record a line/row).
 // Records name h's company until BeginCompany names another.
 func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
+	if opts.BOM && (format == CSV || format == CSVWide) {
+		if _, err := io.WriteString(w, csvout.BOM); err != nil {
+			return nil, fmt.Errorf("write csv: %w", err)
+		}
+	}
 	switch format {
 	case NDJSON:
 		return newNDJSON(w, h), nil
@@ -121,6 +131,8 @@ func New(format string, w io.Writer, h Header, opts Options) (Writer, error) {
 		return newCSVLong(w, h, opts.CSVRaw)
 	case CSVWide:
 		return newCSVWide(w, h, opts)
+	case XLSX:
+		return newXLSX(w, h)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(formats, ", "))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/xuri/excelize/v2"
 	"os"
 	"reflect"
 	"slices"
@@ -499,8 +500,13 @@ func TestEveryFormatNamesEachRecordsCompany(t *testing.T) {
 						ids, names = append(ids, u.CompanyID), append(names, u.CompanyName)
 					}
 				}
-			case CSV, CSVWide:
-				rows := readCSV(t, out)
+			case CSV, CSVWide, XLSX:
+				var rows [][]string
+				if format == XLSX {
+					rows = readXLSX(t, out)
+				} else {
+					rows = readCSV(t, out)
+				}
 				if rows[0][0] != "companyId" || rows[0][1] != "companyName" {
 					t.Fatalf("header %q lacks the company columns", rows[0])
 				}
@@ -643,4 +649,19 @@ func TestISODatesFollowTheCompanysSetting(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readXLSX reads the one sheet of a workbook as rows of text.
+func readXLSX(t *testing.T, out string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("not a workbook: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -80,9 +80,8 @@ func TestHTMLEscapesHostileTextEverywhere(t *testing.T) {
 				`<th scope="col">O2` + hostileHTML + "</th>",
 				`"></i>O1` + hostileHTML + "</li>",
 				`<th scope="col">S` + hostileHTML + "</th>",
-				// Row labels too long for a chart are cut; the whole name
-				// is the label's tooltip.
-				"<title>C2" + hostileSVG + "</title>",
+				// Row labels too long for a line wrap; none is cut.
+				`<tspan x="0">C2&lt;script&gt;alert(&#34;x&#34;)&lt;/scrip</tspan><tspan x="0" dy="15">t&gt; &amp; &#39;q&#39; &lt;/style&gt;+</tspan>`,
 			},
 		},
 	} {

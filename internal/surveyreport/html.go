@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/keepnet-flow/keepnet-flow/internal/report/chart"
 )
 
 // HTMLOptions tune the HTML report.
@@ -23,7 +25,7 @@ type HTMLOptions struct {
 // Security Policy forbids it, so a regression shows as a browser error).
 func WriteHTML(w io.Writer, r Report, opts HTMLOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	writePage(htmlWriter{bw}, buildPage(r, opts))
+	writePage(chart.HTML{Writer: bw}, buildPage(r, opts))
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
@@ -35,23 +37,12 @@ type page struct {
 	Subtitle  string
 	Generated string
 	Cards     []card
-	Status    chartView
+	Status    chart.View
 	Questions []questionView
 }
 
 type card struct {
 	Label, Value, Note string
-}
-
-type chartView struct {
-	Legend []segment
-	// Chart is SVG markup, its texts escaped as it was built; empty for a
-	// question that is not charted.
-	Chart string
-	Table table
-	// Beside puts the table beside the chart; a table of many companies
-	// goes below it, at full width.
-	Beside bool
 }
 
 type questionView struct {
@@ -61,65 +52,7 @@ type questionView struct {
 	Kind     string
 	Answered int
 	Users    int
-	chartView
-}
-
-// table is the numbers of a chart. With few companies its rows are the
-// options (or statuses) and its columns the companies, so that it fits
-// beside the chart; with many, the other way round.
-type table struct {
-	Corner string
-	Head   []string
-	Rows   []tableRow
-}
-
-type tableRow struct {
-	Label string
-	Bold  bool
-	Cells []tableCell
-}
-
-type tableCell struct {
-	Count int
-	Pct   string
-	Bold  bool
-}
-
-// maxBeside is the most companies (overall included) whose table fits
-// beside a chart.
-const maxBeside = 3
-
-// makeTable tabulates series over categories; nLabel names the row or
-// column of each series' total.
-func makeTable(ss []series, categories []string, nLabel string) (table, bool) {
-	if len(ss) <= maxBeside {
-		t := table{Corner: ""}
-		nRow := tableRow{Label: nLabel, Bold: true}
-		for _, s := range ss {
-			t.Head = append(t.Head, s.Label)
-			nRow.Cells = append(nRow.Cells, tableCell{Count: s.Total, Bold: true})
-		}
-		t.Rows = append(t.Rows, nRow)
-		for j, c := range categories {
-			row := tableRow{Label: c}
-			for _, s := range ss {
-				cell := cellOf(s.Counts[j], s.Total)
-				cell.Bold = s.Bold
-				row.Cells = append(row.Cells, cell)
-			}
-			t.Rows = append(t.Rows, row)
-		}
-		return t, true
-	}
-	t := table{Corner: "Company", Head: append([]string{nLabel}, categories...)}
-	for _, s := range ss {
-		row := tableRow{Label: s.Label, Bold: s.Bold, Cells: []tableCell{{Count: s.Total}}}
-		for j := range categories {
-			row.Cells = append(row.Cells, cellOf(s.Counts[j], s.Total))
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return t, false
+	chart.View
 }
 
 // seriesLabel names a company's row: its name, else its ID.
@@ -178,7 +111,7 @@ func buildPage(r Report, opts HTMLOptions) page {
 	o := r.Overall
 	p.Cards = []card{
 		{Label: "Users", Value: fmt.Sprint(o.Users), Note: "targeted by the survey"},
-		{Label: "Response rate", Value: pct(o.ResponseRate()), Note: fmt.Sprintf("%d completed the survey", o.Statuses["Completed"])},
+		{Label: "Response rate", Value: chart.Percent(o.Statuses[statusCompleted], o.Users), Note: fmt.Sprintf("%d completed the survey", o.Statuses["Completed"])},
 	}
 	if n := o.Statuses["In Progress"]; n > 0 {
 		p.Cards = append(p.Cards, card{Label: "In progress", Value: fmt.Sprint(n), Note: "answered part of it"})
@@ -212,16 +145,16 @@ func statusOrder(o Aggregate) []string {
 	return out
 }
 
-func statusView(rows []compared, o Aggregate) chartView {
+func statusView(rows []compared, o Aggregate) chart.View {
 	statuses := statusOrder(o)
 	colors := make([]string, len(statuses))
-	var v chartView
+	var v chart.View
 	var labels []string
 	next := 0
 	for i, s := range statuses {
-		c, ok := statusColors[s]
+		c, ok := chart.StatusColor(s)
 		if !ok {
-			c = categorical[next%len(categorical)]
+			c = chart.Categorical(next)
 			next++
 		}
 		colors[i] = c
@@ -229,28 +162,20 @@ func statusView(rows []compared, o Aggregate) chartView {
 		if label == "" {
 			label = "(no status)"
 		}
-		v.Legend = append(v.Legend, segment{Label: label, Color: c})
+		v.Legend = append(v.Legend, chart.Segment{Label: label, Color: c})
 		labels = append(labels, label)
 	}
-	var ss []series
+	var ss []chart.Series
 	for _, r := range rows {
-		s := series{Label: r.label, Total: r.agg.Users, Bold: r.bold}
+		s := chart.Series{Label: r.label, Total: r.agg.Users, Bold: r.bold}
 		for _, st := range statuses {
 			s.Counts = append(s.Counts, r.agg.Statuses[st])
 		}
 		ss = append(ss, s)
 	}
-	v.Chart = stackedChart("Users by status", ss, colors)
-	v.Table, v.Beside = makeTable(ss, labels, "Users")
+	v.Chart = chart.Stacked("Users by status", ss, colors, chart.Width(len(ss)))
+	v.Table, v.Beside = chart.MakeTable(ss, labels, "Users", "Company")
 	return v
-}
-
-func cellOf(n, total int) tableCell {
-	c := tableCell{Count: n, Pct: "–"}
-	if total > 0 {
-		c.Pct = pct(float64(n) / float64(total))
-	}
-	return c
 }
 
 // questionOf renders question i; rows hold every company's aggregate, whose
@@ -280,17 +205,17 @@ func questionOf(i int, q Question, rows []compared) questionView {
 			order[j] = slices.IndexFunc(q.Options, func(o OptionCount) bool { return o.Option == pt.Option })
 			levels = append(levels, pt.Level)
 		}
-		colors = scaleColors(levels)
+		colors = chart.ScaleColors(levels)
 	} else {
 		v.Kind = "choice"
 		for j := range q.Options {
-			colors = append(colors, categorical[j%len(categorical)])
+			colors = append(colors, chart.Categorical(j))
 		}
 	}
-	var ss []series
+	var ss []chart.Series
 	for _, r := range rows {
 		rq := questionIn(r.agg, i, q.QuestionID)
-		s := series{Label: r.label, Total: rq.Answered, Bold: r.bold}
+		s := chart.Series{Label: r.label, Total: rq.Answered, Bold: r.bold}
 		for _, j := range order {
 			s.Counts = append(s.Counts, optionCount(rq, j, q.Options[j].Option))
 		}
@@ -299,19 +224,20 @@ func questionOf(i int, q Question, rows []compared) questionView {
 	var labels []string
 	for j, k := range order {
 		labels = append(labels, q.Options[k].Option)
-		v.Legend = append(v.Legend, segment{Label: q.Options[k].Option, Color: colors[j]})
+		v.Legend = append(v.Legend, chart.Segment{Label: q.Options[k].Option, Color: colors[j]})
 	}
-	v.Table, v.Beside = makeTable(ss, labels, "Answered")
+	v.Table, v.Beside = chart.MakeTable(ss, labels, "Answered", "Company")
+	width := chart.Width(len(ss))
 	switch {
 	case scale:
-		v.Chart = divergingChart(title, ss, levels, colors)
+		v.Chart = chart.Diverging(title, ss, levels, colors, width)
 	case len(rows) == 1:
 		// One company: plain bars, one per option, say it all; a legend
 		// would repeat the labels.
-		v.Chart = barChart(title, labels, ss[0], barColor)
+		v.Chart = chart.Bars(title, labels, ss[0], chart.BarColor, width)
 		v.Legend = nil
 	default:
-		v.Chart = stackedChart(title, ss, colors)
+		v.Chart = chart.Stacked(title, ss, colors, width)
 	}
 	return v
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -21,6 +22,11 @@ type SurveyRequest struct {
 	// Enrollment is the survey enrollment's name or ID, resolved in each
 	// company: the same survey has a different ID in every company.
 	Enrollment string
+	// Since and Until select every survey enrollment whose start date
+	// falls in [Since, Until) instead of one named, read as
+	// TrainingRequest's are. A company without one is listed in
+	// Pull.Skipped. Give Enrollment or a window, not both.
+	Since, Until time.Time
 	// Concurrency bounds the requests in flight at once across all the
 	// companies, users/search pages included. Zero means
 	// DefaultConcurrency.
@@ -63,6 +69,10 @@ type SurveyRecord struct {
 // the answers, which live in exam-result-sessions, not in interactions
 // (the latest session, keyed by question ID).
 func OpenSurveyResults(ctx context.Context, c *keepnet.Client, req SurveyRequest) (*Pull[SurveyRecord], error) {
+	w := window{req.Since, req.Until}
+	if w.set() {
+		return openSurveysStarted(ctx, c, req, w)
+	}
 	if strings.TrimSpace(req.Enrollment) == "" {
 		return nil, &InputError{Field: "enrollment", Reason: "is empty; pass a name or ID"}
 	}

@@ -100,6 +100,17 @@ func (f *trainingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, al
 		return picked, failed, misses, nil
 	}
 
+	picked, failed, none = startedIn(f.window, all, dates, f.kind)
+	return picked, failed, none, nil
+}
+
+// startedIn picks, from all (a company's enrollments of one kind, named in
+// errors), those whose start date falls in w, in all's order. failed holds,
+// by ID, those that fail in their place: a row that cannot be read, a
+// start date that cannot be placed in the window. none says why nothing
+// was picked.
+func startedIn(w window, all []Enrollment, dates CompanyDates, kind string) (picked []Enrollment, failed map[string]error, none string) {
+	failed = map[string]error{}
 	seen := make([]keepnetdate.Time, 0, 2*len(all))
 	for _, e := range all {
 		seen = append(seen, keepnetdate.FromString(e.StartDate), keepnetdate.FromString(e.CreateTime))
@@ -107,14 +118,14 @@ func (f *trainingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, al
 	order := dateOrder(dates, seen)
 	for n, e := range all {
 		if e.ID == "" {
-			// A row that cannot be followed would be a training silently
-			// missing from the window: say so in its place.
+			// A row that cannot be followed would be an enrollment
+			// silently missing from the window: say so in its place.
 			e.ID = fmt.Sprintf("(row %d)", n+1)
 			failed[e.ID] = fmt.Errorf("enrollments/search gave a row that cannot be read: %s", e.Error)
 			picked = append(picked, e)
 			continue
 		}
-		in, err := f.window.place(keepnetdate.FromString(e.StartDate), order)
+		in, err := w.place(keepnetdate.FromString(e.StartDate), order)
 		switch {
 		case err != nil:
 			failed[e.ID] = fmt.Errorf("enrollment %q (%s): %w", e.Name, e.ID, err)
@@ -124,7 +135,7 @@ func (f *trainingFlow) pick(ctx context.Context, scope *keepnet.ScopedClient, al
 		picked = append(picked, e)
 	}
 	if len(picked) == 0 {
-		none = fmt.Sprintf("no %s enrollment started in the window", f.kind)
+		none = fmt.Sprintf("no %s enrollment started in the window", kind)
 	}
-	return picked, failed, none, nil
+	return picked, failed, none
 }

@@ -24,7 +24,7 @@ type OutputFlags struct {
 // allFormatNames are the format names of every command. An --output value
 // spelled like one is almost surely the old "-o json", which picked the
 // format in the discovery commands.
-var allFormatNames = []string{"table", "text", "json", "ndjson", "csv", "csv-wide"}
+var allFormatNames = []string{"table", "text", "json", "ndjson", "csv", "csv-wide", "xlsx"}
 
 // AddOutputFlags registers --format and --output on cmd; formats are the
 // values --format accepts, default first.

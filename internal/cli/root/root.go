@@ -15,6 +15,7 @@ import (
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/factory"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/groups"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/phishingresults"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/report"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/sandbox"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/surveyresults"
@@ -119,6 +120,7 @@ output is complete.`,
 		surveyreport.NewCmdSurveyReport(f, nil),
 		trainingresults.NewCmdTrainingResults(f, nil),
 		phishingresults.NewCmdPhishingResults(f, nil),
+		report.NewCmdReport(f, nil),
 		enroll.NewCmdEnroll(f, nil),
 		companies.NewCmdCompanies(f, nil),
 		trainings.NewCmdTrainings(f, nil),

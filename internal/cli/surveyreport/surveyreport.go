@@ -59,7 +59,8 @@ each question shows every company and the overall side by side.
 
 Counts come from each user's latest session; rating-scale questions are
 drawn as diverging bars. See docs/survey-report.md for how records are
-grouped and how scales are recognised.
+grouped and how scales are recognised. For a month's training, phishing
+and surveys, one branded page per customer, see 'keepnet-flow report'.
 
 Exit status: 0 report written; 3 written, but some users' data could not be
 fetched completely; 2 bad input (nothing written); 1 other failures.`,

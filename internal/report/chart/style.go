@@ -1,10 +1,12 @@
-package surveyreport
+package chart
 
-// pageStyle is the page's whole style sheet, inline: the page fetches
-// nothing (its Content Security Policy allows inline styles and data:
-// images only). The print rules lay it out for paper: four cards a row,
-// charts above their tables, compact tables.
-const pageStyle = `:root {
+// Style is the style sheet the reports share, inline in each page: a page
+// fetches nothing (its Content Security Policy allows inline styles and
+// data: images only). The accent colour is the --accent property, which a
+// page may set again after it. The print rules lay a page out for paper:
+// four cards a row, charts above their tables, compact tables, and no
+// page break inside a section (so none inside a chart).
+const Style = `:root {
   --ink: #1f2328; --muted: #5f6b7a; --line: #e3e6ea; --soft: #f5f7f9; --accent: #1d5a96;
 }
 * { box-sizing: border-box; }
@@ -26,18 +28,15 @@ h2 .num { color: var(--accent); margin-right: 6px; }
 .card .value { font-size: 30px; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; }
 .card .note { font-size: 13px; color: var(--muted); }
 section.block { border-top: 1px solid var(--line); padding: 20px 0 8px; break-inside: avoid; page-break-inside: avoid; }
+figure, svg.chart, .cards, tr { break-inside: avoid; page-break-inside: avoid; }
 .meta { color: var(--muted); font-size: 13px; margin-bottom: 10px; }
-.badge { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em; padding: 1px 7px; border-radius: 10px; margin-right: 8px; border: 1px solid var(--line); background: #fff; }
-.badge.rating { color: #1d5a96; border-color: #b9d3ea; background: #eef5fb; }
-.badge.choice { color: #6a4b16; border-color: #ecd6ad; background: #fbf5ea; }
-.badge.free { color: var(--muted); }
-.body { display: grid; grid-template-columns: minmax(0, 700px) minmax(300px, 1fr); gap: 28px; align-items: start; }
+.body { display: grid; grid-template-columns: minmax(0, 1.7fr) minmax(300px, 1fr); gap: 28px; align-items: start; }
 .body.below { grid-template-columns: minmax(0, 1fr); gap: 10px; }
 figure { margin: 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; margin: 0 0 6px; padding: 0; list-style: none; }
 .legend li { display: inline-flex; align-items: center; }
 .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 5px; }
-svg.chart { display: block; width: 100%; max-width: 760px; height: auto; font-family: inherit; }
+svg.chart { display: block; width: 100%; height: auto; font-family: inherit; }
 svg.chart .lbl { font-size: 13px; fill: var(--ink); }
 svg.chart .n { font-size: 11px; fill: var(--muted); }
 svg.chart .tick { font-size: 11px; fill: var(--muted); }

@@ -1,4 +1,4 @@
-package surveyreport
+package chart
 
 import (
 	"fmt"
@@ -17,12 +17,21 @@ const (
 	neutral  = "#cfd3d8"
 )
 
-// categorical colours for choice options (Tableau 10's, muted): distinct
-// for up to ten options, then repeated.
+// categorical colours are for choice options (Tableau 10's, muted):
+// distinct for up to ten options, then repeated.
 var categorical = []string{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"}
 
-// statusColors give the usual statuses fixed colours; others take the
-// categorical ones.
+// Categorical is the i-th colour for choices that have no order: distinct
+// for ten, then repeated.
+func Categorical(i int) string { return categorical[i%len(categorical)] }
+
+// StatusColor is the fixed colour of one of the usual statuses of an
+// enrollment's users, and whether status is one.
+func StatusColor(status string) (string, bool) {
+	c, ok := statusColors[status]
+	return c, ok
+}
+
 var statusColors = map[string]string{
 	"Completed":     "#2f7d4f",
 	"In Progress":   "#e3a32b",
@@ -30,12 +39,12 @@ var statusColors = map[string]string{
 	"Not Responded": "#c5c9ce",
 }
 
-// barColor is the colour of a single company's plain bars.
-const barColor = "#4e79a7"
+// BarColor is the colour of a single series' plain bars.
+const BarColor = "#4e79a7"
 
-// scaleColors colours a rating scale's points, given their levels from
+// ScaleColors colours a rating scale's points, given their levels from
 // most negative to most positive.
-func scaleColors(levels []int) []string {
+func ScaleColors(levels []int) []string {
 	var neg, pos int
 	for _, l := range levels {
 		switch {
@@ -71,12 +80,12 @@ func ramp(a, b string, i, n int) string {
 }
 
 func rgb(hex string) (r, g, b int) {
-	v, _ := strconv.ParseUint(hex[1:], 16, 32) // our own constants: always valid
+	v, _ := strconv.ParseUint(hex[1:], 16, 32) // our constants, or a colour checked by the caller
 	return int(v >> 16), int(v >> 8 & 0xff), int(v & 0xff)
 }
 
-// textOn is a text colour readable on fill.
-func textOn(fill string) string {
+// TextOn is a text colour readable on fill, a "#rrggbb" colour.
+func TextOn(fill string) string {
 	r, g, b := rgb(fill)
 	if 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) < 150 {
 		return "#ffffff"
