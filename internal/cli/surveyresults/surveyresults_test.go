@@ -177,7 +177,7 @@ func TestSurveyResultsBadInput(t *testing.T) {
 		{name: "unknown enrollment", args: []string{"--enrollment", "Winter Quiz"}, want: []string{`"Winter Quiz"`}},
 		{name: "ambiguous enrollment", args: []string{"--enrollment", "Culture"}, want: []string{`"Culture"`, "ambiguous", keepnettest.EnrollmentAcmePilotID}},
 		{name: "not a survey", args: []string{"--enrollment", keepnettest.TrainingEnrollmentName}, want: []string{keepnettest.TrainingEnrollmentName, "not a survey"}},
-		{name: "unknown format", args: []string{"--format", "xlsx"}, want: []string{"format", `"xlsx"`}, offline: true},
+		{name: "unknown format", args: []string{"--format", "xls"}, want: []string{"format", `"xls"`}, offline: true},
 		{name: "a format as the output file", args: []string{"-o", "json"}, want: []string{`"json"`, "--format json"}, offline: true},
 		{name: "concurrency 0", args: []string{"--concurrency", "0"}, want: []string{"concurrency"}, offline: true},
 		{name: "concurrency above the bound", args: []string{"--concurrency", "257"}, want: []string{"concurrency", "257", "from 1 to 256"}, offline: true},
