@@ -24,7 +24,7 @@ func WriteCustomer(out io.Writer, p *Pack, c *Customer, overview string, opts Pa
 	writeHead(w, c.Name()+" · Security awareness report · "+p.Period.String(), opts.Brand, "")
 	writeHeader(w, "Security awareness report", c.Name(), subtitle(p, opts), opts.Brand)
 	writeCallout(w, "Some of this customer's data could not be had; the figures count what could:", c.Problems)
-	writeCards(w, customerCards(c))
+	w.Cards(customerCards(c))
 	if c.Empty() {
 		w.Raw(`<p class="empty">No training, simulation or survey started in this period.</p>`)
 	}
@@ -62,22 +62,20 @@ func writeBackLink(w chart.HTML, overview string, opts PageOptions) {
 
 // customerCards are the customer's headline figures, of the sections it
 // has.
-func customerCards(c *Customer) []card {
-	var cards []card
+func customerCards(c *Customer) []chart.Card {
+	var cards []chart.Card
 	if t := c.Training; t != nil {
-		cards = append(cards, card{"Training completed", chart.Percent(t.Completed, t.Users),
-			fmt.Sprintf("%d of %d enrolled users", t.Completed, t.Users)})
-		cards = append(cards, card{"Overdue", strconv.Itoa(len(t.Overdue)), "past the due date, not completed"})
+		cards = append(cards, chart.Card{Label: "Training completed", Value: chart.Percent(t.Completed, t.Users), Note: fmt.Sprintf("%d of %d enrolled users", t.Completed, t.Users)})
+		cards = append(cards, chart.Card{Label: "Overdue", Value: strconv.Itoa(len(t.Overdue)), Note: "past the due date, not completed"})
 	}
 	if ph := c.Phishing; ph != nil {
 		t := ph.Totals
-		cards = append(cards, card{"Clicked", countPct(t.Clicked, t.Delivered),
-			fmt.Sprintf("people who clicked, of %d reached in %s", t.Delivered, jobsOf(len(ph.Jobs)))})
-		cards = append(cards, card{"Reported", countPct(t.Reported, t.Delivered), "people who reported the simulation"})
+		cards = append(cards, chart.Card{Label: "Clicked", Value: countPct(t.Clicked, t.Delivered), Note: fmt.Sprintf("people who clicked, of %d reached in %s", t.Delivered, jobsOf(len(ph.Jobs)))})
+		cards = append(cards, chart.Card{Label: "Reported", Value: countPct(t.Reported, t.Delivered), Note: "people who reported the simulation"})
 	}
 	if len(c.Surveys) > 0 {
 		users, done := surveyTotals(c.Surveys)
-		cards = append(cards, card{"Survey response", chart.Percent(done, users), fmt.Sprintf("%d of %d users completed", done, users)})
+		cards = append(cards, chart.Card{Label: "Survey response", Value: chart.Percent(done, users), Note: fmt.Sprintf("%d of %d users completed", done, users)})
 	}
 	return cards
 }

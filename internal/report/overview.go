@@ -148,7 +148,7 @@ func WriteOverview(out io.Writer, p *Pack, files []string, k SortKey, opts PageO
 		}
 	}
 	writeCallout(w, "Some customers' data could not be had; their figures count what could:", problems)
-	writeCards(w, overviewCards(p))
+	w.Cards(overviewCards(p))
 	writeOverviewCharts(w, customers, k)
 	w.Raw(`<section class="block long" id="customers">
   <h2>Customers<span class="count">`)
@@ -211,7 +211,7 @@ func orderName(k SortKey) string {
 	return string(k) + " rate, lowest first"
 }
 
-func overviewCards(p *Pack) []card {
+func overviewCards(p *Pack) []chart.Card {
 	var users, completed, reached, clicked, reported, surveyed, responded, jobs int
 	var clickKnown, reportKnown bool
 	for _, c := range p.Customers {
@@ -231,16 +231,16 @@ func overviewCards(p *Pack) []card {
 		surveyed += u
 		responded += d
 	}
-	cards := []card{{"Customers", strconv.Itoa(len(p.Customers)), "in this report"}}
+	cards := []chart.Card{{Label: "Customers", Value: strconv.Itoa(len(p.Customers)), Note: "in this report"}}
 	if users > 0 {
-		cards = append(cards, card{"Training completed", chart.Percent(completed, users), fmt.Sprintf("%d of %d enrolled users", completed, users)})
+		cards = append(cards, chart.Card{Label: "Training completed", Value: chart.Percent(completed, users), Note: fmt.Sprintf("%d of %d enrolled users", completed, users)})
 	}
 	if jobs > 0 {
-		cards = append(cards, card{"Clicked", countPct(Count{clicked, clickKnown}, reached), fmt.Sprintf("of %d people reached in %s", reached, jobsOf(jobs))})
-		cards = append(cards, card{"Reported", countPct(Count{reported, reportKnown}, reached), "people who reported a simulation"})
+		cards = append(cards, chart.Card{Label: "Clicked", Value: countPct(Count{clicked, clickKnown}, reached), Note: fmt.Sprintf("of %d people reached in %s", reached, jobsOf(jobs))})
+		cards = append(cards, chart.Card{Label: "Reported", Value: countPct(Count{reported, reportKnown}, reached), Note: "people who reported a simulation"})
 	}
 	if surveyed > 0 {
-		cards = append(cards, card{"Survey response", chart.Percent(responded, surveyed), fmt.Sprintf("%d of %d users completed", responded, surveyed)})
+		cards = append(cards, chart.Card{Label: "Survey response", Value: chart.Percent(responded, surveyed), Note: fmt.Sprintf("%d of %d users completed", responded, surveyed)})
 	}
 	return cards
 }

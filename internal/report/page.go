@@ -148,26 +148,6 @@ func writeCallout(w chart.HTML, heading string, items []string) {
 	w.Raw("</ul></div>\n")
 }
 
-// card is one headline figure.
-type card struct{ label, value, note string }
-
-func writeCards(w chart.HTML, cards []card) {
-	if len(cards) == 0 {
-		return
-	}
-	w.Raw(`<div class="cards">`)
-	for _, c := range cards {
-		w.Raw("\n  <div class=\"card\"><div class=\"label\">")
-		w.Text(c.label)
-		w.Raw(`</div><div class="value">`)
-		w.Text(c.value)
-		w.Raw(`</div><div class="note">`)
-		w.Text(c.note)
-		w.Raw("</div></div>")
-	}
-	w.Raw("\n</div>\n\n")
-}
-
 // cell is one cell of a list table: text, a share shown beside it, and a
 // link.
 type cell struct {

@@ -36,13 +36,9 @@ type page struct {
 	Title     string
 	Subtitle  string
 	Generated string
-	Cards     []card
+	Cards     []chart.Card
 	Status    chart.View
 	Questions []questionView
-}
-
-type card struct {
-	Label, Value, Note string
 }
 
 type questionView struct {
@@ -109,14 +105,14 @@ func buildPage(r Report, opts HTMLOptions) page {
 		p.Generated = opts.Generated.UTC().Format("2 January 2006, 15:04 UTC")
 	}
 	o := r.Overall
-	p.Cards = []card{
+	p.Cards = []chart.Card{
 		{Label: "Users", Value: fmt.Sprint(o.Users), Note: "targeted by the survey"},
 		{Label: "Response rate", Value: chart.Percent(o.Statuses[statusCompleted], o.Users), Note: fmt.Sprintf("%d completed the survey", o.Statuses["Completed"])},
 	}
 	if n := o.Statuses["In Progress"]; n > 0 {
-		p.Cards = append(p.Cards, card{Label: "In progress", Value: fmt.Sprint(n), Note: "answered part of it"})
+		p.Cards = append(p.Cards, chart.Card{Label: "In progress", Value: fmt.Sprint(n), Note: "answered part of it"})
 	}
-	p.Cards = append(p.Cards, card{Label: "Questions", Value: fmt.Sprint(len(o.Questions)), Note: "counted from each user's latest session"})
+	p.Cards = append(p.Cards, chart.Card{Label: "Questions", Value: fmt.Sprint(len(o.Questions)), Note: "counted from each user's latest session"})
 	rows := rowsOf(r)
 	p.Status = statusView(rows, o)
 	for i, q := range o.Questions {

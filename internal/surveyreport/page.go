@@ -10,7 +10,7 @@ import "github.com/keepnet-flow/keepnet-flow/internal/report/chart"
 func writePage(w chart.HTML, p page) {
 	writeHead(w, p)
 	writeHeader(w, p)
-	writeCards(w, p.Cards)
+	w.Cards(p.Cards)
 	writeSections(w, p, "")
 	w.Raw(pageFooter)
 }
@@ -70,21 +70,6 @@ func writeHeader(w chart.HTML, p page) {
 		w.Text(p.Generated)
 	}
 	w.Raw("</div>\n</header>\n\n")
-}
-
-// writeCards writes the row of headline figures.
-func writeCards(w chart.HTML, cards []card) {
-	w.Raw(`<div class="cards">`)
-	for _, c := range cards {
-		w.Raw("\n  <div class=\"card\"><div class=\"label\">")
-		w.Text(c.Label)
-		w.Raw(`</div><div class="value">`)
-		w.Text(c.Value)
-		w.Raw(`</div><div class="note">`)
-		w.Text(c.Note)
-		w.Raw("</div></div>")
-	}
-	w.Raw("\n</div>\n\n")
 }
 
 // writeStatus writes the section of users by status.

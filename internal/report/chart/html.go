@@ -77,3 +77,25 @@ func escapeByte(c byte) string {
 	}
 	return ""
 }
+
+// Card is one headline figure of a page: a label, the figure, and a note
+// saying what it counts.
+type Card struct{ Label, Value, Note string }
+
+// Cards writes a row of headline figures; none writes nothing.
+func (w HTML) Cards(cards []Card) {
+	if len(cards) == 0 {
+		return
+	}
+	w.Raw(`<div class="cards">`)
+	for _, c := range cards {
+		w.Raw("\n  <div class=\"card\"><div class=\"label\">")
+		w.Text(c.Label)
+		w.Raw(`</div><div class="value">`)
+		w.Text(c.Value)
+		w.Raw(`</div><div class="note">`)
+		w.Text(c.Note)
+		w.Raw("</div></div>")
+	}
+	w.Raw("\n</div>\n\n")
+}
