@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -68,4 +69,18 @@ func (p *PaceFlags) ClientOptions() []keepnet.Option {
 		opts = append(opts, keepnet.WithRateLimit(p.Rate))
 	}
 	return opts
+}
+
+// PaceSummary is a closing line's account of the pace: how many requests
+// the service turned away and how long they waited, or "" when it turned
+// none away.
+func PaceSummary(pace keepnet.PaceStats) string {
+	if pace.Throttled == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("; %d requests throttled (429), %s spent waiting them out", pace.Throttled, pace.Waited.Round(100*time.Millisecond))
+	if pace.Rate > 0 {
+		s += fmt.Sprintf(", paced at %.1f requests/s at the end", pace.Rate)
+	}
+	return s
 }

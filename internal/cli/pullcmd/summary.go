@@ -33,7 +33,7 @@ func (w *writing[R]) closeOneCompany(co workflows.Company) error {
 	if w.failed > 0 {
 		fmt.Fprintf(progress, "; %d incomplete", w.failed)
 	}
-	fmt.Fprintln(progress, paceSummary(w.client.Pace()))
+	fmt.Fprintln(progress, cmdutil.PaceSummary(w.client.Pace()))
 	w.rerunHint()
 	if len(w.shortfalls) > 0 {
 		return cmdutil.Incompletef("the output is incomplete: %s", w.shortfall(w.shortfalls[0]))
@@ -72,7 +72,7 @@ func (w *writing[R]) closeAcrossCompanies() error {
 	if failures {
 		fmt.Fprintf(progress, "; %s failed", cmdutil.Count(len(w.companyFails), "company", "companies"))
 	}
-	fmt.Fprintln(progress, paceSummary(w.client.Pace()))
+	fmt.Fprintln(progress, cmdutil.PaceSummary(w.client.Pace()))
 	if len(sum) > 0 {
 		if err := table.Write(progress, table.Text, t, nil); err != nil {
 			return err

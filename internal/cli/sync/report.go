@@ -3,7 +3,6 @@ package sync
 import (
 	"fmt"
 	gosync "sync"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -101,7 +100,7 @@ func (r *report) close(res workflows.SyncResult, err error) error {
 	if res.FailedUsers > 0 {
 		fmt.Fprintf(w, "; %d incomplete", res.FailedUsers)
 	}
-	fmt.Fprintln(w, paceSummary(r.pace()))
+	fmt.Fprintln(w, cmdutil.PaceSummary(r.pace()))
 	if err := table.Write(w, table.Text, t, nil); err != nil {
 		return err
 	}
@@ -115,17 +114,4 @@ func (o *Options) dbName() string {
 		return "the database"
 	}
 	return t.String()
-}
-
-// paceSummary says how the service's rate limit held the sync up, if it
-// did.
-func paceSummary(pace keepnet.PaceStats) string {
-	if pace.Throttled == 0 {
-		return ""
-	}
-	s := fmt.Sprintf("; %d requests throttled (429), %s spent waiting them out", pace.Throttled, pace.Waited.Round(100*time.Millisecond))
-	if pace.Rate > 0 {
-		s += fmt.Sprintf(", paced at %.1f requests/s at the end", pace.Rate)
-	}
-	return s
 }
