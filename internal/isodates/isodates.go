@@ -15,6 +15,7 @@ package isodates
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
@@ -87,15 +88,36 @@ func (d *Dates) ISO(t keepnetdate.Time) string {
 		return ""
 	}
 	s, err := t.ISO(d.order())
-	switch {
-	case err == nil:
-		return s
-	case keepnetdate.IsAmbiguous(err):
+	if err != nil {
+		d.missed(err)
+		return ""
+	}
+	return s
+}
+
+// Time is the date ISO writes, for a format that holds dates rather than
+// text (xlsx): the wall clock the service wrote, with the offset it sent
+// if any, else in UTC's place as the zone-less clock it is. It is the zero
+// time where ISO gives "", and counts toward DateNotice as ISO does.
+func (d *Dates) Time(t keepnetdate.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	v, err := t.ParseAs(d.order(), time.UTC)
+	if err != nil {
+		d.missed(err)
+		return time.Time{}
+	}
+	return v
+}
+
+// missed counts a date left without an ISO value, by why.
+func (d *Dates) missed(err error) {
+	if keepnetdate.IsAmbiguous(err) {
 		d.ambiguous++
-	default:
+	} else {
 		d.unreadable++
 	}
-	return ""
 }
 
 // DateNotice says why some dates have no ISO value, or "" when all have.

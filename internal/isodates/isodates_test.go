@@ -3,6 +3,7 @@ package isodates
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
@@ -51,6 +52,36 @@ func TestNoticeWithoutEvidence(t *testing.T) {
 	d.ForCompany("c", keepnetdate.Unknown)
 	d.ISO(date("05/02/2026 13:40"))
 	if n := d.DateNotice(); !strings.Contains(n, "no date of this pull had a day above 12") {
+		t.Errorf("notice %q", n)
+	}
+}
+
+// Time is ISO's reading as a time: the same wall clock, the offset only
+// where the server sent one, none where ISO has none, counted alike.
+func TestTimeIsISOsReading(t *testing.T) {
+	d := Dates{Of: "pull"}
+	d.ForCompany("c", keepnetdate.DayFirst)
+	for _, s := range []string{"05/02/2026 13:40", "2026-02-05T13:40:09.5", "2026-02-05T13:40:09+03:00"} {
+		got := d.Time(date(s))
+		iso := d.ISO(date(s))
+		if got.IsZero() || iso == "" {
+			t.Fatalf("%q: time %v, ISO %q", s, got, iso)
+		}
+		if want := got.Format("2006-01-02T15:04:05.999999999"); !strings.HasPrefix(iso, want) {
+			t.Errorf("%q: time %v, ISO %q", s, got, iso)
+		}
+	}
+	if got := d.Time(date("2026-02-05T13:40:09+03:00")); got.Hour() != 13 {
+		t.Errorf("the offset's wall clock was moved: %v", got)
+	}
+	d.ForCompany("open", keepnetdate.Unknown)
+	if got := d.Time(date("05/02/2026 13:40")); !got.IsZero() {
+		t.Errorf("an ambiguous date read as %v", got)
+	}
+	if got := d.Time(date("whenever")); !got.IsZero() || d.Time(keepnetdate.Time{}) != (time.Time{}) {
+		t.Errorf("an unreadable date read as %v", got)
+	}
+	if n := d.DateNotice(); !strings.Contains(n, "1 with day and month") || !strings.Contains(n, "1 in a format") {
 		t.Errorf("notice %q", n)
 	}
 }

@@ -61,6 +61,9 @@ var Phishing = &Kind[workflows.PhishingRecord]{
 	Events: func(r *workflows.PhishingRecord) []workflows.Interaction { return r.Events },
 	// The channel's order, as the records list them.
 	EventOrder: []string{"opened", "clicked", "submitted", "attachment-opened", "reported", "replied", "mfa-submitted"},
+	// The sheet is csv's: the events' times are csv-wide's alone.
+	XLSX: &Sheet{Name: "Phishing results", Numbers: []string{"instanceGroup", "openedCount", "clickedCount", "submittedCount",
+		"attachmentOpenedCount", "reportedCount", "mfaSubmittedCount"}},
 }
 
 // phishingDates are a record's own dates, in the order of their ISO

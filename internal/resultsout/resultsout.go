@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/csvout"
 	"github.com/keepnet-flow/keepnet-flow/internal/isodates"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
@@ -26,6 +27,7 @@ const (
 	JSON    = "json"
 	CSV     = "csv"
 	CSVWide = "csv-wide"
+	XLSX    = "xlsx"
 )
 
 // ISO is a date's ISO 8601 companion under what is known of its company's
@@ -51,6 +53,8 @@ type Kind[R any] struct {
 	// EventOrder orders the event columns of csv-wide; other events
 	// follow, by name.
 	EventOrder []string
+	// XLSX, when set, is the kind's xlsx sheet: csv's rows, typed.
+	XLSX *Sheet
 }
 
 // Formats lists the kind's formats, default first.
@@ -58,6 +62,9 @@ func (k *Kind[R]) Formats() []string {
 	f := []string{NDJSON, JSON, CSV}
 	if k.Events != nil {
 		f = append(f, CSVWide)
+	}
+	if k.XLSX != nil {
+		f = append(f, XLSX)
 	}
 	return f
 }
@@ -72,6 +79,9 @@ type Options struct {
 	// leading single quote (internal/csvout). ndjson and json always keep
 	// the text as sent.
 	CSVRaw bool
+	// BOM starts csv and csv-wide output with a UTF-8 byte-order mark, for
+	// Excel on Windows (csvout.BOM says why).
+	BOM bool
 	// Notices are what the pull found worth telling of a company (json
 	// writes them in its group, when the group closes): its
 	// workflows.CompanyOutcome.Notices.
@@ -111,6 +121,11 @@ func New[R any](k *Kind[R], format string, w io.Writer, opts Options) (Writer[R]
 	if k.Events != nil {
 		b.dates.Wide = CSVWide
 	}
+	if opts.BOM && (format == CSV || format == CSVWide) {
+		if _, err := io.WriteString(w, csvout.BOM); err != nil {
+			return nil, fmt.Errorf("write csv: %w", err)
+		}
+	}
 	switch {
 	case format == NDJSON:
 		return newNDJSON(b, w), nil
@@ -120,6 +135,8 @@ func New[R any](k *Kind[R], format string, w io.Writer, opts Options) (Writer[R]
 		return newCSV(b, w, opts.CSVRaw)
 	case format == CSVWide && k.Events != nil:
 		return newCSVWide(b, w, opts)
+	case format == XLSX && k.XLSX != nil:
+		return newXLSX(b, w)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(k.Formats(), ", "))
 }

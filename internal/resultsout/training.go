@@ -33,6 +33,7 @@ var Training = &Kind[workflows.TrainingRecord]{
 			iso(r.StartDate), iso(r.DueDate), iso(r.FirstCompletionDate), iso(r.LastInteractionDate),
 		}
 	},
+	XLSX: &Sheet{Name: "Training results", Numbers: []string{"examScore"}},
 }
 
 // trainingJSON is a training record with its dates' ISO 8601 companions.

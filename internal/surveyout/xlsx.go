@@ -69,20 +69,9 @@ func (x *xlsxLong) WriteUser(u workflows.UserResult) error {
 	return nil
 }
 
-// date is t as a date cell: its ISO 8601 reading under what is known of
-// the company's order, else none (the text column keeps it).
-func (x *xlsxLong) date(t keepnetdate.Time) time.Time {
-	s := x.iso(t)
-	if s == "" {
-		return time.Time{}
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999"} {
-		if v, err := time.Parse(layout, s); err == nil {
-			return v
-		}
-	}
-	return time.Time{}
-}
+// date is t as a date cell: ISO 8601's reading under what is known of the
+// company's order, else none (the text column keeps it).
+func (x *xlsxLong) date(t keepnetdate.Time) time.Time { return x.Time(t) }
 
 func (x *xlsxLong) write() error {
 	if err := x.w.Write(x.row...); err != nil {

@@ -57,9 +57,10 @@ times, at a request per user per kind of event.
 Counts include whatever the service counted, scanners' activity too; the
 activity fields say whose. Formats: ndjson (default), json (by company and
 job, with each job's totals), csv (a row per user), csv-wide (with --events:
-each event's time a column). See docs/phishing-results.md.`,
+each event's time a column), xlsx (csv's rows in a typed Excel sheet); --bom
+marks csv for Excel on Windows. See docs/phishing-results.md.`,
 		Example: `  keepnet-flow phishing-results --company "Acme Manufacturing" --campaign "Invoice Overdue Lure"
-  keepnet-flow phishing-results --all-companies --since 2026-01-01 --until 2026-03-31 -f csv -o q1-phishing.csv
+  keepnet-flow phishing-results --all-companies --since 2026-01-01 --until 2026-03-31 -f csv --bom -o q1-phishing.csv
   keepnet-flow phishing-results --all-companies --channel smishing --since 2026-01-01 --events -f csv-wide -o sms.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,7 +71,7 @@ each event's time a column). See docs/phishing-results.md.`,
 		},
 	}
 	flags := cmd.Flags()
-	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the campaigns are skipped)", resultsout.Phishing.Formats(), "csv, csv-wide")
+	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the campaigns are skipped)", resultsout.Phishing.Formats())
 	flags.StringArrayVar(&opts.Campaigns, "campaign", nil, "simulation campaign, by name or ID (every run of it); repeat for several")
 	opts.Window = cmdutil.AddWindowFlags(cmd, "simulation jobs")
 	flags.StringVar(&opts.Channel, "channel", string(workflows.ChannelPhishing), "simulation channel: "+strings.Join(channels, ", "))
@@ -142,7 +143,7 @@ func phishingRun(ctx context.Context, opts *Options) error {
 	}
 	s.NewSink = func(p *workflows.Pull[workflows.PhishingRecord], w io.Writer, spoolDir string, _ bool) (pullcmd.Sink[workflows.PhishingRecord], error) {
 		return resultsout.New(resultsout.Phishing, s.Flags.Format, w, resultsout.Options{
-			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, Notices: pullcmd.CompanyNotices(p), Skipped: pullcmd.Skipped(p),
+			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, BOM: s.Flags.BOM, Notices: pullcmd.CompanyNotices(p), Skipped: pullcmd.Skipped(p),
 		})
 	}
 	s.SourceOf = func(r workflows.PhishingRecord) (string, string) { return r.CompanyID, jobID(r) }

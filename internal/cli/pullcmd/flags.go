@@ -7,11 +7,13 @@
 package pullcmd
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/cmdutil"
+	"github.com/keepnet-flow/keepnet-flow/internal/cli/iostreams"
 )
 
 // Flags are the flags every pull command takes.
@@ -22,16 +24,33 @@ type Flags struct {
 	Output    string
 	Pace      *cmdutil.PaceFlags
 	CSVRaw    bool
+	// BOM starts csv output with a UTF-8 byte-order mark (csvout.BOM says
+	// why).
+	BOM bool
 
 	formats []string
+	csv     []string // the formats --csv-raw and --bom apply to
+	io      *iostreams.IOStreams
 }
 
+// csvFormats are the formats of comma-separated text, of any command.
+var csvFormats = []string{"csv", "csv-wide"}
+
+// binaryFormats are the formats that are no text: a terminal would show
+// them as garbage, and its control bytes could act.
+var binaryFormats = []string{"xlsx"}
+
 // AddFlags registers the company selection, --resume, --format (formats,
-// default first), --output, --concurrency, --rate and --csv-raw on cmd;
-// allHelp says what --all-companies takes, csvHelp which formats
-// --csv-raw applies to.
-func AddFlags(f *cmdutil.Factory, cmd *cobra.Command, allHelp string, formats []string, csvHelp string) *Flags {
-	p := &Flags{formats: formats}
+// default first), --output, --concurrency, --rate, --csv-raw and --bom on
+// cmd; allHelp says what --all-companies takes.
+func AddFlags(f *cmdutil.Factory, cmd *cobra.Command, allHelp string, formats []string) *Flags {
+	p := &Flags{formats: formats, io: f.IOStreams}
+	for _, format := range formats {
+		if slices.Contains(csvFormats, format) {
+			p.csv = append(p.csv, format)
+		}
+	}
+	csvHelp := strings.Join(p.csv, ", ")
 	flags := cmd.Flags()
 	p.Companies = cmdutil.AddCompanyFlags(f, cmd, allHelp)
 	flags.BoolVar(&p.Resume, "resume", false, "keep a journal beside -o FILE so that a rerun fetches only what is missing")
@@ -39,6 +58,7 @@ func AddFlags(f *cmdutil.Factory, cmd *cobra.Command, allHelp string, formats []
 	flags.StringVarP(&p.Output, "output", "o", "", "write to FILE (atomically, mode 0600 if new) instead of stdout; - is stdout (the format is --format's)")
 	p.Pace = cmdutil.AddPaceFlags(cmd, cmdutil.RateHelp("(0: no bound; either way the pace adapts to the service's 429s)"))
 	flags.BoolVar(&p.CSVRaw, "csv-raw", false, csvHelp+": keep cells that start with = + - @ tab or CR as sent, instead of prefixing ' so spreadsheets do not run them")
+	flags.BoolVar(&p.BOM, "bom", false, csvHelp+": start with a UTF-8 byte-order mark, so that Excel on Windows reads names like Zoë right")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp)) // the flag exists: cannot fail
 	return p
 }
@@ -58,8 +78,20 @@ func (p *Flags) Check() error {
 	if err := p.Companies.Check(); err != nil {
 		return err
 	}
-	if p.Resume && (p.Output == "" || p.Output == "-") {
+	if p.Resume && p.toStdout() {
 		return cmdutil.InvalidValue("resume", "", "needs -o FILE: the journal is kept beside the output")
 	}
-	return p.Pace.Check()
+	if err := p.Pace.Check(); err != nil {
+		return err
+	}
+	if p.BOM && !slices.Contains(p.csv, format) {
+		return cmdutil.InvalidValue("bom", "", "applies to --format "+strings.Join(p.csv, " and ")+" only")
+	}
+	if slices.Contains(binaryFormats, format) && p.toStdout() && p.io.IsStdoutTTY() {
+		return cmdutil.InvalidValue("format", format, "is a binary file; write it with -o FILE."+format+" (or redirect stdout)")
+	}
+	return nil
 }
+
+// toStdout reports whether the output is stdout.
+func (p *Flags) toStdout() bool { return p.Output == "" || p.Output == "-" }

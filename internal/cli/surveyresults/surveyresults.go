@@ -24,7 +24,6 @@ type Options struct {
 	Run         pullcmd.Spec[workflows.SurveyRecord]
 	Enrollment  string
 	QuestionIDs bool
-	BOM         bool
 }
 
 // NewCmdSurveyResults pulls a survey's results, user by user.
@@ -62,10 +61,9 @@ written); 130, 143, 129 stopped by a signal (nothing written); 1 otherwise.`,
 		},
 	}
 	flags := cmd.Flags()
-	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the survey are skipped)", surveyout.Formats(), "csv, csv-wide")
+	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the survey are skipped)", surveyout.Formats())
 	flags.StringVar(&opts.Enrollment, "enrollment", "", "survey enrollment, by name or ID")
 	flags.BoolVar(&opts.QuestionIDs, "question-ids", false, `csv-wide: head each question column "text [question ID]"`)
-	flags.BoolVar(&opts.BOM, "bom", false, "csv, csv-wide: start with a UTF-8 byte-order mark, so that Excel on Windows reads names like Zoë right")
 	_ = cmd.MarkFlagRequired("enrollment") // the flag exists: cannot fail
 	_ = cmd.RegisterFlagCompletionFunc("enrollment", cmdutil.Complete(f, cmdutil.CompleteSurveys))
 	return cmd
@@ -80,14 +78,7 @@ func (o *Options) validate() error {
 	if strings.TrimSpace(o.Enrollment) == "" {
 		return cmdutil.InvalidValue("enrollment", "", "is empty; pass a name or ID")
 	}
-	format, out := o.Run.Flags.Format, o.Run.Flags.Output
-	if o.BOM && format != surveyout.CSV && format != surveyout.CSVWide {
-		return cmdutil.InvalidValue("bom", "", "applies to --format csv and csv-wide only")
-	}
-	if format == surveyout.XLSX && (out == "" || out == "-") && o.Run.IO.IsStdoutTTY() {
-		return cmdutil.InvalidValue("format", format, "is a binary file; write it with -o FILE.xlsx (or redirect stdout)")
-	}
-	if o.QuestionIDs && format != surveyout.CSVWide {
+	if o.QuestionIDs && o.Run.Flags.Format != surveyout.CSVWide {
 		return cmdutil.InvalidValue("question-ids", "", "applies to --format csv-wide only; the other formats carry questionId in every answer")
 	}
 	return nil
@@ -125,7 +116,7 @@ func resultsRun(ctx context.Context, opts *Options) error {
 		if !across {
 			header = surveyout.HeaderOf(p.Sources[0])
 		}
-		sw, err := surveyout.New(s.Flags.Format, w, header, surveyout.Options{SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, QuestionIDs: opts.QuestionIDs, BOM: opts.BOM, Grouped: across})
+		sw, err := surveyout.New(s.Flags.Format, w, header, surveyout.Options{SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, QuestionIDs: opts.QuestionIDs, BOM: s.Flags.BOM, Grouped: across})
 		return sink{sw}, err
 	}
 	s.SourceOf = func(r workflows.SurveyRecord) (string, string) { return r.CompanyID, r.EnrollmentID }

@@ -3,11 +3,8 @@ package surveyresults_test
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/clitest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
@@ -28,62 +25,10 @@ func TestSurveyResultsXLSX(t *testing.T) {
 	if code, _, errOut := clitest.Run("survey-results", "--all-companies", "--enrollment", keepnettest.SurveyName, "-f", "csv", "--csv-raw", "-o", csvPath); code != 0 {
 		t.Fatalf("csv: exit %d: %s", code, errOut)
 	}
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatalf("the workbook does not open: %v", err)
-	}
-	defer f.Close()
-	if sheets := f.GetSheetList(); !slices.Equal(sheets, []string{"Survey results"}) {
-		t.Errorf("sheets %v, want one", sheets)
-	}
-	rows, err := f.GetRows("Survey results")
-	if err != nil {
-		t.Fatal(err)
-	}
-	csvLines := strings.Count(strings.TrimSpace(clitest.MustRead(t, csvPath)), "\n") + 1
-	if len(rows) != csvLines {
-		t.Errorf("%d rows, csv has %d lines: a row per answer, the header first", len(rows), csvLines)
-	}
-	head := rows[0]
-	col := func(name string) int { return slices.Index(head, name) + 1 }
-	companies, formulas, dates, latencies, hostile := map[string]bool{}, 0, 0, 0, 0
-	for r := 2; r <= len(rows); r++ {
-		for c := 1; c <= len(head); c++ {
-			cell, _ := excelize.CoordinatesToCellName(c, r)
-			if fm, _ := f.GetCellFormula("Survey results", cell); fm != "" {
-				formulas++
-			}
-		}
-		name, _ := excelize.CoordinatesToCellName(col("companyName"), r)
-		v, _ := f.GetCellValue("Survey results", name)
-		companies[v] = true
-		first, _ := excelize.CoordinatesToCellName(col("firstName"), r)
-		if v, _ := f.GetCellValue("Survey results", first); v != "" && strings.ContainsAny(v[:1], "=+-@") {
-			hostile++
-			if typ, _ := f.GetCellType("Survey results", first); typ != excelize.CellTypeInlineString {
-				t.Errorf("%s %q is not a text cell", first, v)
-			}
-		}
-		date, _ := excelize.CoordinatesToCellName(col("lastInteraction"), r)
-		if raw, _ := f.GetCellValue("Survey results", date, excelize.Options{RawCellValue: true}); raw != "" {
-			dates++
-			if shown, _ := f.GetCellValue("Survey results", date); !strings.HasPrefix(shown, "20") || len(shown) != len("2026-01-22 13:30") {
-				t.Errorf("%s shows %q, want a date", date, shown)
-			}
-		}
-		latency, _ := excelize.CoordinatesToCellName(col("latencySeconds"), r)
-		if typ, _ := f.GetCellType("Survey results", latency); typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
-			if v, _ := f.GetCellValue("Survey results", latency); v != "" {
-				latencies++
-			}
-		}
-	}
-	if formulas != 0 || hostile == 0 || dates == 0 || latencies == 0 || len(companies) < 3 {
-		t.Errorf("%d formulas, %d hostile names as text, %d dates, %d latencies, %d companies", formulas, hostile, dates, latencies, len(companies))
-	}
-	if panes, err := f.GetPanes("Survey results"); err != nil || !panes.Freeze {
-		t.Errorf("the header is not frozen: %+v %v", panes, err)
-	}
+	clitest.CheckXLSX(t, path, clitest.Workbook{
+		Sheet: "Survey results", Rows: len(clitest.CSV(t, clitest.MustRead(t, csvPath))), Company: "companyName",
+		Dates: []string{"lastInteraction"}, Numbers: []string{"latencySeconds"}, Hostile: "firstName",
+	})
 }
 
 // --bom starts a CSV with the UTF-8 byte-order mark; without it, none.

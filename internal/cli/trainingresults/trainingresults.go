@@ -45,10 +45,11 @@ named as in survey-results; json carries each enrollment's summary, and a
 summary the users disagree with is said on stderr and in json.
 
 Formats: ndjson (default), json (by company and enrollment), csv (a row per
-user). -o, --resume and the exit status are survey-results'; see
+user; --bom for Excel on Windows), xlsx (csv's rows in a typed Excel sheet).
+-o, --resume and the exit status are survey-results'; see
 docs/training-results.md.`,
 		Example: `  keepnet-flow training-results --company "Acme Manufacturing" --enrollment "Phishing Fundamentals 2026"
-  keepnet-flow training-results --all-companies --since 2026-01-01 --until 2026-03-31 -f csv -o q1-training.csv
+  keepnet-flow training-results --all-companies --since 2026-01-01 --until 2026-03-31 -f xlsx -o q1-training.xlsx
   keepnet-flow training-results --companies-file customers.txt --enrollment "Password Hygiene 2026" -o pw.ndjson --resume`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -59,7 +60,7 @@ docs/training-results.md.`,
 		},
 	}
 	flags := cmd.Flags()
-	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the enrollments are skipped)", resultsout.Training.Formats(), "csv")
+	opts.Run.Flags = pullcmd.AddFlags(f, cmd, "every company the credentials manage (those without the enrollments are skipped)", resultsout.Training.Formats())
 	flags.StringArrayVar(&opts.Enrollments, "enrollment", nil, "training enrollment, by name or ID; repeat for several")
 	opts.Window = cmdutil.AddWindowFlags(cmd, "training enrollments")
 	flags.StringArrayVar(&opts.Types, "type", nil, "enrollment type: SCORM (default), Poster, Infographic, Screensaver or LearningPath; repeat for several")
@@ -123,7 +124,7 @@ func trainingRun(ctx context.Context, opts *Options) error {
 	}
 	s.NewSink = func(p *workflows.Pull[workflows.TrainingRecord], w io.Writer, spoolDir string, _ bool) (pullcmd.Sink[workflows.TrainingRecord], error) {
 		return resultsout.New(resultsout.Training, s.Flags.Format, w, resultsout.Options{
-			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, Notices: pullcmd.CompanyNotices(p), Skipped: pullcmd.Skipped(p),
+			SpoolDir: spoolDir, CSVRaw: s.Flags.CSVRaw, BOM: s.Flags.BOM, Notices: pullcmd.CompanyNotices(p), Skipped: pullcmd.Skipped(p),
 		})
 	}
 	s.SourceOf = func(r workflows.TrainingRecord) (string, string) { return r.CompanyID, r.EnrollmentID }

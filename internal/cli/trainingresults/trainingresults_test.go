@@ -260,7 +260,16 @@ func TestTrainingResultsHostileNames(t *testing.T) {
 	for _, format := range resultsout.Training.Formats() {
 		ios, _, out, errOut := iostreams.Test()
 		ios.SetStdoutTTY(true)
-		if code := clitest.RunStreams(context.Background(), ios, with(acmeArgs, "-f", format)); code != 0 {
+		code := clitest.RunStreams(context.Background(), ios, with(acmeArgs, "-f", format))
+		if format == resultsout.XLSX {
+			// A binary file is refused on a terminal, before anything is
+			// written to it.
+			if code != 2 || out.Len() != 0 || !strings.Contains(errOut.String(), "-o FILE.xlsx") {
+				t.Errorf("xlsx to a terminal: exit %d, %d bytes written, stderr %s", code, out.Len(), errOut)
+			}
+			continue
+		}
+		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", format, code, errOut)
 		}
 		for _, raw := range clitest.TerminalControls {
