@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keepnet-flow/keepnet-flow/gen"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 )
 
@@ -16,8 +15,7 @@ func TestCampaignSearchListsTestCampaignsWithoutSayingSo(t *testing.T) {
 	s := newServer(t)
 	c := scoped(t, s, keepnettest.CompanyAcmeID)
 	ctx := context.Background()
-	r, err := c.PostPhishingSimulatorPhishingCampaignSearchWithResponse(ctx,
-		gen.PostPhishingSimulatorPhishingCampaignSearchJSONRequestBody(nameSearch(1, 50)))
+	r, err := c.PostPhishingSimulatorPhishingCampaignSearchWithBodyWithResponse(ctx, "application/json", nameSearch(1, 50))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +56,12 @@ func TestJobSearchRefusesCreateTimeAndListsEveryRun(t *testing.T) {
 	s := newServer(t)
 	c := scoped(t, s, keepnettest.CompanyAcmeID)
 	ctx := context.Background()
-	body := nameSearch(1, 50)
-	body.OrderBy = "CreateTime"
-	r, err := c.PostPhishingSimulatorPhishingCampaignJobReportSearchWithResponse(ctx, body)
+	r, err := c.PostPhishingSimulatorPhishingCampaignJobReportSearchWithBodyWithResponse(ctx, "application/json", orderedSearch(1, 50, "CreateTime"))
 	if err != nil || r.StatusCode() != 400 || !strings.Contains(string(r.Body), "INPUT_ERROR") {
 		t.Fatalf("orderBy CreateTime: %v, status %d, body %s; want 400 INPUT_ERROR", err, r.StatusCode(), r.Body)
 	}
 
-	r, err = c.PostPhishingSimulatorPhishingCampaignJobReportSearchWithResponse(ctx, nameSearch(1, 50))
+	r, err = c.PostPhishingSimulatorPhishingCampaignJobReportSearchWithBodyWithResponse(ctx, "application/json", nameSearch(1, 50))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +92,7 @@ func TestJobSearchRefusesCreateTimeAndListsEveryRun(t *testing.T) {
 	}
 
 	unscoped := api(t, s)
-	r, err = unscoped.PostPhishingSimulatorPhishingCampaignJobReportSearchWithResponse(ctx, nameSearch(1, 50))
+	r, err = unscoped.PostPhishingSimulatorPhishingCampaignJobReportSearchWithBodyWithResponse(ctx, "application/json", nameSearch(1, 50))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +151,8 @@ func TestJobUsersSearchTypesAreSubsetsOfAllAndSubmittedIsRefused(t *testing.T) {
 	}
 
 	for _, st := range []string{"Submitted", "submitted", "Everything"} {
-		r, err := c.PostPhishingSimulatorPhishingCampaignJobReportSearchInstanceGroupWithResponse(context.Background(), st, acmeInvoice, 1,
-			gen.PostPhishingSimulatorPhishingCampaignJobReportSearchInstanceGroupJSONRequestBody(nameSearch(1, 10)))
+		r, err := c.PostPhishingSimulatorPhishingCampaignJobReportSearchInstanceGroupWithBodyWithResponse(context.Background(), st, acmeInvoice, 1,
+			"application/json", nameSearch(1, 10))
 		if err != nil || r.StatusCode() != 400 || !strings.Contains(string(r.Body), "INPUT_ERROR") {
 			t.Errorf("search type %s: %v, status %d body %s; want 400 INPUT_ERROR", st, err, r.StatusCode(), r.Body)
 		}

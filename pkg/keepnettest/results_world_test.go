@@ -76,7 +76,7 @@ func TestCustomersGetVariedTrainingAndJobs(t *testing.T) {
 		if len(want) == 0 {
 			continue
 		}
-		r, err := scoped(t, s, keepnettest.CustomerID(k)).PostPhishingSimulatorPhishingCampaignJobReportSearchWithResponse(context.Background(), nameSearch(1, 50))
+		r, err := scoped(t, s, keepnettest.CustomerID(k)).PostPhishingSimulatorPhishingCampaignJobReportSearchWithBodyWithResponse(context.Background(), "application/json", nameSearch(1, 50))
 		if err != nil {
 			t.Fatal(err)
 		}
