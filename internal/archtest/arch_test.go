@@ -17,7 +17,7 @@ var layers = []struct {
 	name     string
 	prefixes []string
 }{
-	{"foundation", []string{"pkg/keepnetdate", "internal/ctxsleep", "internal/termsafe", "internal/atomicfile", "internal/statedir", "internal/reqctx", "internal/slots", "internal/table", "internal/csvout", "internal/pathseg", "internal/apiops", "internal/plural", "internal/jsonspool"}},
+	{"foundation", []string{"pkg/keepnetdate", "internal/ctxsleep", "internal/termsafe", "internal/atomicfile", "internal/statedir", "internal/reqctx", "internal/slots", "internal/table", "internal/csvout", "internal/pathseg", "internal/apiops", "internal/plural", "internal/jsonspool", "internal/memnet"}},
 	{"generated", []string{"gen"}},
 	{"connection", []string{"pkg/keepnet"}},
 	{"machinery", []string{"internal/paging", "internal/pull", "internal/wire", "internal/enrollstate", "internal/store"}},

@@ -24,6 +24,7 @@ type config struct {
 	commitFail   map[string]int
 	now          func() time.Time
 	addr         string
+	inMemory     bool
 	pageSizeCap  int
 	noRequestLog bool
 	drift        *drift
@@ -143,6 +144,15 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 
 // WithAddr sets the listen address (default "127.0.0.1:0", a free port).
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithInMemoryNetwork serves over a network inside the process instead of
+// a TCP port: only the http.Client of Server.Client reaches the server, and
+// URL names an address nothing listens on (127.0.0.1, port 1 unless WithAddr
+// gives one). Use it to run the server and a client in a testing/synctest
+// bubble, whose fake clock moves only while every goroutine in it waits:
+// a goroutine reading a TCP socket never counts as waiting, so over TCP
+// rate limits, Retry-After, token expiry and latency take real time.
+func WithInMemoryNetwork() Option { return func(c *config) { c.inMemory = true } }
 
 // WithPageSizeCap changes the largest page size the search endpoints return
 // (default 100, as the service).

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/memnet"
 	"golang.org/x/time/rate"
 )
 
@@ -28,10 +29,12 @@ type Server struct {
 	ClientID     string
 	ClientSecret string
 
-	cfg     config
-	hs      *httptest.Server
-	mux     *http.ServeMux
-	limiter *rate.Limiter
+	cfg config
+	hs  *httptest.Server
+	// memTransport dials the in-memory listener (WithInMemoryNetwork).
+	memTransport *http.Transport
+	mux          *http.ServeMux
+	limiter      *rate.Limiter
 	// served and limited count every request and those refused by the
 	// rate limit, even without the request log.
 	served, limited atomic.Int64
@@ -118,14 +121,36 @@ func Start(opts ...Option) (*Server, error) {
 	seedResults(&s.world, cfg.results, cfg.customers)
 	s.mux = s.routes()
 
-	l, err := net.Listen("tcp", cfg.addr)
+	l, err := s.listen()
 	if err != nil {
-		return nil, fmt.Errorf("keepnettest: listen on %s: %w", cfg.addr, err)
+		return nil, err
 	}
 	s.hs = &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(s.serve)}}
 	s.hs.Start()
 	s.URL = s.hs.URL
 	return s, nil
+}
+
+// listen opens the server's listener: a TCP port, or with
+// WithInMemoryNetwork a memnet listener, with the transport that dials it.
+func (s *Server) listen() (net.Listener, error) {
+	if !s.cfg.inMemory {
+		l, err := net.Listen("tcp", s.cfg.addr)
+		if err != nil {
+			return nil, fmt.Errorf("keepnettest: listen on %s: %w", s.cfg.addr, err)
+		}
+		return l, nil
+	}
+	addr, err := net.ResolveTCPAddr("tcp", s.cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("keepnettest: in-memory address %s: %w", s.cfg.addr, err)
+	}
+	if addr.Port == 0 {
+		addr.Port = 1
+	}
+	l := memnet.Listen(addr)
+	s.memTransport = &http.Transport{DialContext: l.Dial, MaxIdleConnsPerHost: 64}
+	return l, nil
 }
 
 // Counts is how many requests the server has answered after its latency and
@@ -155,11 +180,21 @@ func (s *Server) RouteCounts() map[string]int {
 func (s *Server) Close() {
 	s.hostile.close()
 	s.hs.Close()
+	if s.memTransport != nil {
+		s.memTransport.CloseIdleConnections()
+	}
 }
 
 // Client returns an HTTP client suited to the server, as
-// httptest.Server.Client does.
-func (s *Server) Client() *http.Client { return s.hs.Client() }
+// httptest.Server.Client does; with WithInMemoryNetwork, the only client
+// that reaches it. Clients it returns share one transport, whose idle
+// connections Close closes.
+func (s *Server) Client() *http.Client {
+	if s.memTransport != nil {
+		return &http.Client{Transport: s.memTransport}
+	}
+	return s.hs.Client()
+}
 
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
