@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnet"
@@ -46,26 +47,28 @@ func TestSurveyPullFindsAHiddenRateLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := specFake(t, keepnettest.WithUsers(pacedUsers), keepnettest.WithRateLimits(tt.limit))
-			c := fakeClient(t, srv, tt.client...)
-			req := acmeSurvey
-			req.Concurrency = tt.concurrency
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			got := pullWithin(ctx, t, c, req)
-			requireSameRecords(t, got, want)
-			counts := srv.Counts()
-			if counts.RateLimited == 0 {
-				t.Fatal("the limit never refused a request: the test proves nothing")
-			}
-			share := float64(counts.RateLimited) / float64(counts.Requests)
-			t.Logf("429s: %d of %d requests (%.1f%%)", counts.RateLimited, counts.Requests, 100*share)
-			if share > maxRefusedShare {
-				t.Errorf("429s were %.0f%% of %d requests, want at most %.0f%%", 100*share, counts.Requests, 100*maxRefusedShare)
-			}
-			if st := c.Pace(); st.Cuts == 0 || st.Throttled != int64(counts.RateLimited) {
-				t.Errorf("pace %+v; the server refused %d", st, counts.RateLimited)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				srv := memFake(t, keepnettest.WithUsers(pacedUsers), keepnettest.WithRateLimits(tt.limit))
+				c := memClient(t, srv, tt.client...)
+				req := acmeSurvey
+				req.Concurrency = tt.concurrency
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				got := pullWithin(ctx, t, c, req)
+				requireSameRecords(t, got, want)
+				counts := srv.Counts()
+				if counts.RateLimited == 0 {
+					t.Fatal("the limit never refused a request: the test proves nothing")
+				}
+				share := float64(counts.RateLimited) / float64(counts.Requests)
+				t.Logf("429s: %d of %d requests (%.1f%%)", counts.RateLimited, counts.Requests, 100*share)
+				if share > maxRefusedShare {
+					t.Errorf("429s were %.0f%% of %d requests, want at most %.0f%%", 100*share, counts.Requests, 100*maxRefusedShare)
+				}
+				if st := c.Pace(); st.Cuts == 0 || st.Throttled != int64(counts.RateLimited) {
+					t.Errorf("pace %+v; the server refused %d", st, counts.RateLimited)
+				}
+			})
 		})
 	}
 }
@@ -75,10 +78,14 @@ func TestSurveyPullFindsAHiddenRateLimit(t *testing.T) {
 // client's, so the second pull does not start from scratch and the 429s
 // stay few.
 func TestOneLimitAcrossCompanies(t *testing.T) {
-	srv := specFake(t, keepnettest.WithUsers(pacedUsers/2),
+	synctest.Test(t, oneLimitAcrossCompanies)
+}
+
+func oneLimitAcrossCompanies(t *testing.T) {
+	srv := memFake(t, keepnettest.WithUsers(pacedUsers/2),
 		keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: hiddenLimit, Burst: hiddenBurst}))
 	globex := srv.AddSurvey(keepnettest.CompanyGlobexID, "Pace Survey", pacedUsers/2)
-	c := fakeClient(t, srv)
+	c := memClient(t, srv)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -113,12 +120,17 @@ func TestOneLimitAcrossCompanies(t *testing.T) {
 // are paced and retried after 429s, and the enrollment is created and sent
 // exactly once.
 func TestEnrollUnderAHiddenRateLimit(t *testing.T) {
-	srv, _ := startEnrollFake(t, keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 16, Burst: 1}))
+	t.Setenv(workflows.EnvStateDir, t.TempDir())
+	synctest.Test(t, enrollUnderAHiddenRateLimit)
+}
+
+func enrollUnderAHiddenRateLimit(t *testing.T) {
+	srv := memFake(t, keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 16, Burst: 1}))
 	// Backoffs as short as the other enroll tests' (a millisecond) would
 	// send a request's retries into the limit faster than it refills,
 	// which no real client does: the pace would see nothing accepted and
 	// start from its floor. Backoffs of a tick of the limit keep it real.
-	c := fakeClient(t, srv, keepnet.WithRetry(keepnet.RetryPolicy{MaxAttempts: 8, MaxElapsed: 10 * time.Second, BaseDelay: 70 * time.Millisecond, MaxDelay: 200 * time.Millisecond}))
+	c := memClient(t, srv, keepnet.WithRetry(keepnet.RetryPolicy{MaxAttempts: 8, MaxElapsed: 10 * time.Second, BaseDelay: 70 * time.Millisecond, MaxDelay: 200 * time.Millisecond}))
 	const name = "Paced refresher"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/testspec"
@@ -26,6 +27,21 @@ func specFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
 	srv := keepnettest.NewServer(append([]keepnettest.Option{keepnettest.WithSpec(testspec.Load(t)), keepnettest.WithT(t)}, opts...)...)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// memFake is specFake on an in-memory network, for a test in a
+// testing/synctest bubble (synctest.Test), whose clock stands still while
+// the pull works and jumps while it waits: rate limits, Retry-After and
+// token expiry take no real time. Its clients are memClient's.
+func memFake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
+	t.Helper()
+	return specFake(t, append(opts, keepnettest.WithInMemoryNetwork())...)
+}
+
+// memClient is fakeClient of a memFake server.
+func memClient(t *testing.T, srv *keepnettest.Server, opts ...keepnet.Option) *keepnet.Client {
+	t.Helper()
+	return fakeClient(t, srv, append([]keepnet.Option{keepnet.WithHTTPClient(srv.Client())}, opts...)...)
 }
 
 // fastRetry keeps the client's resilience but not its patience: tests
@@ -224,29 +240,33 @@ func TestPullSurveyIsUnmovedByFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := specFake(t, append(tt.opts, keepnettest.WithUsers(tt.users))...)
-			want := baseline[tt.users]
-			req := acmeSurvey
-			// Each case sets its concurrency: low enough to keep the fake's
-			// trouble the kind the case is about.
-			req.Concurrency = tt.concurrency
-			if tt.during != nil {
-				go tt.during(srv)
-			}
-			_, got := pullAll(t, fakeClient(t, srv), req)
-			if n := tt.bit(srv); n <= 0 {
-				t.Errorf("the trouble never happened (%d); the test proves nothing", n)
-			} else {
-				t.Logf("%d troubles overcome in %d requests", n, len(srv.Requests()))
-			}
-			if len(got) != len(want) {
-				t.Fatalf("%d records, want %d", len(got), len(want))
-			}
-			for i := range want {
-				if a, b := marshal(t, got[i]), marshal(t, want[i]); a != b {
-					t.Errorf("record %d differs from the fault-free run:\n%s\nwant\n%s", i, a, b)
+			// In a bubble: latency, token lifetimes and Retry-After take
+			// the bubble's time, not the machine's.
+			synctest.Test(t, func(t *testing.T) {
+				srv := memFake(t, append(tt.opts, keepnettest.WithUsers(tt.users))...)
+				want := baseline[tt.users]
+				req := acmeSurvey
+				// Each case sets its concurrency: low enough to keep the fake's
+				// trouble the kind the case is about.
+				req.Concurrency = tt.concurrency
+				if tt.during != nil {
+					go tt.during(srv)
 				}
-			}
+				_, got := pullAll(t, memClient(t, srv), req)
+				if n := tt.bit(srv); n <= 0 {
+					t.Errorf("the trouble never happened (%d); the test proves nothing", n)
+				} else {
+					t.Logf("%d troubles overcome in %d requests", n, len(srv.Requests()))
+				}
+				if len(got) != len(want) {
+					t.Fatalf("%d records, want %d", len(got), len(want))
+				}
+				for i := range want {
+					if a, b := marshal(t, got[i]), marshal(t, want[i]); a != b {
+						t.Errorf("record %d differs from the fault-free run:\n%s\nwant\n%s", i, a, b)
+					}
+				}
+			})
 		})
 	}
 }
