@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/keepnet-flow/keepnet-flow/internal/cli/iostreams"
@@ -30,6 +32,33 @@ func Fake(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
 	t.Setenv(keepnet.EnvClientSecret, srv.ClientSecret)
 	t.Setenv(workflows.EnvStateDir, t.TempDir()) // never the user's own
 	return srv
+}
+
+// FakeInMemory is Fake on an in-memory network, for a test in a
+// testing/synctest bubble (synctest.Test), where rate limits, Retry-After
+// and token lifetimes take the bubble's time, not the machine's. The
+// program reaches it only through Via(srv).
+func FakeInMemory(t *testing.T, opts ...keepnettest.Option) *keepnettest.Server {
+	t.Helper()
+	return Fake(t, append(opts, keepnettest.WithInMemoryNetwork())...)
+}
+
+// Synctest runs f in a testing/synctest bubble, with the process's signal
+// watcher started outside it first. The program listens for interrupts,
+// and os/signal starts its one watcher goroutine on the first listen of
+// the process: started in a bubble, it would belong to the bubble and keep
+// it from ever being idle, so its clock would never move.
+func Synctest(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	_, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	stop()
+	synctest.Test(t, f)
+}
+
+// Via is the client option that sends the program's requests to srv over
+// srv's own client: for a FakeInMemory server, the only way there.
+func Via(srv *keepnettest.Server) keepnet.Option {
+	return keepnet.WithHTTPClient(srv.Client())
 }
 
 // Run runs the program as main does, on streams that are no terminals, and

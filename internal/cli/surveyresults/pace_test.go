@@ -17,8 +17,12 @@ import (
 // each cut of the pace, and the closing line says how many requests were
 // throttled and how long the run waited for them.
 func TestSurveyResultsShowsThePace(t *testing.T) {
-	srv := clitest.Fake(t, keepnettest.WithUsers(30), keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 20, Burst: 2}))
-	code, out, errOut := runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--debug")...)
+	clitest.Synctest(t, surveyResultsShowsThePace)
+}
+
+func surveyResultsShowsThePace(t *testing.T) {
+	srv := clitest.FakeInMemory(t, keepnettest.WithUsers(30), keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 20, Burst: 2}))
+	code, out, errOut := runFastRetryVia(srv, clitest.SurveyArgs("--concurrency", "8", "--debug")...)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -50,8 +54,12 @@ func TestSurveyResultsShowsThePace(t *testing.T) {
 // starts from it and --debug says so; --no-pace-memory neither uses it nor
 // keeps one.
 func TestPaceMemoryAcrossRuns(t *testing.T) {
-	srv := clitest.Fake(t, keepnettest.WithUsers(120), keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 40, Burst: 5}))
-	code, _, errOut := runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--quiet")...)
+	clitest.Synctest(t, paceMemoryAcrossRuns)
+}
+
+func paceMemoryAcrossRuns(t *testing.T) {
+	srv := clitest.FakeInMemory(t, keepnettest.WithUsers(120), keepnettest.WithRateLimits(keepnettest.RateLimit{PerSecond: 40, Burst: 5}))
+	code, _, errOut := runFastRetryVia(srv, clitest.SurveyArgs("--concurrency", "8", "--quiet")...)
 	if code != 0 {
 		t.Fatalf("first run: exit %d, stderr %q", code, errOut)
 	}
@@ -77,13 +85,13 @@ func TestPaceMemoryAcrossRuns(t *testing.T) {
 		}
 	}
 
-	_, _, errOut = runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--debug")...)
+	_, _, errOut = runFastRetryVia(srv, clitest.SurveyArgs("--concurrency", "8", "--debug")...)
 	if !strings.Contains(errOut, "pace starts from memory") {
 		t.Errorf("the second run's --debug does not say it starts from the memory:\n%s", firstLines(errOut, 5))
 	}
 
 	t.Setenv(workflows.EnvStateDir, t.TempDir())
-	_, _, errOut = runFastRetry(clitest.SurveyArgs("--concurrency", "8", "--debug", "--no-pace-memory")...)
+	_, _, errOut = runFastRetryVia(srv, clitest.SurveyArgs("--concurrency", "8", "--debug", "--no-pace-memory")...)
 	if strings.Contains(errOut, "pace starts") {
 		t.Errorf("--no-pace-memory consulted the memory:\n%s", firstLines(errOut, 5))
 	}

@@ -27,6 +27,11 @@ func runFastRetry(args ...string) (code int, stdout, stderr string) {
 	return clitest.RunWith([]keepnet.Option{clitest.FastRetry()}, args...)
 }
 
+// runFastRetryVia is runFastRetry against a clitest.FakeInMemory server.
+func runFastRetryVia(srv *keepnettest.Server, args ...string) (code int, stdout, stderr string) {
+	return clitest.RunWith([]keepnet.Option{clitest.Via(srv), clitest.FastRetry()}, args...)
+}
+
 func TestSurveyResultsDefaultsToNDJSONOnStdout(t *testing.T) {
 	srv := clitest.Fake(t, keepnettest.WithUsers(12))
 	code, out, errOut := clitest.Run(clitest.AcmeSurveyArgs...)
