@@ -35,6 +35,17 @@ func needTool(t *testing.T, name, pkg string) string {
 	return path
 }
 
+// headless finds the browser the checks render with: Chromium's headless
+// shell where it is installed (.ci/run installs it), as report -f pdf
+// finds it, since it starts in half the browser's time; else chromium.
+func headless(t *testing.T) string {
+	t.Helper()
+	if bin, err := browser.Find(""); err == nil {
+		return bin
+	}
+	return needTool(t, "chromium", "chromium")
+}
+
 // artifactDir is where the browser checks keep their pages, screenshots
 // and PDFs: $KEEPNET_ARTIFACTS, else .artifacts/ at the repository root
 // (git-ignored).
@@ -119,7 +130,8 @@ func pageErrors(stderr string) []string {
 // browser reports errors or a screenshot is blank. With
 // KEEPNET_SCREENSHOTS=docs it writes the docs' screenshots too.
 func TestPackRendersInChromium(t *testing.T) {
-	bin := needTool(t, "chromium", "chromium")
+	t.Parallel() // beside TestPackPrintsToPDF: both wait on browsers
+	bin := headless(t)
 	p, opts := showcase(t)
 	dir := artifactDir(t, "report-html")
 	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{PageOptions: opts, Sort: report.SortClicked})
@@ -160,7 +172,8 @@ func TestPackRendersInChromium(t *testing.T) {
 // it, and every chart row of the page's HTML (each carries its n=) is in
 // the PDF's text, so no chart was lost or cut away.
 func TestPackPrintsToPDF(t *testing.T) {
-	bin := needTool(t, "chromium", "chromium")
+	t.Parallel()
+	bin := headless(t)
 	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
 	pdftotext := needTool(t, "pdftotext", "poppler-utils")
 	p, opts := showcase(t)
@@ -177,11 +190,7 @@ func TestPackPrintsToPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := artifactDir(t, "report-pdf")
-	printer, err := browser.Find("") // the headless shell where it is installed, as report -f pdf finds it
-	if err != nil {
-		printer = bin
-	}
-	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{PageOptions: opts, Sort: report.SortClicked, Printer: browser.Printer{Bin: printer}})
+	paths, err := report.Write(context.Background(), p, dir, report.WriteOptions{PageOptions: opts, Sort: report.SortClicked, Printer: browser.Printer{Bin: bin}})
 	if err != nil {
 		t.Fatal(err)
 	}
