@@ -44,3 +44,25 @@ func TestValidateRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryOperationLoads: each path's operations load on first use from
+// the components they refer to; a reference the lazy loading misses would
+// fail here for every path of the vendor's document, not only those the
+// fake serves.
+func TestEveryOperationLoads(t *testing.T) {
+	path, err := testspec.Path()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := speccheck.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := spec.LoadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 700 {
+		t.Errorf("%d operations loaded; the vendor's document has over 900", n)
+	}
+}
