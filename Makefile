@@ -38,7 +38,7 @@ BUILD_DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 STAMP      := github.com/keepnet-flow/keepnet-flow/pkg/keepnet
 LDFLAGS    := -X $(STAMP).stampedVersion=$(VERSION) -X $(STAMP).stampedCommit=$(COMMIT) -X $(STAMP).stampedDate=$(BUILD_DATE)
 
-.PHONY: all build docs test vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
+.PHONY: all build docs test test-race vet spec spec-verify generate check-generated spec-diff demo bench cost check-versions fuzz clean
 
 all: build
 
@@ -119,9 +119,18 @@ vet:
 	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^gen/') 2>/dev/null); [ -z "$$out" ] || { echo "gofmt needed: $$out" >&2; exit 1; }
 
+# TEST_P is how many test binaries run at once: one more than the two
+# cores, since the browser checks and the subprocess tests spend much of
+# their time waiting, and a third binary (or its link) fills that time.
+TEST_P ?= 3
+
 ## test: the README's test command; CI runs it.
 test: check-generated vet
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -p $(TEST_P) ./...
+
+## test-race: the whole suite under the race detector; CI runs it after make test.
+test-race: check-generated
+	$(GO) test -race -count=1 -p $(TEST_P) ./...
 
 DEMO_REPORT ?= .artifacts/survey-report-demo.html
 DEMO_DB     ?= .artifacts/keepnet-demo.db

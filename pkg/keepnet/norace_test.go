@@ -1,0 +1,5 @@
+//go:build !race
+
+package keepnet
+
+const raceDetector = false
