@@ -155,7 +155,9 @@ func (s *Spec) referred(raw json.RawMessage) map[string]map[string]json.RawMessa
 	return out
 }
 
-// refs returns the $ref values anywhere in raw.
+// refs returns the $ref values anywhere in raw, a piece of the document
+// Load decoded already: it cannot fail to decode again, and if it did, the
+// components it misses would fail kin-openapi's load of the path, loudly.
 func refs(raw json.RawMessage) []string {
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
