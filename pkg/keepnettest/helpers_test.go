@@ -71,7 +71,9 @@ func token(t *testing.T, s *keepnettest.Server) string {
 	t.Helper()
 	cc := clientcredentials.Config{ClientID: s.ClientID, ClientSecret: s.ClientSecret,
 		TokenURL: s.URL + "/connect/token", Scopes: []string{"api1"}, AuthStyle: oauth2.AuthStyleInParams}
-	tok, err := cc.Token(context.Background())
+	// Through the server's own client: a WithInMemoryNetwork server has
+	// no other way in.
+	tok, err := cc.Token(context.WithValue(context.Background(), oauth2.HTTPClient, s.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}
