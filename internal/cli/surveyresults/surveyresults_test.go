@@ -271,18 +271,22 @@ func TestSurveyResultsIdenticalUnderFaults(t *testing.T) {
 				if format == "csv" && name != "10% faults" {
 					continue // the troubles all hit the pull, not the writer: one format is enough
 				}
+				// In a bubble: latency, token lifetimes and Retry-After
+				// take its time, not the machine's.
 				t.Run(name, func(t *testing.T) {
-					srv := clitest.Fake(t, append(opts, keepnettest.WithUsers(users))...)
-					code, got, errOut := runFastRetry(clitest.SurveyArgs("--format", format, "--concurrency", "4")...)
-					if code != 0 {
-						t.Fatalf("exit %d, stderr %q", code, errOut)
-					}
-					if name == shortTokens && srv.TokensIssued() < 2 {
-						t.Errorf("%d token(s) issued: the run never outlived one, so this proves nothing", srv.TokensIssued())
-					}
-					if got != want {
-						t.Errorf("output differs from the fault-free run (%d vs %d bytes)", len(got), len(want))
-					}
+					clitest.Synctest(t, func(t *testing.T) {
+						srv := clitest.FakeInMemory(t, append(opts, keepnettest.WithUsers(users))...)
+						code, got, errOut := runFastRetryVia(srv, clitest.SurveyArgs("--format", format, "--concurrency", "4")...)
+						if code != 0 {
+							t.Fatalf("exit %d, stderr %q", code, errOut)
+						}
+						if name == shortTokens && srv.TokensIssued() < 2 {
+							t.Errorf("%d token(s) issued: the run never outlived one, so this proves nothing", srv.TokensIssued())
+						}
+						if got != want {
+							t.Errorf("output differs from the fault-free run (%d vs %d bytes)", len(got), len(want))
+						}
+					})
 				})
 			}
 		})
