@@ -11,27 +11,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keepnet-flow/keepnet-flow/internal/report/browser"
 	"github.com/keepnet-flow/keepnet-flow/internal/surveyreport"
 	"github.com/keepnet-flow/keepnet-flow/pkg/keepnettest"
 	"github.com/keepnet-flow/keepnet-flow/pkg/workflows"
 )
 
-// chromium finds the browser the check renders with: Chromium's headless
-// shell where it is installed (.ci/run installs it), which starts in half
-// the browser's time, else Debian's chromium. Without either the check is
-// skipped, except in CI (CI=true), where its absence is a failure.
+// chromium finds the browser the check renders with, as report -f pdf
+// finds it (browser.Find: Chromium's headless shell where it is installed,
+// which starts in half the browser's time, else chromium). Without one the
+// check is skipped, except in CI (CI=true), where .ci/run installs it and
+// its absence is a failure.
 func chromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium-headless-shell", "chromium"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
+	bin, err := browser.Find("")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v; .ci/run installs chromium-headless-shell and chromium", err)
 		}
+		t.Skipf("%v; CI=true makes this a failure", err)
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; .ci/run installs it (apt-get install chromium-headless-shell chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium-headless-shell or chromium); CI=true makes this a failure")
-	return ""
+	return bin
 }
 
 // artifactDir is where the browser check keeps its page and screenshot:
@@ -141,6 +141,7 @@ func TestReportRendersInChromium(t *testing.T) {
 			t.Errorf("the browser reported errors taking the screenshot:\n%s", strings.Join(errs, "\n"))
 		}
 		checkNotBlank(t, shot)
+		t.Logf("screenshot: %s (page: %s)", shot, page)
 	})
 	// Printing must work too: chromium lays the page out for paper (the
 	// page's @media print rules) and writes a PDF of several pages.
@@ -154,8 +155,8 @@ func TestReportRendersInChromium(t *testing.T) {
 		if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) || !bytes.Contains(b, []byte("/Type /Page")) {
 			t.Errorf("printing gave no PDF with pages (%v)", err)
 		}
+		t.Logf("printed: %s", pdf)
 	})
-	t.Logf("screenshot: %s (page: %s, printed: %s)", shot, page, pdf)
 }
 
 // checkNotBlank fails when the PNG is one uniform colour, or nearly all
