@@ -65,21 +65,22 @@ func Load(file string) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("speccheck: loading spec %s: %w", file, err)
 	}
-	var doc struct {
-		Paths      map[string]map[string]json.RawMessage `json:"paths"`
-		Components map[string]map[string]json.RawMessage `json:"components"`
-	}
 	s := &Spec{paths: &pathpattern.Node{}}
 	if err := json.Unmarshal(b, &s.top); err != nil {
 		return nil, fmt.Errorf("speccheck: loading spec %s: %w", file, err)
 	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("speccheck: loading spec %s: %w", file, err)
+	var paths map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(s.top["paths"], &paths); err != nil {
+		return nil, fmt.Errorf("speccheck: loading spec %s: paths: %w", file, err)
+	}
+	if c, ok := s.top["components"]; ok {
+		if err := json.Unmarshal(c, &s.components); err != nil {
+			return nil, fmt.Errorf("speccheck: loading spec %s: components: %w", file, err)
+		}
 	}
 	delete(s.top, "paths")
 	delete(s.top, "components")
-	s.components = doc.Components
-	for name, item := range doc.Paths {
+	for name, item := range paths {
 		raw, err := json.Marshal(item)
 		if err != nil {
 			return nil, fmt.Errorf("speccheck: spec %s: path %s: %w", file, name, err)
