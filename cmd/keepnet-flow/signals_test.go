@@ -230,12 +230,13 @@ func TestSignalStopsTheResultsPulls(t *testing.T) {
 		args    []string
 	}{
 		// Training records need no request per user: the stall is on
-		// the second company's users pages.
+		// the users pages after the first two (each enrollment's users
+		// fit one page here).
 		{"training", "/users/search", []string{"training-results", "--all-companies", "--since", "2025-10-01"}},
 		{"phishing", "/search-email-opened/", []string{"phishing-results", "--all-companies", "--since", "2025-11-01", "--events"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			api := newStallingAPIOn(t, tc.stallOn, 3)
+			api := newStallingAPIOn(t, tc.stallOn, 2)
 			outDir := t.TempDir()
 			cmd := programCmd(t, api.env(t.TempDir()), append(tc.args, "-o", filepath.Join(outDir, "out.ndjson"))...)
 			var stderr bytes.Buffer

@@ -10,6 +10,11 @@ import (
 // pagedServer serves rows [0,total) capped at limit rows a page, whatever was
 // asked, like the service does, without a total.
 func pagedServer(total, limit int, calls *int) func(context.Context, int, int) (Page[int], error) {
+	return countedServer(total, limit, -1, calls)
+}
+
+// countedServer is pagedServer whose pages report reported as their total.
+func countedServer(total, limit int, reported int64, calls *int) func(context.Context, int, int) (Page[int], error) {
 	return func(_ context.Context, page, size int) (Page[int], error) {
 		*calls++
 		size = min(size, limit)
@@ -17,7 +22,7 @@ func pagedServer(total, limit int, calls *int) func(context.Context, int, int) (
 		for i := (page - 1) * size; i < total && i < page*size; i++ {
 			rows = append(rows, i)
 		}
-		return Page[int]{Rows: rows, Total: -1}, nil
+		return Page[int]{Rows: rows, Total: reported}, nil
 	}
 }
 
@@ -40,19 +45,26 @@ func TestPagesFollowWhatTheServerReturns(t *testing.T) {
 	tests := []struct {
 		name             string
 		total, limit     int
+		reported         int64 // the pages' total, -1 for none
 		asked, wantCalls int
 	}{
-		{"capped below the asked size", 250, 100, 500, 3},
-		{"exact multiple ends on an empty page", 200, 100, 100, 3},
-		{"empty", 0, 100, 100, 1},
+		{"capped below the asked size", 250, 100, -1, 500, 3},
+		{"exact multiple ends on an empty page", 200, 100, -1, 100, 3},
+		{"empty", 0, 100, -1, 100, 1},
 		// A first page shorter than asked may be the server's cap, so
-		// one more page is asked for before stopping.
-		{"one short page", 7, 100, 100, 2},
+		// one more page is asked for before stopping...
+		{"one short page", 7, 100, -1, 100, 2},
+		// ...unless its total says it holds them all.
+		{"one short page that says it is whole", 7, 100, 7, 100, 1},
+		{"a short page at the cap, with the total", 250, 100, 250, 500, 3},
+		{"a page of the cap that says it is whole", 100, 100, 100, 500, 1},
+		{"a full page that says it is whole", 100, 100, 100, 100, 2},
+		{"a short page of the cap under its total", 20, 7, 20, 100, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
-			rows, err := all(t.Context(), ints(tt.asked, pagedServer(tt.total, tt.limit, &calls)))
+			rows, err := all(t.Context(), ints(tt.asked, countedServer(tt.total, tt.limit, tt.reported, &calls)))
 			if err != nil {
 				t.Fatal(err)
 			}

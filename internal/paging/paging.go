@@ -206,9 +206,10 @@ func (r *reader[Row]) run(ctx context.Context) error {
 	}
 }
 
-// pass lists the pages once, from page 1 until an empty page or one
+// pass lists the pages once, from page 1 until an empty page, one
 // shorter than the longest so far (the service may cap the page size below
-// the one asked), yielding rows no earlier pass yielded.
+// the one asked), or a short first page that says it is the whole listing
+// (wholeFirstPage), yielding rows no earlier pass yielded.
 func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 	p := pass{last: -1}
 	inPass := make(map[string]struct{})
@@ -294,7 +295,7 @@ func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 		if stale >= maxStalePages && (r.reported < 0 || rows > r.reported) {
 			return p, fmt.Errorf("%s: %w: pages %d to %d brought no row that earlier pages had not (the service cycles through the same pages)", r.l.Name, ErrRunaway, page-maxStalePages+1, page)
 		}
-		if len(got.Rows) == 0 || len(got.Rows) < longest {
+		if len(got.Rows) == 0 || len(got.Rows) < longest || wholeFirstPage(page, len(got.Rows), r.l.PageSize, got.Total, int64(len(inPass))+r.noIDIf(n)) {
 			p.covered = len(inPass) + int(r.noIDIf(n))
 			if r.reported >= 0 && int64(len(inPass))+r.noIDIf(n) < r.reported {
 				p.cutShort = true
@@ -304,6 +305,19 @@ func (r *reader[Row]) pass(ctx context.Context, n int) (pass, error) {
 		longest = max(longest, len(got.Rows))
 		r.longest = max(r.longest, longest)
 	}
+}
+
+// wholeFirstPage reports whether a first page of rows rows, shorter than
+// the size asked, holds the whole listing: its own total says so, and
+// its rows are that many distinct ones. A short first page alone cannot
+// end a pass, as the service may cap its pages below the size asked (it
+// is then the cap, not the end); the empty page after it would say so,
+// and costs a request for every listing of one page, the most common
+// kind (a company's enrollments, a channel's jobs). A service that both
+// caps its pages and reports its cap as the total would lose rows here;
+// one that reports no total or another one still gets the page after.
+func wholeFirstPage(page, rows, asked int, total, distinct int64) bool {
+	return page == 1 && rows > 0 && rows < asked && total == int64(rows) && distinct == total
 }
 
 // lastPage is the listing's last page by what the first pass saw: its

@@ -93,7 +93,7 @@ func requireEach(t *testing.T, got, want []string) {
 }
 
 func TestStableListingIsOnePassInOrder(t *testing.T) {
-	for _, tc := range []struct{ n, cap, requests int }{{0, 0, 1}, {1, 0, 2}, {100, 0, 2}, {250, 0, 3}, {250, 40, 7}} {
+	for _, tc := range []struct{ n, cap, requests int }{{0, 0, 1}, {1, 0, 1}, {100, 0, 2}, {250, 0, 3}, {250, 40, 7}} {
 		t.Run(fmt.Sprintf("%d rows, cap %d", tc.n, tc.cap), func(t *testing.T) {
 			s := newService(tc.n)
 			s.cap = tc.cap

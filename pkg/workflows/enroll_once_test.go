@@ -136,10 +136,10 @@ func TestEnrollConcurrentRunsMakeOne(t *testing.T) {
 
 func TestEnrollRerunWaitsForALaggingListing(t *testing.T) {
 	// The create commits and is answered 502, and the listing does not show
-	// the new enrollment for its next 12 search requests (two per look-up:
-	// a page and the empty page that ends it): the first run's three
-	// look-ups miss it, and so do the rerun's first ones.
-	srv, c := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(12))
+	// the new enrollment for its next 6 search requests (one per look-up:
+	// Acme's enrollments fit a page whose total says so): the first run's
+	// three look-ups miss it, and so do the rerun's first ones.
+	srv, c := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(6))
 	req := acmeRequest("Lagging listing")
 	req.SettleWindow = time.Minute
 	_, err := workflows.Enroll(context.Background(), c, req)
@@ -170,7 +170,7 @@ func TestEnrollRerunWaitsForALaggingListing(t *testing.T) {
 }
 
 func TestEnrollHollowListingOnRerun(t *testing.T) {
-	srv, _ := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(8))
+	srv, _ := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(4))
 	hollow := &hollowListing{}
 	c := fakeClient(t, srv, keepnet.WithRetry(enrollRetry), keepnet.WithTransport(hollow))
 	req := acmeRequest("Hollow on rerun")
@@ -320,12 +320,12 @@ func TestEnrollSecondRunWaitsForTheLockAndSaysSo(t *testing.T) {
 
 func TestEnrollSettleKeepsAnEarlierCreateThatSurfacesLate(t *testing.T) {
 	// A create commits behind a 502, and the listing hides each new
-	// enrollment from its next 10 search requests (two per look-up). The
+	// enrollment from its next 5 search requests (one per look-up). The
 	// rerun's settle window is spent, so it creates again; by its settle
 	// step the first one is listed and its own is not. It keeps the
 	// first, archives its own unsent, and says the first still needs
 	// sending, which the next rerun does.
-	srv, c := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(10))
+	srv, c := startEnrollFake(t, keepnettest.WithCommitThenFail(keepnettest.RouteEnrollmentCreate, 1), keepnettest.WithListingLag(5))
 	req := acmeRequest("Surfaces late")
 	if _, err := workflows.Enroll(context.Background(), c, req); !errors.Is(err, keepnet.ErrOutcomeUnknown) {
 		t.Fatalf("first run: err = %v, want an unknown create outcome", err)
