@@ -9,12 +9,20 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // Change says whether a re-sync fetches a source's users, and why.
 type Change struct {
 	Fetch  bool
 	Reason string
+	// SameDates says the stored row holds the source's dates as the same
+	// texts (start and creation): read with the company's date format of
+	// then, they read the same now, as the service renders a date in the
+	// company's format of the moment and a changed format changes the
+	// text. False for a source not stored yet.
+	SameDates bool
 }
 
 // changed decides whether src's users may have changed since they were
@@ -22,30 +30,43 @@ type Change struct {
 // source's summary stands for its users: a finished source whose summary
 // counts are those of its last complete write is not fetched again.
 func (y *Sync) changed(ctx context.Context, src source) (Change, error) {
-	if y.full {
-		return Change{true, "full sync"}, nil
-	}
 	var completeIn, errorIn sql.NullInt64
-	var completeFP sql.NullString
-	err := y.st.db.QueryRowContext(ctx, "SELECT complete_in_sync, complete_fingerprint, last_error_sync FROM "+src.table+" WHERE "+where(src.keyCols, 1), src.key...).
-		Scan(&completeIn, &completeFP, &errorIn)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return Change{true, "new"}, nil
-	case err != nil:
-		return Change{}, y.st.wrap("read "+src.what, err)
-	case !completeIn.Valid:
-		return Change{true, "never fetched completely"}, nil
-	case errorIn.Valid && errorIn.Int64 > completeIn.Int64:
-		return Change{true, fmt.Sprintf("its fetch in sync %d was incomplete", errorIn.Int64)}, nil
-	case !src.counted:
-		return Change{true, "its summary gives no counts"}, nil
-	case !src.finished:
-		return Change{true, "not finished"}, nil
-	case completeFP.String != src.fingerprint:
-		return Change{true, fmt.Sprintf("its summary changed since sync %d", completeIn.Int64)}, nil
+	var completeFP, start, created sql.NullString
+	err := y.st.db.QueryRowContext(ctx, "SELECT complete_in_sync, complete_fingerprint, last_error_sync, start_text, created_text FROM "+src.table+" WHERE "+where(src.keyCols, 1), src.key...).
+		Scan(&completeIn, &completeFP, &errorIn, &start, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Change{Fetch: true, Reason: "new"}, nil
 	}
-	return Change{false, fmt.Sprintf("unchanged since sync %d", completeIn.Int64)}, nil
+	if err != nil {
+		return Change{}, y.st.wrap("read "+src.what, err)
+	}
+	ch := Change{Fetch: true, SameDates: sameText(start, src.dates[0]) && sameText(created, src.dates[1])}
+	switch {
+	case y.full:
+		ch.Reason = "full sync"
+	case !completeIn.Valid:
+		ch.Reason = "never fetched completely"
+	case errorIn.Valid && errorIn.Int64 > completeIn.Int64:
+		ch.Reason = fmt.Sprintf("its fetch in sync %d was incomplete", errorIn.Int64)
+	case !src.counted:
+		ch.Reason = "its summary gives no counts"
+	case !src.finished:
+		ch.Reason = "not finished"
+	case completeFP.String != src.fingerprint:
+		ch.Reason = fmt.Sprintf("its summary changed since sync %d", completeIn.Int64)
+	default:
+		ch.Fetch, ch.Reason = false, fmt.Sprintf("unchanged since sync %d", completeIn.Int64)
+	}
+	return ch, nil
+}
+
+// sameText reports whether a stored date text is t's, both absent
+// included.
+func sameText(stored sql.NullString, t keepnetdate.Time) bool {
+	if t.IsZero() {
+		return !stored.Valid
+	}
+	return stored.Valid && stored.String == clean(t.String())
 }
 
 // unchanged records a source whose users are not fetched: its row and its

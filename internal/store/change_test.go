@@ -17,7 +17,7 @@ func TestChangeDecisions(t *testing.T) {
 		done := phishingJob(acme, "camp-1", 2, "2026-04-08T09:00:00", 2, 1)
 		for _, j := range []Job{running, done} {
 			ch, err := y.JobChanged(ctx, j)
-			if err != nil || !ch.Fetch || ch.Reason != "new" {
+			if err != nil || !ch.Fetch || ch.Reason != "new" || ch.SameDates {
 				t.Errorf("a new job: %+v, %v", ch, err)
 			}
 			writeJob(t, y, j, jobUser(1, true), jobUser(2, false))
@@ -43,6 +43,18 @@ func TestChangeDecisions(t *testing.T) {
 			ch, err := y.JobChanged(ctx, c.job)
 			if err != nil || ch.Fetch != c.fetch || ch.Reason != c.reason {
 				t.Errorf("%s: %+v, %v; want fetch %v (%s)", c.name, ch, err, c.fetch, c.reason)
+			}
+		}
+		// Its dates as stored, then rendered in another format.
+		redated := done
+		redated.StartDate = date("04/08/2026 09:00")
+		for _, c := range []struct {
+			name string
+			job  Job
+			same bool
+		}{{"same texts", done, true}, {"a text moved", redated, false}} {
+			if ch, err := y.JobChanged(ctx, c.job); err != nil || ch.SameDates != c.same {
+				t.Errorf("%s: %+v, %v; want SameDates %v", c.name, ch, err, c.same)
 			}
 		}
 		if err := y.JobUnchanged(ctx, done); err != nil {

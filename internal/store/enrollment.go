@@ -141,6 +141,7 @@ func enrollmentSource(e Enrollment, kind Kind, dates *dater) (source, error) {
 		table: enrollmentsTable.name, users: users,
 		keyCols: []string{"company_id", "id"}, userCols: []string{"company_id", "enrollment_id"},
 		key: []any{clean(e.Company.ID), clean(e.ID)}, fingerprint: fp, counted: counted, finished: e.Finished,
+		dates: [2]keepnetdate.Time{e.StartDate, e.CreateTime},
 	}
 	src.upsert = func(ctx context.Context, q querier, y *Sync) error {
 		if err := upsertCompany(ctx, q, y, e.Company); err != nil {

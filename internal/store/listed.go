@@ -29,6 +29,29 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, date_format = COALESCE(excl
 	return err
 }
 
+// DateFormats are the date-format settings stored for the companies,
+// by company ID: each as last read, for a company whose setting was ever
+// read.
+func (y *Sync) DateFormats(ctx context.Context) (map[string]string, error) {
+	rows, err := y.st.db.QueryContext(ctx, "SELECT id, date_format FROM companies WHERE date_format IS NOT NULL")
+	if err != nil {
+		return nil, y.st.wrap("read the companies' date formats", err)
+	}
+	defer func() { _ = rows.Close() }() // read-only; Err below reports what failed
+	out := map[string]string{}
+	for rows.Next() {
+		var id, format string
+		if err := rows.Scan(&id, &format); err != nil {
+			return nil, y.st.wrap("read the companies' date formats", err)
+		}
+		out[id] = format
+	}
+	if err := rows.Err(); err != nil {
+		return nil, y.st.wrap("read the companies' date formats", err)
+	}
+	return out, nil
+}
+
 // Companies records the companies the sync covers. With whole set, cos
 // is the service's whole company listing, so a stored company missing
 // from it is marked gone in this sync; a sync of some companies passes

@@ -122,7 +122,7 @@ func jobSource(j Job, dates *dater) (source, error) {
 	src := source{
 		company: j.Company, what: fmt.Sprintf("%s job %s/%d", j.Channel, j.Campaign.ID, j.InstanceGroup),
 		table: jobsTable.name, users: jobUsers.name, keyCols: cols, userCols: cols, key: key,
-		fingerprint: fp, counted: counted, finished: j.Finished,
+		fingerprint: fp, counted: counted, finished: j.Finished, dates: [2]keepnetdate.Time{j.StartDate, j.CreatedDate},
 	}
 	src.upsert = func(ctx context.Context, q querier, y *Sync) error {
 		if err := upsertCompany(ctx, q, y, j.Company); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/keepnet-flow/keepnet-flow/pkg/keepnetdate"
 )
 
 // source is what the writers need of an enrollment or a job.
@@ -20,6 +22,9 @@ type source struct {
 	// counted is a summary that gave some count; finished, a source the
 	// service says is over.
 	counted, finished bool
+	// dates are its start and creation dates, as its row stores them in
+	// start_text and created_text.
+	dates [2]keepnetdate.Time
 	// upsert writes its row (and its company's, and its campaign's) and
 	// its summary history row for the sync.
 	upsert func(ctx context.Context, q querier, y *Sync) error

@@ -65,3 +65,18 @@ func (s *Server) SetJobStatus(campaignID string, instanceGroup int, status strin
 	s.world.sims.byPrefix[rowIDPrefix(s.world.seed, &next)] = &next
 	return true
 }
+
+// SetCompanyDateFormat changes the display format of a company's dates
+// (DateFormatDayFirst, DateFormatMonthFirst), as a customer's admin may
+// in its settings: its setting and every date rendered in it change from
+// the next answer on. False when there is no such company.
+func (s *Server) SetCompanyDateFormat(companyID, format string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.world.company(companyID)
+	if c == nil {
+		return false
+	}
+	c.DateFormat = format
+	return true
+}

@@ -124,6 +124,9 @@ type syncRun struct {
 	req     SyncRequest
 	kinds   syncKinds
 	lookups *semaphore.Weighted
+	// formats are the companies' date-format settings as stored, by
+	// company ID (see settleDates).
+	formats map[string]string
 
 	// companies are the companies' parts, in order.
 	companies []*companySync
@@ -132,6 +135,11 @@ type syncRun struct {
 // run looks every company up, records what is unchanged, and fetches and
 // writes the rest, company by company.
 func (s *syncRun) run(ctx context.Context, companies []Company) error {
+	formats, err := s.y.DateFormats(ctx)
+	if err != nil {
+		return err
+	}
+	s.formats = formats
 	s.companies = s.lookUp(ctx, companies)
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)

@@ -27,6 +27,8 @@ type syncSource struct {
 	// js is the job's source once opened: its users search's scanner
 	// count is the job's.
 	js *jobSource
+	// change is whether its users are fetched, once the store was asked.
+	change *store.Change
 }
 
 // readSummary fetches the source's summary, what decides whether its users
@@ -52,13 +54,7 @@ func (s *syncRun) decide(ctx context.Context, cs *companySync) ([]*syncSource, e
 			cs.failed = append(cs.failed, src.err)
 			continue
 		}
-		var ch store.Change
-		var err error
-		if src.flow == nil {
-			ch, err = s.y.EnrollmentChanged(ctx, src.enrollment())
-		} else {
-			ch, err = s.y.JobChanged(ctx, src.storeJob())
-		}
+		ch, err := src.changed(ctx, s.y)
 		if err != nil {
 			return nil, err
 		}
@@ -91,6 +87,25 @@ func (s *syncRun) decide(ctx context.Context, cs *companySync) ([]*syncSource, e
 		}
 	}
 	return fetch, nil
+}
+
+// changed asks the store whether the source's users are fetched, once.
+func (s *syncSource) changed(ctx context.Context, y *store.Sync) (store.Change, error) {
+	if s.change != nil {
+		return *s.change, nil
+	}
+	var ch store.Change
+	var err error
+	if s.flow == nil {
+		ch, err = y.EnrollmentChanged(ctx, s.enrollment())
+	} else {
+		ch, err = y.JobChanged(ctx, s.storeJob())
+	}
+	if err != nil {
+		return store.Change{}, err
+	}
+	s.change = &ch
+	return ch, nil
 }
 
 // enrollment is the source as the store records an enrollment. Its

@@ -65,8 +65,10 @@ func (s *syncRun) lookUp(ctx context.Context, companies []Company) []*companySyn
 	return out
 }
 
-// lookUpCompany reads a company's date format, its enrollments and each
-// channel's jobs side by side, then every source's summary.
+// lookUpCompany reads a company's enrollments and each channel's jobs
+// side by side, then every source's summary, and settles how the company
+// writes its dates: read with the listings when no setting is stored,
+// else as settleDates decides.
 func (s *syncRun) lookUpCompany(ctx context.Context, cs *companySync) error {
 	var (
 		enrollments []Enrollment
@@ -74,10 +76,14 @@ func (s *syncRun) lookUpCompany(ctx context.Context, cs *companySync) error {
 		jobs        = make([][]jobRow, len(s.kinds.channels))
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		cs.dates = ReadCompanyDates(gctx, cs.scope)
-		return nil // never fails the company: see ReadCompanyDates
-	})
+	stored, reuse := s.formats[cs.co.ID]
+	reuse = reuse && !s.req.Full // a full sync fetches every source, so reads the setting anyway
+	if !reuse {
+		g.Go(func() error {
+			cs.dates = ReadCompanyDates(gctx, cs.scope)
+			return nil // never fails the company: see ReadCompanyDates
+		})
+	}
 	if s.kinds.enrollments() {
 		g.Go(func() (err error) {
 			q := EnrollmentQuery{} // every type, in one listing
@@ -113,7 +119,40 @@ func (s *syncRun) lookUpCompany(ctx context.Context, cs *companySync) error {
 		})
 	}
 	wg.Wait()
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if reuse {
+		cs.dates = s.settleDates(ctx, cs, stored)
+	}
+	for _, src := range cs.sources {
+		src.src.Dates = cs.dates
+	}
+	return nil
+}
+
+// settleDates is how a company whose date-format setting is stored writes
+// its dates. The stored setting serves while every date the sync will
+// write is one it stored before, as the same text: the service renders a
+// date in the company's format of the moment, so an unchanged text is the
+// same date, read as it was. A source not stored yet, a date whose text
+// moved, or a source whose users are fetched (their dates are new) reads
+// the setting again: one request for the company, where a re-sync with
+// nothing changed makes none. What it learns of each source's change,
+// decide uses.
+func (s *syncRun) settleDates(ctx context.Context, cs *companySync, stored string) CompanyDates {
+	for _, src := range cs.sources {
+		if src.err != nil {
+			continue // not written
+		}
+		ch, err := src.changed(ctx, s.y)
+		if err != nil || ch.Fetch || !ch.SameDates {
+			// A store that cannot say is asked again by decide, whose
+			// error ends the sync; until then, the setting is read.
+			return ReadCompanyDates(ctx, cs.scope)
+		}
+	}
+	return CompanyDates{Format: stored, Order: keepnetdate.OrderOfFormat(stored)}
 }
 
 // addEnrollments makes the company's survey and training enrollments its
@@ -141,7 +180,7 @@ func (cs *companySync) addEnrollments(listed []Enrollment, kinds syncKinds) {
 		}
 		ids[kind] = append(ids[kind], e.ID)
 		src := &Source{Company: cs.co, ID: e.ID, Name: e.Name, Type: e.Type, Status: e.Status,
-			StartDate: keepnetdate.FromString(e.StartDate), Dates: cs.dates}
+			StartDate: keepnetdate.FromString(e.StartDate)}
 		src.total.Store(-1)
 		if e.Error != "" {
 			src.notice("its enrollments/search row could not be read whole: %s", e.Error)
@@ -191,7 +230,7 @@ func (cs *companySync) addJobs(f *phishingFlow, rows []jobRow) {
 			continue
 		}
 		keys = append(keys, store.JobKey{Channel: string(ch), CampaignID: row.campaignID(), InstanceGroup: row.InstanceGroup})
-		src := &Source{Company: cs.co, ID: row.key(), Name: row.Name, Type: string(ch), Status: row.Status, StartDate: row.StartDate, Dates: cs.dates}
+		src := &Source{Company: cs.co, ID: row.key(), Name: row.Name, Type: string(ch), Status: row.Status, StartDate: row.StartDate}
 		src.total.Store(-1)
 		if row.problem != "" {
 			src.notice("its job search row could not be read whole: %s", row.problem)

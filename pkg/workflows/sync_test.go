@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"cmp"
 	"errors"
 	"strconv"
 	"testing"
@@ -53,6 +54,9 @@ func TestSyncKeepsEveryCustomersResults(t *testing.T) {
 				t.Errorf("the re-sync sent %d %s", routes[r], r)
 			}
 		}
+		if n := routes[keepnettest.RouteCompanyGet]; n != 1 {
+			t.Errorf("the re-sync read %d companies' date formats, want Acme's alone (its running job's users are fetched)", n)
+		}
 		requireFakeWorld(t, srv, db)
 		sameRows(t, "users kept", rows(t, db, "SELECT DISTINCT fetched_in_sync FROM training_users"), []string{"1"})
 		sameRows(t, "summaries", rows(t, db, "SELECT sync_id, COUNT(*) FROM enrollment_summaries GROUP BY sync_id"),
@@ -86,6 +90,68 @@ func TestSyncKeepsEveryCustomersResults(t *testing.T) {
 			t.Errorf("a full sync fetched %d of %d sources (%v)", res.SourcesFetched, sources, err)
 		}
 	})
+}
+
+// TestSyncRereadsADateFormatThatChanged: half the customers' admins
+// switch the order of day and month between two syncs. The service renders
+// listing dates in the company's format of the moment, so the re-sync sees
+// their dates' texts move: it reads the setting again for each of those
+// with an enrollment or a job, and for each company with users to fetch,
+// and reads their dates the new way. A company whose dates read as before
+// costs no request, and keeps the setting its stored dates were read with.
+func TestSyncRereadsADateFormatThatChanged(t *testing.T) {
+	srv := specFake(t, keepnettest.WithCustomers(8))
+	c := fakeClient(t, srv)
+	db := storetest.Engine{Name: "sqlite", Dialect: "sqlite"}.Open(t)
+	if _, err := syncAll(t, c, db, workflows.SyncRequest{}); err != nil {
+		t.Fatalf("first sync: %v", err)
+	}
+	withSources := map[string]bool{}
+	for _, id := range rows(t, db, "SELECT company_id FROM enrollments UNION SELECT company_id FROM phishing_jobs") {
+		withSources[id] = true
+	}
+	var starts []string
+	for _, j := range srv.Jobs("", "") {
+		starts = append(starts, j.CampaignID+"|"+strconv.Itoa(j.InstanceGroup)+"|"+j.StartDate.Format("2006-01-02T15:04"))
+	}
+	before, now := map[string]string{}, map[string]string{}
+	for i, co := range srv.Companies() {
+		before[co.ID] = cmp.Or(co.DateFormat, keepnettest.DateFormatDayFirst)
+		now[co.ID] = before[co.ID]
+		if i%2 == 0 {
+			now[co.ID] = keepnettest.DateFormatMonthFirst
+			if before[co.ID] == keepnettest.DateFormatMonthFirst {
+				now[co.ID] = keepnettest.DateFormatDayFirst
+			}
+			srv.SetCompanyDateFormat(co.ID, now[co.ID])
+		}
+	}
+	srv.ResetRequests()
+	res, err := syncAll(t, c, db, workflows.SyncRequest{})
+	if err != nil {
+		t.Fatalf("re-sync: %v", err)
+	}
+	var formats []string
+	reread, quiet := 0, 0
+	for _, o := range res.Companies {
+		id := o.Company.ID
+		if now[id] != before[id] && withSources[id] || o.SourcesFetched > 0 {
+			reread++
+			formats = append(formats, id+"|"+now[id])
+		} else {
+			quiet++
+			formats = append(formats, id+"|"+before[id])
+		}
+	}
+	if reread < 2 || quiet < 2 {
+		t.Fatalf("%d companies to read again and %d not: the test proves little", reread, quiet)
+	}
+	if n := countRoutes(srv)[keepnettest.RouteCompanyGet]; n != reread {
+		t.Errorf("the re-sync read %d date formats, want %d", n, reread)
+	}
+	sameRows(t, "job start dates", rows(t, db, "SELECT campaign_id, instance_group, substr(start_at, 1, 16) FROM phishing_jobs"), starts)
+	sameRows(t, "stored formats", rows(t, db, "SELECT id, date_format FROM companies"), formats)
+	requireFakeWorld(t, srv, db)
 }
 
 // TestSyncMarksWhatIsGone: an enrollment the service no longer lists, and
