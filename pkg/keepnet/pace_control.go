@@ -58,21 +58,31 @@ func (p *pacer) unlimited(measure float64) bool {
 
 // settle ends a hold for a measure when the measure shows no limit, so
 // that a trickle of 429s too thin to cut for does not stop the pace from
-// rising. mu held.
+// rising; in the hold after the first estimate, it cuts on a measure that
+// shows one. mu held.
 func (p *pacer) settle(now time.Time) {
 	if p.refusal.at.IsZero() {
 		return
 	}
-	if measure, ok := p.measure(now); ok && p.unlimited(measure) {
+	measure, ok := p.measure(now)
+	switch {
+	case !ok:
+	case p.unlimited(measure):
 		p.refusal = paceRefusal{}
+	case p.refusal.first && p.refusal.f > 0:
+		// The hold after the first estimate: the service has just shown
+		// a limit, and a 429 since shows the pace above it, so the
+		// measure alone makes the cut; waiting for the 429s a later cut
+		// needs would cost a few more.
+		p.cut(now, true)
 	}
 }
 
-// cut lowers the pace if the fresh 429s call for it; true if it did. mu
-// held.
-func (p *pacer) cut(now time.Time) bool {
+// cut lowers the pace if the fresh 429s call for it, or, measuredOnly, if
+// the measure since the first fresh 429 does; true if it did. mu held.
+func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 	w := p.counts.window(now)
-	if w.fresh < p.need(w) {
+	if !measuredOnly && w.fresh < p.need(w) {
 		return false
 	}
 	from := p.current
@@ -91,7 +101,7 @@ func (p *pacer) cut(now time.Time) bool {
 	case p.current == rate.Inf:
 		// The first estimate: what the service accepted over the last
 		// second.
-		next = paceFirstFactor * est
+		next = est
 		p.searching = true
 	case measured && p.unlimited(measure):
 		p.refusal = paceRefusal{}
@@ -132,6 +142,15 @@ func (p *pacer) cut(now time.Time) bool {
 	p.check.active = from != rate.Inf && p.check.share > 2*paceCheckLimit
 	p.counts.forgetFresh()
 	p.refusal = paceRefusal{}
+	if from == rate.Inf {
+		// The first estimate counts a burst the service allowed at first
+		// over a whole second, and is usually near the limit, on either
+		// side. The service's bucket is empty now, so the pace holds at the
+		// estimate until what the service accepts measures its rate: the
+		// measured cut that follows lands below the limit at once, where a
+		// search upward from below it would cross the limit first.
+		p.refusal = paceRefusal{at: now, pace: p.current, first: true}
+	}
 	p.lastCut, p.lastGrow, p.lastLogged = now, now, p.current
 	p.cuts.Add(1)
 	p.log.Debug("keepnet: pace lowered after 429s", "rate", p.rateNow(), "accepted", math.Round(est*10)/10, "measured", measured, "refused", w.fresh, "of", w.all)
