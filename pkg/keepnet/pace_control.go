@@ -17,7 +17,8 @@ type paceCheck struct {
 	epoch  uint64  // of the requests sent at the cut's pace
 	share  float64 // of fresh 429s in the window that caused the cut
 	llr    float64 // log-likelihood of faults over a limit so far
-	// from is the pace before the cut, which a verdict of faults restores.
+	// from is the pace a verdict of faults restores: the pace before the
+	// cut, or the first refused since the last cut if lower.
 	from rate.Limit
 }
 
@@ -137,7 +138,16 @@ func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 	// limiter holds would go at once.
 	p.lim.ReserveN(now, 1)
 	p.epoch++
-	p.check = paceCheck{epoch: p.epoch, share: float64(w.fresh) / float64(max(w.all, 1)), from: from}
+	// Faults undo the cut to the pace of the first request refused since
+	// the last cut, not to the pace before this one: holding for a
+	// measure, a search may have risen far past the limit, and a check
+	// that takes a limit for faults (a cut that landed just above it
+	// refuses about as much) must not send the client there.
+	restore := from
+	if p.refusal.pace > 0 && p.refusal.pace < restore {
+		restore = p.refusal.pace
+	}
+	p.check = paceCheck{epoch: p.epoch, share: float64(w.fresh) / float64(max(w.all, 1)), from: restore}
 	// The first cut is not tested: undoing it would send unpaced again.
 	p.check.active = from != rate.Inf && p.check.share > 2*paceCheckLimit
 	p.counts.forgetFresh()
@@ -159,8 +169,8 @@ func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 
 // checkAnswer counts an answer to a request sent at the last cut's pace
 // towards the cut's check. Faults undo the cut: the pace goes back to where
-// it was, searching again, and their share is what the next cuts must
-// exceed. A limit halves that share. mu held.
+// it was (at most where the service first refused), searching again, and
+// their share is what the next cuts must exceed. A limit halves that share. mu held.
 func (p *pacer) checkAnswer(epoch uint64, refused bool) {
 	c := &p.check
 	if !c.active || epoch != c.epoch {
