@@ -91,6 +91,7 @@ func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 	share := float64(p.refusal.f) / float64(max(p.refusal.n, 1))
 	probing := p.measured && float64(p.current) > p.limit
 	est, next := w.accepted, 0.0
+	rough := false
 	switch {
 	case p.current == rate.Inf && est == 0:
 		// Nothing accepted yet (a run that starts on a spent limit): no
@@ -124,6 +125,7 @@ func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 		next = paceCutFactor * min(est, float64(p.current))
 		p.searching = false
 		p.limit, p.measured = est, false
+		rough = true
 	case probing:
 		// Above the measured limit, and refused: most likely the limit
 		// has not moved. Back below it, or below what was accepted lately
@@ -149,7 +151,11 @@ func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 	}
 	p.check = paceCheck{epoch: p.epoch, share: float64(w.fresh) / float64(max(w.all, 1)), from: restore}
 	// The first cut is not tested: undoing it would send unpaced again.
-	p.check.active = from != rate.Inf && p.check.share > 2*paceCheckLimit
+	// Nor is a rough one: a quarter of the answers refused is more than
+	// faults are taken to be (paceMaxFaults), and such a cut can land just
+	// above the limit, which goes on refusing about as much, so that the
+	// check would take the limit for faults and undo the cut.
+	p.check.active = from != rate.Inf && p.check.share > 2*paceCheckLimit && !rough
 	p.counts.forgetFresh()
 	p.refusal = paceRefusal{}
 	if from == rate.Inf {
@@ -170,7 +176,8 @@ func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 // checkAnswer counts an answer to a request sent at the last cut's pace
 // towards the cut's check. Faults undo the cut: the pace goes back to where
 // it was (at most where the service first refused), searching again, and
-// their share is what the next cuts must exceed. A limit halves that share. mu held.
+// their share is what the next cuts must exceed. A limit halves that
+// share. mu held.
 func (p *pacer) checkAnswer(epoch uint64, refused bool) {
 	c := &p.check
 	if !c.active || epoch != c.epoch {
