@@ -15,15 +15,18 @@ import "context"
 // does, the client starts with paceStartWindow requests in flight and lets
 // paceStartGrowth more go for each accepted answer, while the window is
 // what holds it back: the window grows by that share every round trip, up
-// to what the client's own bounds allow. The burst then runs out while
-// about paceStartGrowth of what the service accepted so far is in flight,
-// not the whole concurrency.
+// to what the client's own bounds allow. The burst then runs out while the
+// window is not much more than the first one, not the whole concurrency: in
+// the simulation of that pull, 12 or 13 requests are lost there instead of
+// 34.
 //
-// The growth trades one thing for another: the window when the burst runs
-// out is about the burst times paceStartGrowth, and a pull that meets no
-// limit reaches its concurrency after log(concurrency/paceStartWindow) /
-// log(1+paceStartGrowth) round trips. At the default concurrency (8) the
-// window holds a request back only after a 429, for a few answers.
+// The growth trades one thing for another: the faster the window grows,
+// the larger it is when the burst runs out (it grows by about the burst
+// times paceStartGrowth while the burst lasts), and the slower, the longer
+// a pull that meets no limit takes to reach its concurrency:
+// log(concurrency/paceStartWindow) / log(1+paceStartGrowth) round trips.
+// At the default concurrency (8) the window holds a request back only
+// after a 429, for a few answers.
 //
 // A 429 takes the refused request's place out of the window: with a
 // service whose 429s come back faster than its accepted answers, the window
