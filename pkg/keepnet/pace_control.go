@@ -44,7 +44,15 @@ func (p *pacer) need(w paceWindow) int {
 // whether there was enough to measure it on. mu held.
 func (p *pacer) measure(now time.Time) (float64, bool) {
 	span := now.Sub(p.refusal.at)
-	if p.refusal.at.IsZero() || p.refusal.ok < paceMeasureAnswers || span < paceMeasureSpan {
+	answers := paceMeasureAnswers
+	if p.refusal.first {
+		// The first measure of a short pull is the limit the pace
+		// memory keeps: on eight answers, one more or less moved it by a
+		// twelfth (24.2 or 26.1 for 25 a second, and 20.8 with a fault
+		// among them).
+		answers *= 2
+	}
+	if p.refusal.at.IsZero() || p.refusal.ok < answers || span < paceMeasureSpan {
 		return 0, false
 	}
 	return float64(p.refusal.ok) / span.Seconds(), true

@@ -175,3 +175,19 @@ func TestPaceStartWindowIsGivenBackOnFailures(t *testing.T) {
 		t.Errorf("window on %v with %d in flight after every request failed, want on with none", p.start.on, p.start.inFlight)
 	}
 }
+
+// The limit a first pull measures is what the pace memory keeps for the
+// next: measured on too few answers, it was 24.2 or 26.1 for 25 a second,
+// and a second pull starting just below 26.1 met the limit at once.
+func TestPaceFirstPullMeasuresTheLimit(t *testing.T) {
+	for _, concurrency := range []int{32, 8} {
+		for seed := range uint64(6) {
+			s := shortPull(concurrency, 25, 25)
+			s.seed = seed
+			_, p := runSim(s)
+			if !p.measured || math.Abs(p.limit-25) > 0.8 {
+				t.Errorf("%d in flight, seed %d: limit %.1f (measured %v), want 25 ± 0.8", concurrency, seed, p.limit, p.measured)
+			}
+		}
+	}
+}
