@@ -189,6 +189,8 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			} else {
 				d.limits.pace.succeeded(a.turn)
 			}
+		} else {
+			d.limits.pace.failed(a.turn)
 		}
 		if a.err == nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
 			err := checkBody(ctx, a.resp.Header.Get("Content-Type"), a.body)

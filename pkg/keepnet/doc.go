@@ -74,7 +74,10 @@
 // from the 429s: one pace, shared by every goroutine and company scope of
 // the client, is set on the first 429s from what the service was just seen
 // to accept, cut to what it accepts while it refuses, and raised again
-// while requests are accepted ([WithAdaptivePace] turns this off;
+// while requests are accepted. Until the pace is set, a client starts with
+// eight requests in flight and lets more go as
+// answers are accepted, so that few are in flight when a limit's burst
+// runs out ([WithAdaptivePace] turns all this off;
 // [WithRateLimit] stays an upper bound). 429s that go on at the same share
 // whatever the pace are faults, not a limit, and do not slow the client.
 // [WithPaceMemory] keeps the limit found for the next client of the same

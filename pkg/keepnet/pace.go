@@ -1,8 +1,6 @@
 package keepnet
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"math"
 	"sync"
@@ -15,7 +13,8 @@ import (
 
 // This file holds the adaptive pace: how fast the whole client sends,
 // found from the service's 429s, since the service publishes no rate limit.
-// pace_control.go decides it; pace_memory.go keeps it for the next client.
+// pace_control.go decides it; pace_memory.go keeps it for the next client;
+// pace_turn.go and pace_start.go are how a request waits for it.
 //
 // The pace is a request rate, applied with x/time/rate (SetLimit is the
 // actuator). It is not failsafe-go's adaptive limiter: that one adapts a
@@ -28,14 +27,17 @@ import (
 //
 // The model is a service that refuses what goes beyond a rate, after a
 // burst, and besides refuses a request now and then (a fault).
-//   - The first estimate. A client starts unpaced, so that a pull the
-//     service does not limit pays nothing for the pacing. On the first 429s
-//     the pace is set to what the service accepted over the last second,
-//     counted over a whole second even in a younger client, so that its
-//     burst is not taken for its rate. That is a guess, usually low, so the
-//     pace then searches: it rises ever faster until it is refused again.
-//     Unpaced, a pull loses about the requests it has in flight when the
-//     burst runs out: they were sent before the first 429 came back.
+//   - The slow start. A client starts unpaced, so that a pull the service
+//     does not limit pays next to nothing for the pacing, but with a window
+//     of requests in flight that grows with each accepted answer (see
+//     pace_start.go): a pull loses about the requests it has in flight when
+//     the burst runs out, sent before the first 429 came back.
+//   - The first estimate. On the first 429s the pace is set to what the
+//     service accepted over the last second, counted over a whole second
+//     even in a younger client, so that its burst is not taken for its
+//     rate, and holds there for a measure (below). When the measure shows
+//     the estimate was below the limit, the pace searches: it rises ever
+//     faster until it is refused again.
 //   - Measuring. After a 429 the service's bucket is empty, so what it
 //     accepts from then on is its rate. The pace holds until enough answers
 //     give that measure, and is then cut to 90% of it; 429s too many to wait
@@ -67,10 +69,9 @@ import (
 //     for a page, or with few requests left, would raise it untested.
 
 const (
-	paceCutFactor   = 0.9  // a cut's pace, of its estimate
-	paceFirstFactor = 0.8  // the first estimate's pace, of what was accepted
-	paceProbeFrom   = 0.95 // of the limit: fast growth ends, the probe begins
-	paceMinRate     = 0.2  // requests per second: the slowest the pace goes
+	paceCutFactor = 0.9  // a cut's pace, of its estimate
+	paceProbeFrom = 0.95 // of the limit: fast growth ends, the probe begins
+	paceMinRate   = 0.2  // requests per second: the slowest the pace goes
 
 	// A cut needs fresh 429s making a share of the last second's answers:
 	// paceFirstCount and paceFirstShare while unpaced, paceCutCount and
@@ -181,6 +182,9 @@ type pacer struct {
 	check       paceCheck
 	// learned is a limit measured and not yet given to memory; 0 if none.
 	learned float64
+	// start is the slow start's window, open once the pace is set (see
+	// pace_start.go).
+	start paceStart
 }
 
 // paceRefusal is what happened since the first fresh 429 after the last
@@ -192,6 +196,8 @@ type paceRefusal struct {
 	// n, ok and f count the answers since, the accepted ones and the
 	// fresh 429s.
 	n, ok, f int
+	// first is set for the hold that follows the first estimate.
+	first bool
 }
 
 func newPacer(ceiling float64, adaptive bool, clk clock, log *slog.Logger) *pacer {
@@ -206,68 +212,8 @@ func newPacer(ceiling float64, adaptive bool, clk clock, log *slog.Logger) *pace
 	// worth go out at once.
 	p.lim = rate.NewLimiter(p.ceiling, 1)
 	p.gate = semaphore.NewWeighted(1)
+	p.start = paceStart{on: adaptive, window: paceStartWindow}
 	return p
-}
-
-// wait blocks until the pace lets one more request go. A wait that ends
-// late by more than paceLate (the process was not scheduled: a loaded
-// machine, a long GC pause) is made once more: every wait granted during
-// the stall would otherwise end at once, in a burst the service refuses.
-//
-// It returns the turn, which says at what pace the request goes.
-func (p *pacer) wait(ctx context.Context) (paceTurn, error) {
-	if p.lim == nil {
-		return paceTurn{}, nil
-	}
-	// One request at a time holds a turn: a turn reserved is kept at the
-	// rate it was reserved at, so requests queued on the limiter itself
-	// would go at the old pace for as long as their queue takes, which at
-	// 32 requests and 25 a second is more than a second after a change.
-	if err := p.gate.Acquire(ctx, 1); err != nil {
-		return paceTurn{}, err
-	}
-	defer p.gate.Release(1)
-	for retried := false; ; retried = true {
-		start := p.now()
-		r, d, turn := p.reserve(start)
-		if d <= 0 {
-			return turn, nil
-		}
-		if deadline, ok := ctx.Deadline(); ok && deadline.Before(start.Add(d)) {
-			// As rate.Limiter.Wait: no point waiting for a turn that
-			// comes too late.
-			r.CancelAt(start)
-			return paceTurn{}, fmt.Errorf("keepnet: the rate limit allows no request before the context's deadline: %w", context.DeadlineExceeded)
-		}
-		if err := p.clock.sleep(ctx, d); err != nil {
-			r.CancelAt(p.now())
-			return paceTurn{}, err
-		}
-		if retried || p.now().Sub(start)-d < paceLate {
-			return turn, nil
-		}
-	}
-}
-
-// paceTurn is a request's turn: the epoch and the pace it was reserved at.
-// A turn reserved keeps its time when the pace changes, so these say at
-// what pace the request went.
-type paceTurn struct {
-	epoch uint64
-	rate  rate.Limit
-}
-
-// reserve takes the next turn the pace allows, returning how long to wait
-// for it.
-func (p *pacer) reserve(now time.Time) (*rate.Reservation, time.Duration, paceTurn) {
-	r := p.lim.ReserveN(now, 1) // a burst of one: always possible
-	d := r.DelayFrom(now)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if d > 0 {
-		p.boundAt = now
-	}
-	return r, d, paceTurn{epoch: p.epoch, rate: p.current}
 }
 
 // succeeded records an answer that was not a 429 (any status: the service
@@ -275,6 +221,7 @@ func (p *pacer) reserve(now time.Time) (*rate.Reservation, time.Duration, paceTu
 func (p *pacer) succeeded(turn paceTurn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.startAccepted(turn.held)
 	now := p.now()
 	p.lastSuccess = now
 	p.counts.add(now, true, false)
@@ -297,6 +244,7 @@ func (p *pacer) refused(turn paceTurn) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.startRefused(turn.held)
 	now := p.now()
 	fresh := turn.epoch == p.epoch
 	p.counts.add(now, false, fresh)
@@ -310,7 +258,7 @@ func (p *pacer) refused(turn paceTurn) {
 	}
 	p.refusal.n++
 	p.refusal.f++
-	if !p.cut(now) {
+	if !p.cut(now, false) {
 		p.checkAnswer(turn.epoch, true)
 	}
 	if learned := p.learned; learned > 0 && p.memory != nil {
@@ -339,6 +287,9 @@ func (p *pacer) startAt(limit float64) {
 func (p *pacer) set(r rate.Limit) {
 	p.current = max(r, paceMinRate)
 	p.lim.SetLimitAt(p.now(), min(p.current, p.ceiling))
+	if p.start.on {
+		p.startPaced()
+	}
 }
 
 // rateNow is the pace in requests per second, 0 when unpaced; mu held.

@@ -17,7 +17,8 @@ type paceCheck struct {
 	epoch  uint64  // of the requests sent at the cut's pace
 	share  float64 // of fresh 429s in the window that caused the cut
 	llr    float64 // log-likelihood of faults over a limit so far
-	// from is the pace before the cut, which a verdict of faults restores.
+	// from is the pace a verdict of faults restores: the pace before the
+	// cut, or the first refused since the last cut if lower.
 	from rate.Limit
 }
 
@@ -43,7 +44,15 @@ func (p *pacer) need(w paceWindow) int {
 // whether there was enough to measure it on. mu held.
 func (p *pacer) measure(now time.Time) (float64, bool) {
 	span := now.Sub(p.refusal.at)
-	if p.refusal.at.IsZero() || p.refusal.ok < paceMeasureAnswers || span < paceMeasureSpan {
+	answers := paceMeasureAnswers
+	if p.refusal.first {
+		// The first measure of a short pull is the limit the pace
+		// memory keeps: on eight answers, one more or less moved it by a
+		// twelfth (24.2 or 26.1 for 25 a second, and 20.8 with a fault
+		// among them).
+		answers *= 2
+	}
+	if p.refusal.at.IsZero() || p.refusal.ok < answers || span < paceMeasureSpan {
 		return 0, false
 	}
 	return float64(p.refusal.ok) / span.Seconds(), true
@@ -58,21 +67,31 @@ func (p *pacer) unlimited(measure float64) bool {
 
 // settle ends a hold for a measure when the measure shows no limit, so
 // that a trickle of 429s too thin to cut for does not stop the pace from
-// rising. mu held.
+// rising; in the hold after the first estimate, it cuts on a measure that
+// shows one. mu held.
 func (p *pacer) settle(now time.Time) {
 	if p.refusal.at.IsZero() {
 		return
 	}
-	if measure, ok := p.measure(now); ok && p.unlimited(measure) {
+	measure, ok := p.measure(now)
+	switch {
+	case !ok:
+	case p.unlimited(measure):
 		p.refusal = paceRefusal{}
+	case p.refusal.first && p.refusal.f > 0:
+		// The hold after the first estimate: the service has just shown
+		// a limit, and a 429 since shows the pace above it, so the
+		// measure alone makes the cut; waiting for the 429s a later cut
+		// needs would cost a few more.
+		p.cut(now, true)
 	}
 }
 
-// cut lowers the pace if the fresh 429s call for it; true if it did. mu
-// held.
-func (p *pacer) cut(now time.Time) bool {
+// cut lowers the pace if the fresh 429s call for it, or, measuredOnly, if
+// the measure since the first fresh 429 does; true if it did. mu held.
+func (p *pacer) cut(now time.Time, measuredOnly bool) bool {
 	w := p.counts.window(now)
-	if w.fresh < p.need(w) {
+	if !measuredOnly && w.fresh < p.need(w) {
 		return false
 	}
 	from := p.current
@@ -80,6 +99,7 @@ func (p *pacer) cut(now time.Time) bool {
 	share := float64(p.refusal.f) / float64(max(p.refusal.n, 1))
 	probing := p.measured && float64(p.current) > p.limit
 	est, next := w.accepted, 0.0
+	rough := false
 	switch {
 	case p.current == rate.Inf && est == 0:
 		// Nothing accepted yet (a run that starts on a spent limit): no
@@ -91,7 +111,7 @@ func (p *pacer) cut(now time.Time) bool {
 	case p.current == rate.Inf:
 		// The first estimate: what the service accepted over the last
 		// second.
-		next = paceFirstFactor * est
+		next = est
 		p.searching = true
 	case measured && p.unlimited(measure):
 		p.refusal = paceRefusal{}
@@ -113,6 +133,7 @@ func (p *pacer) cut(now time.Time) bool {
 		next = paceCutFactor * min(est, float64(p.current))
 		p.searching = false
 		p.limit, p.measured = est, false
+		rough = true
 	case probing:
 		// Above the measured limit, and refused: most likely the limit
 		// has not moved. Back below it, or below what was accepted lately
@@ -127,11 +148,33 @@ func (p *pacer) cut(now time.Time) bool {
 	// limiter holds would go at once.
 	p.lim.ReserveN(now, 1)
 	p.epoch++
-	p.check = paceCheck{epoch: p.epoch, share: float64(w.fresh) / float64(max(w.all, 1)), from: from}
+	// Faults undo the cut to the pace of the first request refused since
+	// the last cut, not to the pace before this one: holding for a
+	// measure, a search may have risen far past the limit, and a check
+	// that takes a limit for faults (a cut that landed just above it
+	// refuses about as much) must not send the client there.
+	restore := from
+	if p.refusal.pace > 0 && p.refusal.pace < restore {
+		restore = p.refusal.pace
+	}
+	p.check = paceCheck{epoch: p.epoch, share: float64(w.fresh) / float64(max(w.all, 1)), from: restore}
 	// The first cut is not tested: undoing it would send unpaced again.
-	p.check.active = from != rate.Inf && p.check.share > 2*paceCheckLimit
+	// Nor is a rough one: a quarter of the answers refused is more than
+	// faults are taken to be (paceMaxFaults), and such a cut can land just
+	// above the limit, which goes on refusing about as much, so that the
+	// check would take the limit for faults and undo the cut.
+	p.check.active = from != rate.Inf && p.check.share > 2*paceCheckLimit && !rough
 	p.counts.forgetFresh()
 	p.refusal = paceRefusal{}
+	if from == rate.Inf {
+		// The first estimate counts a burst the service allowed at first
+		// over a whole second, and is usually near the limit, on either
+		// side. The service's bucket is empty now, so the pace holds at the
+		// estimate until what the service accepts measures its rate: the
+		// measured cut that follows lands below the limit at once, where a
+		// search upward from below it would cross the limit first.
+		p.refusal = paceRefusal{at: now, pace: p.current, first: true}
+	}
 	p.lastCut, p.lastGrow, p.lastLogged = now, now, p.current
 	p.cuts.Add(1)
 	p.log.Debug("keepnet: pace lowered after 429s", "rate", p.rateNow(), "accepted", math.Round(est*10)/10, "measured", measured, "refused", w.fresh, "of", w.all)
@@ -140,8 +183,9 @@ func (p *pacer) cut(now time.Time) bool {
 
 // checkAnswer counts an answer to a request sent at the last cut's pace
 // towards the cut's check. Faults undo the cut: the pace goes back to where
-// it was, searching again, and their share is what the next cuts must
-// exceed. A limit halves that share. mu held.
+// it was (at most where the service first refused), searching again, and
+// their share is what the next cuts must exceed. A limit halves that
+// share. mu held.
 func (p *pacer) checkAnswer(epoch uint64, refused bool) {
 	c := &p.check
 	if !c.active || epoch != c.epoch {

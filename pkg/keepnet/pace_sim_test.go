@@ -14,7 +14,8 @@ import (
 // request waits out its Retry-After (or the client's backoff) without its
 // worker, then goes back to the front of the queue, as the client's retry
 // loop and keepnet.Slots do. A few requests go one after another first, as
-// the pull's token, company and enrollment lookups do.
+// the pull's token, company and enrollment lookups do. A request takes its
+// place in the slow start's window before its turn, as pacer.wait has it.
 type pullSim struct {
 	concurrency int
 	setup       int // requests sent one after another before the fan-out
@@ -122,6 +123,7 @@ func (s pullSim) run(p *pacer, now *time.Time) pullSimResult {
 		gateBusy  bool
 		gateNext  func()
 		lastAnswr time.Time
+		held      = map[int]bool{} // whether a job's request holds a place in the slow start's window
 	)
 	push := func(e simEvent) {
 		seq++
@@ -154,6 +156,7 @@ func (s pullSim) run(p *pacer, now *time.Time) pullSimResult {
 		job := gateQueue[0]
 		gateQueue = gateQueue[1:]
 		_, d, turn := p.reserve(*now)
+		turn.held = held[job]
 		gateBusy = true
 		push(simEvent{at: now.Add(d), kind: simSend, job: job, turn: turn})
 	}
@@ -176,6 +179,16 @@ func (s pullSim) run(p *pacer, now *time.Time) pullSimResult {
 			default:
 				return
 			}
+			p.mu.Lock()
+			h, ok := p.enterNow()
+			p.mu.Unlock()
+			if !ok {
+				// The slow start's window is full: the job waits for
+				// an answer.
+				queue = append([]int{job}, queue...)
+				return
+			}
+			held[job] = h
 			busy++
 			gateQueue = append(gateQueue, job)
 			gateNext()
