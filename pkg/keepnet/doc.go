@@ -75,15 +75,13 @@
 // the client, is set on the first 429s from what the service was just seen
 // to accept, cut to what it accepts while it refuses, and raised again
 // while requests are accepted. Until the pace is set, a client starts with
-// eight requests in flight and lets more go as
-// answers are accepted, so that few are in flight when a limit's burst
-// runs out ([WithAdaptivePace] turns all this off;
-// [WithRateLimit] stays an upper bound). 429s that go on at the same share
-// whatever the pace are faults, not a limit, and do not slow the client.
-// [WithPaceMemory] keeps the limit found for the next client of the same
-// credential, which starts at it instead of finding it again. A 429 is not
-// a failed attempt:
-// the request waits (its Retry-After, up to [RetryPolicy].MaxRetryAfter, or
+// eight requests in flight and lets more go as answers are accepted, so
+// that few are in flight when a limit's burst runs out ([WithAdaptivePace]
+// turns all this off; [WithRateLimit] stays an upper bound). 429s that go
+// on at the same share whatever the pace are faults, not a limit, and do
+// not slow the client. [WithPaceMemory] keeps the limit found for the next
+// client of the same credential, which starts at it instead of finding it
+// again. A 429 is not a failed attempt: the request waits (its Retry-After, up to [RetryPolicy].MaxRetryAfter, or
 // a backoff) and is sent again under the pace, until no request of the
 // client has been accepted for [RetryPolicy].MaxThrottled. A 5xx or a reset
 // slows only the request that met it. [Client.Pace] reports the pace, the
