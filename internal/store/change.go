@@ -21,7 +21,7 @@ type Change struct {
 	// texts (start and creation): read with the company's date format of
 	// then, they read the same now, as the service renders a date in the
 	// company's format of the moment and a changed format changes the
-	// text. False for a source not stored yet.
+	// text. False for a source not stored yet, and in a full sync.
 	SameDates bool
 }
 
@@ -30,6 +30,10 @@ type Change struct {
 // source's summary stands for its users: a finished source whose summary
 // counts are those of its last complete write is not fetched again.
 func (y *Sync) changed(ctx context.Context, src source) (Change, error) {
+	if y.full {
+		// Every source is fetched, and its dates with it: nothing to read.
+		return Change{Fetch: true, Reason: "full sync"}, nil
+	}
 	var completeIn, errorIn sql.NullInt64
 	var completeFP, start, created sql.NullString
 	err := y.st.db.QueryRowContext(ctx, "SELECT complete_in_sync, complete_fingerprint, last_error_sync, start_text, created_text FROM "+src.table+" WHERE "+where(src.keyCols, 1), src.key...).
@@ -42,8 +46,6 @@ func (y *Sync) changed(ctx context.Context, src source) (Change, error) {
 	}
 	ch := Change{Fetch: true, SameDates: sameText(start, src.dates[0]) && sameText(created, src.dates[1])}
 	switch {
-	case y.full:
-		ch.Reason = "full sync"
 	case !completeIn.Valid:
 		ch.Reason = "never fetched completely"
 	case errorIn.Valid && errorIn.Int64 > completeIn.Int64:
