@@ -64,19 +64,22 @@ func TestListingsThatChangeWhilePaged(t *testing.T) {
 		return keepnettest.WithListingChanges(keepnettest.ListingChange{Route: route, Listing: listing, AfterPage: 1, Add: 2, Remove: 1, Move: 2})
 	}
 	cases := map[string][]keepnettest.Option{
-		"companies": {change(keepnettest.RouteCompaniesSearch, ""), keepnettest.WithPageSizeCap(3)},
-		"trainings": {change(keepnettest.RouteTrainingsSearch, keepnettest.CompanyAcmeID), keepnettest.WithPageSizeCap(3)},
+		"companies": {change(keepnettest.RouteCompaniesSearch, "")},
+		"trainings": {change(keepnettest.RouteTrainingsSearch, keepnettest.CompanyAcmeID)},
 		// Acme has three groups and three enrollments: pages of two run
 		// past the first page, where one read whole from it is over
 		// before anything changes.
 		"groups":                  {change(keepnettest.RouteTargetGroupsSearch, keepnettest.CompanyAcmeID), keepnettest.WithPageSizeCap(2)},
 		"enrollments":             {change(keepnettest.RouteEnrollmentsSearch, keepnettest.CompanyAcmeID), keepnettest.WithPageSizeCap(2)},
-		"users of one company":    {change(keepnettest.RouteReportUsersSearch, keepnettest.EnrollmentAcmeSurveyID), keepnettest.WithPageSizeCap(3)},
-		"users of many companies": {change(keepnettest.RouteReportUsersSearch, keepnettest.EnrollmentGlobexSurveyID), change(keepnettest.RouteCompaniesSearch, ""), keepnettest.WithPageSizeCap(3)},
+		"users of one company":    {change(keepnettest.RouteReportUsersSearch, keepnettest.EnrollmentAcmeSurveyID)},
+		"users of many companies": {change(keepnettest.RouteReportUsersSearch, keepnettest.EnrollmentGlobexSurveyID), change(keepnettest.RouteCompaniesSearch, "")},
 	}
 	for _, r := range unstableRuns {
 		t.Run(r.name, func(t *testing.T) {
-			srv := clitest.Fake(t, append(cases[r.name], keepnettest.WithCustomers(4), keepnettest.WithUsers(40))...)
+			// Pages of three unless the case says otherwise (a later
+			// option wins).
+			world := []keepnettest.Option{keepnettest.WithCustomers(4), keepnettest.WithUsers(40), keepnettest.WithPageSizeCap(3)}
+			srv := clitest.Fake(t, append(world, cases[r.name]...)...)
 			code, out, errOut := clitest.Run(append([]string{"--quiet"}, r.args...)...)
 			applied := srv.AppliedChanges()
 			if len(applied) == 0 {
